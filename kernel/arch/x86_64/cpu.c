@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cpu.c - the boot CPU: feature detection (CPUID), the final GDT with a TSS
+ * whose IST slots give double fault, NMI and machine check their own stacks,
+ * and the small CPU-control hooks of arch.h (halt, interrupt flag, register
+ * dump, isa-debug-exit).
+ */
+#include "arch.h"
+#include "klog.h"
+#include "lib.h"
+#include "x86.h"
+
+struct x86_features x86_cpu;
+
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+struct gdt_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+static struct tss boot_tss __aligned(16);
+/* null, kcode, kdata, ucode32, udata, ucode64, tss (two slots) */
+static u64 gdt[8] __aligned(16);
+
+static u64 gdt_tss_low(const struct tss *t)
+{
+	u64 base = (u64)(uintptr_t)t, limit = sizeof(*t) - 1;
+
+	return (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+	       (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+}
+
+void gdt_init(void)
+{
+	struct gdt_ptr ptr;
+	uintptr_t ist = (uintptr_t)ist_stacks;
+
+	gdt[0] = 0;
+	gdt[GDT_KCODE / 8] = 0x00af9a000000ffffull;
+	gdt[GDT_KDATA / 8] = 0x00cf92000000ffffull;
+	gdt[GDT_UCODE32 / 8] = 0x00cffa000000ffffull;
+	gdt[GDT_UDATA / 8] = 0x00cff2000000ffffull;
+	gdt[GDT_UCODE / 8] = 0x00affa000000ffffull;
+	/* IST stacks: [guard page][stack] x 3, in the order DF, NMI, MC. */
+	for (int i = 0; i < 3; i++) {
+		ist += PAGE_SIZE + IST_STACK_SIZE;
+		boot_tss.ist[i] = ist;
+	}
+	boot_tss.rsp[0] = (uintptr_t)boot_stack_top;
+	boot_tss.iomap_base = sizeof(boot_tss); /* no I/O bitmap */
+	gdt[GDT_TSS / 8] = gdt_tss_low(&boot_tss);
+	gdt[GDT_TSS / 8 + 1] = (u64)(uintptr_t)&boot_tss >> 32;
+
+	ptr.limit = sizeof(gdt) - 1;
+	ptr.base = (u64)(uintptr_t)gdt;
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w2, %%ds\n\t"
+			 "movw %w2, %%es\n\t"
+			 "movw %w2, %%ss\n\t"
+			 "ltr %w3"
+			 :
+			 : "m"(ptr), "i"(GDT_KCODE), "r"(GDT_KDATA), "r"(GDT_TSS)
+			 : "rax", "memory");
+}
+
+int x86_kernel_stacks(struct kstack_info *out, int max)
+{
+	static const char *const ist_names[3] = { "double-fault IST stack", "NMI IST stack",
+						  "machine-check IST stack" };
+	uintptr_t p = (uintptr_t)ist_stacks;
+	int n = 0;
+
+	if (n < max)
+		out[n++] = (struct kstack_info){ "boot stack", (uintptr_t)boot_stack_guard,
+						 (uintptr_t)boot_stack_bottom,
+						 (uintptr_t)boot_stack_top };
+	for (int i = 0; i < 3 && n < max; i++) {
+		out[n++] = (struct kstack_info){ ist_names[i], p, p + PAGE_SIZE,
+						 p + PAGE_SIZE + IST_STACK_SIZE };
+		p += PAGE_SIZE + IST_STACK_SIZE;
+	}
+	return n;
+}
+
+static void cpuid_string(u32 leaf, char *dst)
+{
+	u32 r[4];
+
+	cpuid(leaf, 0, &r[0], &r[1], &r[2], &r[3]);
+	memcpy(dst, r, 16);
+}
+
+void cpu_detect(void)
+{
+	u32 a, b, c, d, max, maxext;
+
+	cpuid(0, 0, &max, &b, &c, &d);
+	memcpy(x86_cpu.vendor, &b, 4);
+	memcpy(x86_cpu.vendor + 4, &d, 4);
+	memcpy(x86_cpu.vendor + 8, &c, 4);
+	x86_cpu.vendor[12] = '\0';
+	cpuid(1, 0, &a, &b, &c, &d);
+	x86_cpu.stepping = a & 0xf;
+	x86_cpu.model = (a >> 4) & 0xf;
+	x86_cpu.family = (a >> 8) & 0xf;
+	if (x86_cpu.family == 0xf)
+		x86_cpu.family += (a >> 20) & 0xff;
+	if (x86_cpu.family >= 6)
+		x86_cpu.model |= ((a >> 16) & 0xf) << 4;
+	x86_cpu.pge = d & (1u << 13);
+	x86_cpu.apic = d & (1u << 9);
+	x86_cpu.xsave = c & (1u << 26);
+	if (max >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		x86_cpu.smep = b & (1u << 7);
+		x86_cpu.smap = b & (1u << 20);
+	}
+	cpuid(0x80000000, 0, &maxext, &b, &c, &d);
+	if (maxext >= 0x80000001) {
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		x86_cpu.nx = d & (1u << 20);
+		x86_cpu.pdpe1gb = d & (1u << 26);
+	}
+	if (maxext >= 0x80000004) {
+		cpuid_string(0x80000002, x86_cpu.brand);
+		cpuid_string(0x80000003, x86_cpu.brand + 16);
+		cpuid_string(0x80000004, x86_cpu.brand + 32);
+		x86_cpu.brand[48] = '\0';
+	}
+	if (maxext >= 0x80000007) {
+		cpuid(0x80000007, 0, &a, &b, &c, &d);
+		x86_cpu.tsc_invariant = d & (1u << 8);
+	}
+}
+
+const char *arch_cpu_name(void)
+{
+	static char name[96];
+	const char *brand = x86_cpu.brand;
+
+	while (*brand == ' ')
+		brand++;
+	snprintf(name, sizeof(name), "%s %s (family %u model %u)", x86_cpu.vendor,
+		 *brand ? brand : "x86_64", x86_cpu.family, x86_cpu.model);
+	return name;
+}
+
+void arch_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void arch_stop_other_cpus(void)
+{
+	/* Single CPU until SMP arrives; then this sends the stop IPI. */
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & (1ul << 9))
+		__asm__ volatile("sti" : : : "memory");
+}
+
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("pause");
+}
+
+/* isa-debug-exit at port 0xf4 (QEMU -device isa-debug-exit,iobase=0xf4,iosize=4). */
+void arch_emulator_exit(u32 code)
+{
+	serial_drain(); /* QEMU drops what is still in the UART FIFO when it exits */
+	outl(0xf4, code);
+}
+
+uintptr_t arch_frame_pointer(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+void arch_print_cpu_state(void)
+{
+	u64 rsp, rbp, rflags;
+
+	__asm__ volatile("movq %%rsp, %0; movq %%rbp, %1; pushfq; popq %2"
+			 : "=r"(rsp), "=r"(rbp), "=r"(rflags));
+	kprintf("  RSP %016llx  RBP %016llx  RFLAGS %016llx\n", (unsigned long long)rsp,
+		(unsigned long long)rbp, (unsigned long long)rflags);
+	kprintf("  CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n",
+		(unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * layout.h - x86_64 virtual and physical memory layout constants, shared by
+ * the linker script, the boot assembly and C (docs/design/boot.md has the map).
+ */
+#ifndef MATRIOSKA_X86_LAYOUT_H
+#define MATRIOSKA_X86_LAYOUT_H
+
+/* The kernel image is linked at KERNEL_VMA + physical address. */
+#define KERNEL_VMA 0xffffffff80000000
+/* Physical load address of the image (1 MiB, above the legacy low memory). */
+#define KERNEL_PHYS 0x100000
+/* All physical memory is mapped at DIRECT_MAP_BASE + physical address. */
+#define DIRECT_MAP_BASE 0xffff800000000000
+
+#define PAGE_SIZE 4096
+#define BOOT_STACK_SIZE (16 * 1024)
+#define IST_STACK_SIZE (8 * 1024)
+
+/* GDT selectors (order fixed by SYSCALL/SYSRET: STAR uses 0x08 and 0x18). */
+#define GDT_KCODE 0x08
+#define GDT_KDATA 0x10
+#define GDT_UCODE32 0x18
+#define GDT_UDATA 0x20
+#define GDT_UCODE 0x28
+#define GDT_TSS 0x30
+
+/* IST slots in the TSS (1-based, as the IDT encodes them). */
+#define IST_DF 1
+#define IST_NMI 2
+#define IST_MC 3
+
+#endif

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * paging.c - the kernel's final page tables, built once at boot (stage 2) to
+ * replace boot.S's early 2 MiB identity tables:
+ *
+ *   - the kernel image at KERNEL_VMA + phys with 4 KiB pages and exact
+ *     permissions: text read+execute, rodata (and the symbol table) read-only
+ *     and no-execute, data/bss read+write and no-execute; global pages;
+ *   - the guard page under every kernel stack left unmapped;
+ *   - all physical memory (at least the low 4 GiB, for MMIO) at
+ *     DIRECT_MAP_BASE + phys, read+write, no-execute, with 1 GiB pages when
+ *     the CPU has them and 2 MiB pages otherwise;
+ *   - nothing at low addresses: the identity map is gone, so NULL and other
+ *     small pointers fault.
+ *
+ * Page-table pages come from a static pool in .bss until the page allocator
+ * exists (Memory manager issue), which bounds the direct map: memory beyond
+ * what the pool can map is reported and left unmapped.
+ */
+#include "arch.h"
+#include "bootinfo.h"
+#include "errno.h"
+#include "klog.h"
+#include "lib.h"
+#include "x86.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define POOL_PAGES 40
+#define DIRECT_MAP_MAX GiB(512) /* one PML4 slot */
+
+static u64 pt_pool[POOL_PAGES][512] __section(".bss.pagetables") __aligned(4096);
+static int pool_used;
+static u64 nx_bit;
+u64 direct_map_limit = GiB(4); /* boot.S's early tables */
+
+static u64 *table_alloc(void)
+{
+	if (pool_used == POOL_PAGES)
+		return NULL;
+	return pt_pool[pool_used++];
+}
+
+/* The entry for va at level (3 = PML4 ... 0 = PT) of the table chain, creating tables. */
+static u64 *walk(u64 *pml4, u64 va, int level)
+{
+	u64 *t = pml4;
+
+	for (int l = 3; l > level; l--) {
+		unsigned int idx = (va >> (12 + 9 * l)) & 511;
+
+		if (!(t[idx] & PTE_P)) {
+			u64 *n = table_alloc();
+
+			if (!n)
+				return NULL;
+			t[idx] = kernel_virt_to_phys(n) | PTE_P | PTE_W;
+		}
+		t = (u64 *)(uintptr_t)((t[idx] & PTE_ADDR) + KERNEL_VMA);
+	}
+	return &t[(va >> (12 + 9 * level)) & 511];
+}
+
+static int map_range(u64 *pml4, uintptr_t start, uintptr_t end, u64 flags)
+{
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+		u64 *pte = walk(pml4, va, 0);
+
+		if (!pte)
+			return -ENOMEM;
+		*pte = (va - KERNEL_VMA) | flags;
+	}
+	return 0;
+}
+
+static int map_kernel(u64 *pml4)
+{
+	struct kstack_info st[8];
+	int n = x86_kernel_stacks(st, 8), err;
+	uintptr_t p = (uintptr_t)_data_start;
+
+	err = map_range(pml4, (uintptr_t)_text_start, (uintptr_t)_text_end, PTE_P | PTE_G);
+	if (!err)
+		err = map_range(pml4, (uintptr_t)_rodata_start, (uintptr_t)_rodata_end,
+				PTE_P | PTE_G | nx_bit);
+	/* data and bss, skipping every stack's guard page */
+	while (!err && p < (uintptr_t)_kernel_end) {
+		bool guard = false;
+
+		for (int i = 0; i < n; i++)
+			guard |= p >= st[i].guard && p < st[i].bottom;
+		if (!guard)
+			err = map_range(pml4, p, p + PAGE_SIZE, PTE_P | PTE_W | PTE_G | nx_bit);
+		p += PAGE_SIZE;
+	}
+	return err;
+}
+
+static u64 map_direct(u64 *pml4, u64 limit)
+{
+	u64 step = x86_cpu.pdpe1gb ? GiB(1) : MiB(2);
+	int level = x86_cpu.pdpe1gb ? 2 : 1;
+	u64 pa;
+
+	for (pa = 0; pa < limit; pa += step) {
+		u64 *e = walk(pml4, DIRECT_MAP_BASE + pa, level);
+
+		if (!e)
+			break;
+		*e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx_bit;
+	}
+	return pa;
+}
+
+int paging_init(const struct boot_info *bi, const char **why)
+{
+	u64 want = MAX(GiB(4), ALIGN_UP(bootinfo_max_usable_addr(bi), GiB(1)));
+	u64 *pml4 = table_alloc();
+
+	nx_bit = x86_cpu.nx ? PTE_NX : 0;
+	if (!pml4 || map_kernel(pml4)) {
+		*why = "out of boot page-table pages while mapping the kernel image";
+		return -ENOMEM;
+	}
+	if (want > DIRECT_MAP_MAX)
+		want = DIRECT_MAP_MAX;
+	direct_map_limit = map_direct(pml4, want);
+	if (direct_map_limit < GiB(4)) {
+		*why = "out of boot page-table pages for the direct map";
+		return -ENOMEM;
+	}
+	write_cr3(kernel_virt_to_phys(pml4));
+	if (x86_cpu.pge)
+		write_cr4(read_cr4() | CR4_PGE);
+	if (direct_map_limit < want)
+		pr_warn("paging: direct map covers %llu GiB of %llu GiB; the rest is unused for now",
+			(unsigned long long)(direct_map_limit >> 30), (unsigned long long)(want >> 30));
+	pr_info("paging: kernel W^X (%s), %d page-table pages, direct map %llu GiB in %s pages",
+		nx_bit ? "NX on" : "no NX on this CPU", pool_used,
+		(unsigned long long)(direct_map_limit >> 30), x86_cpu.pdpe1gb ? "1 GiB" : "2 MiB");
+	return 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * start.c - where C begins on x86_64 (x86_64_start, called by boot.S on the
+ * guarded boot stack), and the boot hooks of arch.h that kmain calls to do
+ * the x86-specific part of each boot stage.
+ */
+#include "arch.h"
+#include "bootinfo.h"
+#include "errno.h"
+#include "extable.h"
+#include "klog.h"
+#include "x86.h"
+
+void kmain(void);
+__noreturn void x86_64_start(void);
+
+__noreturn void x86_64_start(void)
+{
+	kmain();
+	arch_halt();
+}
+
+void arch_early_init(void)
+{
+	serial_init();
+	extable_init(); /* sorts the table in place: before rodata turns read-only */
+	gdt_init();
+	idt_init();
+	cpu_detect();
+	tsc_calibrate();
+}
+
+/* Loader memory is read through the direct map; refuse what it does not cover. */
+static const void *read_phys(void *ctx, paddr_t phys, u64 len)
+{
+	(void)ctx;
+	if (phys + len < phys || phys + len > direct_map_limit)
+		return NULL;
+	return phys_to_virt(phys);
+}
+
+int arch_boot_info(struct boot_info *bi, const char **why)
+{
+	int err;
+
+	if (boot_magic == MULTIBOOT1_BOOTLOADER_MAGIC) {
+		err = mb1_parse(bi, boot_info_phys, read_phys, NULL);
+	} else if (boot_magic == MULTIBOOT2_BOOTLOADER_MAGIC) {
+		err = mb2_parse(bi, boot_info_phys, read_phys, NULL);
+	} else {
+		*why = "not started by a Multiboot loader";
+		return -EINVAL;
+	}
+	if (err) {
+		*why = "the bootloader's information structure is malformed";
+		return err;
+	}
+	/* The information block itself stays in use until parsing is done: nothing to keep. */
+	return 0;
+}
+
+void arch_kernel_range(paddr_t *start, paddr_t *end)
+{
+	*start = (paddr_t)(uintptr_t)_image_start_phys;
+	*end = kernel_virt_to_phys(_kernel_end);
+}
+
+int arch_hw_init(const struct boot_info *bi, const char **why)
+{
+	int err;
+
+	tsc_report();
+	pr_info("cpu: %s; features:%s%s%s%s%s%s", arch_cpu_name(), x86_cpu.nx ? " nx" : "",
+		x86_cpu.pge ? " pge" : "", x86_cpu.pdpe1gb ? " 1g-pages" : "",
+		x86_cpu.smep ? " smep" : "", x86_cpu.smap ? " smap" : "",
+		x86_cpu.xsave ? " xsave" : "");
+	err = paging_init(bi, why);
+	if (err)
+		return err;
+	if (read_cr0() & CR0_WP)
+		pr_debug("cpu: CR0.WP on: kernel writes honour read-only pages");
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * main.c - kmain(), the generic boot sequence. It follows the five stages of
+ * the design (seed section 5) and prints one line per stage with the time
+ * since the first kernel instruction:
+ *
+ *   1 bootloader handoff  boot information and memory map, command line
+ *   2 hardware init       CPU features, final page tables (arch_hw_init)
+ *   3 kernel activation   core services; requested ktests run here
+ *   4 user space          (not yet: later issues)
+ *   5 shell               (not yet: later issues)
+ *
+ * A stage that cannot complete prints what is wrong and halts: no triple
+ * fault, no silent reboot.
+ */
+#include "arch.h"
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "klog.h"
+#include "ktest.h"
+#include "lib.h"
+#include "panic.h"
+#include "version.h"
+
+#define NR_STAGES 5
+#define MIN_RAM MiB(32)
+
+static struct boot_info boot_info;
+
+static const char *const stage_names[NR_STAGES + 1] = {
+	NULL, "bootloader handoff", "hardware init", "kernel activation", "user space", "shell",
+};
+
+static void stage_line(int n, const char *result)
+{
+	u64 ns = arch_clock_ns();
+
+	pr_info("[boot] stage %d/%d %s ... %s (%llu.%llu ms)", n, NR_STAGES, stage_names[n],
+		result, (unsigned long long)(ns / 1000000), (unsigned long long)(ns / 100000 % 10));
+}
+
+static __noreturn __printf(2, 3) void stage_fail(int n, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	stage_line(n, "FAILED");
+	pr_err("[boot] %s", why);
+	pr_err("[boot] Matrioska OS cannot continue; halting.");
+	panic_begin();
+	panic_end();
+}
+
+static const char *protocol_name(u32 p)
+{
+	switch (p) {
+	case BOOT_PROTO_MULTIBOOT1:
+		return "Multiboot 1";
+	case BOOT_PROTO_MULTIBOOT2:
+		return "Multiboot 2";
+	default:
+		return "unknown";
+	}
+}
+
+static void log_memory_map(const struct boot_info *bi)
+{
+	for (u32 i = 0; i < bi->nr_regions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+
+		pr_debug("[boot]   %016llx-%016llx %s", (unsigned long long)r->base,
+			 (unsigned long long)(r->base + r->len - 1), bootinfo_type_name(r->type));
+	}
+}
+
+/*
+ * Multiboot loaders (QEMU, GRUB) put the kernel image's path in front of the
+ * arguments; a first word with a '/' and no '=' is that path, not a parameter.
+ */
+static const char *skip_image_path(const char *cmdline)
+{
+	const char *p = cmdline, *word;
+	bool slash = false, eq = false;
+
+	while (*p == ' ')
+		p++;
+	for (word = p; *p && *p != ' '; p++) {
+		slash |= *p == '/';
+		eq |= *p == '=';
+	}
+	return slash && !eq ? p : word;
+}
+
+static void stage1_handoff(void)
+{
+	const char *why = NULL;
+	paddr_t kstart, kend;
+	u64 usable;
+
+	if (arch_boot_info(&boot_info, &why))
+		stage_fail(1, "%s", why);
+	cmdline_parse_boot(skip_image_path(boot_info.cmdline));
+	arch_kernel_range(&kstart, &kend);
+	if (bootinfo_finalize(&boot_info, kstart, kend))
+		stage_fail(1, "the memory map has more than %d regions", BOOT_MAX_REGIONS);
+	usable = bootinfo_usable_bytes(&boot_info);
+	pr_info("[boot] %s %s %s, loader '%s', command line '%s'%s", KERNEL_NAME, KERNEL_VERSION,
+		"x86_64", boot_info.loader_name[0] ? boot_info.loader_name : "?",
+		boot_info.cmdline, boot_info.cmdline_truncated ? " (truncated)" : "");
+	pr_info("[boot] %s: %llu MiB usable RAM in %u map entries, kernel image %llu KiB at %#llx",
+		protocol_name(boot_info.protocol), (unsigned long long)(usable >> 20),
+		boot_info.nr_regions, (unsigned long long)((kend - kstart) >> 10),
+		(unsigned long long)kstart);
+	if (boot_info.regions_truncated)
+		pr_warn("[boot] memory map truncated to %d entries", BOOT_MAX_REGIONS);
+	log_memory_map(&boot_info);
+	if (usable < MIN_RAM)
+		stage_fail(1, "not enough memory: %llu MiB usable, Matrioska OS needs at least %llu MiB "
+			   "(give QEMU -m 32 or more)",
+			   (unsigned long long)(usable >> 20), (unsigned long long)(MIN_RAM >> 20));
+	stage_line(1, "ok");
+}
+
+void kmain(void);
+void kmain(void)
+{
+	const char *why = NULL;
+
+	arch_early_init();
+	stage1_handoff();
+
+	if (arch_hw_init(&boot_info, &why))
+		stage_fail(2, "%s", why);
+	stage_line(2, "ok");
+
+	stage_line(3, "ok");
+	ktest_boot();
+
+	stage_line(4, "not yet");
+	stage_line(5, "not yet");
+	pr_info("[boot] no user space or shell yet: the kernel idles here (QEMU: Ctrl-A X quits)");
+	arch_halt();
+}

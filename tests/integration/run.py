@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""QEMU integration tests for Matrioska OS.
+
+Each test boots the kernel in QEMU (TCG) with a hard timeout, reads the serial
+console as a person at a terminal would, and checks what it says. The ktest
+tests also run the in-kernel TAP suites and count each in-kernel test.
+
+Usage: run.py --build DIR [--list] [TEST...]
+Output: TAP-style lines, a transcript of every QEMU run in DIR/logs/, and
+summary lines "# summary layer=ktest|integration passed=N failed=M".
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+QEMU = 'qemu-system-x86_64'
+DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+EXIT_PASS, EXIT_FAIL, EXIT_PANIC = 33, 35, 37
+HARD_TIMEOUT = 120  # seconds; no QEMU run lives longer than this
+STAGE_RE = (r'\[boot\] stage (\d)/5 ([a-z ]+) \.\.\. (ok|not yet|FAILED) '
+            r'\((\d+)\.(\d) ms\)')
+
+
+class Failure(Exception):
+    pass
+
+
+class Qemu:
+    """One QEMU process with its serial console on a pipe."""
+
+    def __init__(self, args, log_path, timeout=HARD_TIMEOUT):
+        self.cmd = [QEMU] + args
+        self.log_path = log_path
+        self.buf = bytearray()
+        self.lock = threading.Lock()
+        self.pos = 0
+        self.deadline = time.monotonic() + timeout
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.killer = threading.Timer(timeout, self._kill)
+        self.killer.daemon = True
+        self.killer.start()
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            data = os.read(fd, 4096)
+            if not data:
+                return
+            with self.lock:
+                self.buf += data
+
+    def _kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+    def text(self):
+        with self.lock:
+            return self.buf.decode('utf-8', 'replace').replace('\r', '')
+
+    def expect(self, pattern, timeout=60):
+        """Wait for pattern (a regex) after the previous match; return the match."""
+        regex = re.compile(pattern, re.M)
+        end = min(self.deadline, time.monotonic() + timeout)
+        while True:
+            m = regex.search(self.text(), self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            if self.proc.poll() is not None:
+                self.reader.join(2)
+                m = regex.search(self.text(), self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                raise Failure('QEMU exited (status %d) before /%s/ appeared'
+                              % (self.proc.returncode, pattern))
+            if time.monotonic() > end:
+                raise Failure('no /%s/ within %d s' % (pattern, timeout))
+            time.sleep(0.02)
+
+    def wait_exit(self, timeout=60):
+        try:
+            rc = self.proc.wait(timeout=max(0.1, min(timeout, self.deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            raise Failure('QEMU still running after %d s' % timeout)
+        self.reader.join(2)
+        return rc
+
+    def still_running(self, seconds):
+        """True if QEMU is still running `seconds` later (it halted rather than reset)."""
+        try:
+            self.proc.wait(timeout=seconds)
+            return False
+        except subprocess.TimeoutExpired:
+            return True
+
+    def send(self, s):
+        self.proc.stdin.write(s.encode())
+        self.proc.stdin.flush()
+
+    def close(self):
+        self.killer.cancel()
+        self._kill()
+        self.proc.wait()
+        self.reader.join(2)
+        with open(self.log_path, 'w') as f:
+            f.write('$ ' + ' '.join(self.cmd) + '\n' + self.text())
+
+
+class Context:
+    def __init__(self, build):
+        self.build = build
+        self.bin = os.path.join(build, 'matrioska.bin')
+        self.iso = os.path.join(build, 'matrioska.iso')
+        self.fakeloader = os.path.join(build, 'fakeloader.elf')
+        self.logdir = os.path.join(build, 'logs')
+        os.makedirs(self.logdir, exist_ok=True)
+        self.runs = []
+        self.subresults = []  # (name, ok) from in-kernel TAP
+        self.current = None
+
+    def qemu(self, args, timeout=HARD_TIMEOUT):
+        log = os.path.join(self.logdir, '%s-%d.log' % (self.current, len(self.runs)))
+        q = Qemu(args, log, timeout)
+        self.runs.append(q)
+        return q
+
+    def kernel(self, append=None, extra=(), debug_exit=False):
+        args = ['-kernel', self.bin]
+        if append is not None:
+            args += ['-append', append]
+        if debug_exit:
+            args += DEBUG_EXIT
+        return self.qemu(args + ['-nographic', '-no-reboot'] + list(extra))
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def check_stages(q):
+    """Stages 1-5 appear once each, in order, with non-decreasing times; 4 and 5 say 'not yet'."""
+    q.expect(r'\[boot\] stage 5/5')
+    stages = re.findall(STAGE_RE, q.text())
+    check(len(stages) == 5, 'expected 5 stage lines, found %d' % len(stages))
+    last = 0.0
+    for n, (num, name, result, ms, tenth) in enumerate(stages, 1):
+        t = int(ms) + int(tenth) / 10
+        check(int(num) == n, 'stage %s printed where stage %d was expected' % (num, n))
+        want = 'ok' if n <= 3 else 'not yet'
+        check(result == want, 'stage %d (%s) says %r, expected %r' % (n, name, result, want))
+        check(t >= last, 'stage %d time %.1f ms is before stage %d' % (n, t, n - 1))
+        last = t
+    return last
+
+
+def parse_tap(ctx, text, prefix):
+    """Record every ok/not ok line of a TAP run; return (plan, results)."""
+    plan = re.search(r'^1\.\.(\d+)$', text, re.M)
+    results = re.findall(r'^(ok|not ok) (\d+) - (\S+)', text, re.M)
+    for status, _, name in results:
+        ctx.subresults.append(('%s%s' % (prefix, name), status == 'ok'))
+    return (int(plan.group(1)) if plan else -1), results
+
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+@test
+def boot_qemu_kernel(ctx):
+    """The README's command line boots through every stage (Multiboot 1)."""
+    q = ctx.qemu(['-kernel', ctx.bin, '-nographic'])
+    m = q.expect(r"loader '([^']*)', command line '([^']*)'")
+    check(m.group(1).lower().startswith('qemu'), 'loader name %r' % m.group(1))
+    m = q.expect(r'Multiboot 1: (\d+) MiB usable RAM')
+    check(100 <= int(m.group(1)) <= 128, 'usable RAM %s MiB with -m 128' % m.group(1))
+    q.expect(r'cpu: .*features:')
+    q.expect(r'paging: kernel W\^X')
+    check_stages(q)
+    q.expect(r'the kernel idles here')
+
+
+@test
+def boot_grub_iso(ctx):
+    """GRUB boots the same kernel from the ISO through Multiboot 2."""
+    q = ctx.qemu(['-cdrom', ctx.iso, '-nographic', '-no-reboot'])
+    m = q.expect(r"loader '([^']*)'", timeout=90)
+    check('GRUB' in m.group(1), 'loader name %r' % m.group(1))
+    m = q.expect(r'Multiboot 2: (\d+) MiB usable RAM')
+    check(100 <= int(m.group(1)) <= 128, 'usable RAM %s MiB with -m 128' % m.group(1))
+    check_stages(q)
+    q.expect(r'the kernel idles here')
+
+
+@test
+def ktest_all(ctx):
+    """ktest=all runs every in-kernel test, prints TAP 13 and exits with the pass code."""
+    q = ctx.kernel('ktest=all', debug_exit=True)
+    rc = q.wait_exit(90)
+    text = q.text()
+    check('TAP version 13' in text, 'no TAP header')
+    plan, results = parse_tap(ctx, text, 'ktest.')
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
+@test
+def ktest_group_selection(ctx):
+    """ktest=GROUP runs only that group; an unknown group is a failure, not a pass."""
+    q = ctx.kernel('ktest=lib', debug_exit=True)
+    rc = q.wait_exit(60)
+    names = re.findall(r'^ok \d+ - (\S+)', q.text(), re.M)
+    check(names and all(n.startswith('lib.') for n in names), 'ran %r' % names)
+    check(rc == EXIT_PASS, 'exit status %d' % rc)
+    q = ctx.kernel('ktest=nosuchgroup', debug_exit=True)
+    rc = q.wait_exit(60)
+    check('# no test matches' in q.text(), 'no complaint about an empty selection')
+    check(rc == EXIT_FAIL, 'exit status %d, expected %d' % (rc, EXIT_FAIL))
+
+
+@test
+def panic_backtrace(ctx):
+    """panic() prints the message, registers and a symbolized backtrace."""
+    q = ctx.kernel('ktest=core.panic_backtrace', debug_exit=True)
+    q.expect(r'\*\*\* KERNEL PANIC: deliberate panic from ktest \(depth 3\)')
+    q.expect(r'RSP [0-9a-f]{16}')
+    q.expect(r'CR0 [0-9a-f]{16}')
+    q.expect(r'backtrace:')
+    for fn in ('panic_chain', 'panic_chain', 'panic_chain', 'ktest_core_panic_backtrace',
+               'ktest_(run|boot)', 'kmain'):
+        q.expect(r'\[<ffffffff8[0-9a-f]{7}>\] %s\+0x[0-9a-f]+' % fn)
+    q.expect(r'system halted')
+    rc = q.wait_exit(30)
+    check(rc == EXIT_PANIC, 'exit status %d, expected %d' % (rc, EXIT_PANIC))
+
+
+@test
+def kernel_page_fault_report(ctx):
+    """An unexpected kernel page fault names the exception, decodes it, shows CR2 and RIP."""
+    q = ctx.kernel('ktest=traps.fatal_page_fault', debug_exit=True)
+    q.expect(r'KERNEL FAULT: page fault \(#PF\), vector 14, in kernel mode')
+    q.expect(r'page not present, write, kernel mode')
+    q.expect(r'faulting address \(CR2\) 00000000dead0000')
+    q.expect(r'at ktest_traps_fatal_page_fault\+0x[0-9a-f]+')
+    q.expect(r'RAX [0-9a-f]{16}  RBX')
+    q.expect(r'\] ktest_(run|boot)\+0x')
+    q.expect(r'system halted')
+    rc = q.wait_exit(30)
+    check(rc == EXIT_PANIC, 'exit status %d' % rc)
+
+
+@test
+def stack_overflow_double_fault(ctx):
+    """Overflowing the boot stack hits its guard page; the double fault is reported on its IST stack."""
+    q = ctx.kernel('ktest=traps.stack_overflow', debug_exit=True)
+    q.expect(r'KERNEL FAULT: double fault \(#DF\), vector 8, in kernel mode')
+    q.expect(r'kernel stack overflow: the boot stack ran into its guard page')
+    q.expect(r'backtrace:')
+    for _ in range(3):  # the faulting frame and the recursion under it
+        q.expect(r'\[<ffffffff8[0-9a-f]{7}>\] overflow_recurse\+0x')
+    q.expect(r'system halted')
+    rc = q.wait_exit(30)
+    check(rc == EXIT_PANIC, 'exit status %d' % rc)
+
+
+@test
+def cmdline_warnings(ctx):
+    """Unknown and malformed parameters are warned about and ignored; boot goes on."""
+    q = ctx.kernel('bogus=1 =x loglevel=abc quiet=1 ktest')
+    q.expect(r"cmdline: unknown parameter 'bogus'")
+    q.expect(r"cmdline: .*'=x'")
+    q.expect(r"cmdline: .*'loglevel'.*'abc'")
+    q.expect(r"cmdline: .*'quiet'")
+    q.expect(r"cmdline: .*'ktest'")
+    check_stages(q)
+
+
+@test
+def quiet_hides_info(ctx):
+    """'quiet' keeps informational lines (the stage lines) off the console."""
+    q = ctx.kernel('quiet ktest=lib', debug_exit=True)
+    rc = q.wait_exit(60)
+    text = q.text()
+    check('TAP version 13' in text, 'kernel did not get to the ktests')
+    check('[boot] stage' not in text, 'stage lines printed despite quiet')
+    check(rc == EXIT_PASS, 'exit status %d' % rc)
+
+
+@test
+def loglevel_debug_shows_memory_map(ctx):
+    """loglevel=7 prints the normalized memory map, kernel image carved out of usable RAM."""
+    q = ctx.kernel('loglevel=7')
+    q.expect(r'\[boot\]   0000000000000000-[0-9a-f]{16} usable')
+    q.expect(r'\[boot\]   0000000000100000-[0-9a-f]{16} kernel')
+    check_stages(q)
+
+
+@test
+def not_multiboot_halts(ctx):
+    """Started by a loader that is not Multiboot: a clear message, then a halt (no reset)."""
+    q = ctx.qemu(['-kernel', ctx.fakeloader, '-initrd', ctx.bin, '-nographic', '-no-reboot'])
+    q.expect(r'not started by a Multiboot loader \(EAX=0xdeadbeef')
+    q.expect(r'Halting')
+    check(q.still_running(1.0), 'QEMU exited (reset or triple fault) instead of halting')
+
+
+@test
+def malformed_boot_info_halts(ctx):
+    """Multiboot magic with a malformed information block: reported, halted."""
+    q = ctx.qemu(['-kernel', ctx.fakeloader, '-initrd', ctx.bin + ' badinfo',
+                  '-nographic', '-no-reboot'])
+    q.expect(r'stage 1/5 bootloader handoff \.\.\. FAILED')
+    q.expect(r'information structure is malformed')
+    q.expect(r'halting')
+    check(q.still_running(1.0), 'QEMU exited instead of halting')
+
+
+@test
+def too_little_memory_halts(ctx):
+    """-m 16: the kernel says how much memory it found and needs, then halts."""
+    q = ctx.kernel(extra=['-m', '16'])
+    q.expect(r'stage 1/5 bootloader handoff \.\.\. FAILED')
+    m = q.expect(r'not enough memory: (\d+) MiB usable, Matrioska OS needs at least 32 MiB')
+    check(int(m.group(1)) < 16, 'reported %s MiB usable with -m 16' % m.group(1))
+    q.expect(r'halting')
+    check(q.still_running(1.0), 'QEMU exited instead of halting')
+
+
+@test
+def no_long_mode_halts(ctx):
+    """A 32-bit-only CPU gets a clear message on serial and a halt."""
+    q = ctx.kernel(extra=['-cpu', 'qemu32'])
+    q.expect(r'this CPU has no 64-bit long mode')
+    check(q.still_running(1.0), 'QEMU exited instead of halting')
+
+
+@test
+def max_cpu_features(ctx):
+    """-cpu max (SMEP, SMAP, 1 GiB pages, NX) boots too; the features are detected."""
+    q = ctx.kernel(extra=['-cpu', 'max'])
+    q.expect(r'features:.* nx.* 1g-pages.* smep smap')
+    q.expect(r'direct map \d+ GiB in 1 GiB pages')
+    check_stages(q)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', default='build')
+    ap.add_argument('--list', action='store_true')
+    ap.add_argument('names', nargs='*')
+    args = ap.parse_args()
+    if args.list:
+        for t in TESTS:
+            print('%-32s %s' % (t.__name__, t.__doc__))
+        return 0
+    unknown = set(args.names) - {t.__name__ for t in TESTS}
+    if unknown:
+        print('unknown tests: %s' % ' '.join(sorted(unknown)))
+        return 2
+    chosen = [t for t in TESTS if not args.names or t.__name__ in args.names]
+    ctx = Context(args.build)
+    passed = failed = 0
+    print('1..%d' % len(chosen))
+    for i, t in enumerate(chosen, 1):
+        ctx.current = t.__name__
+        ctx.runs = []
+        start = time.monotonic()
+        try:
+            t(ctx)
+            ok, why = True, ''
+        except Failure as e:
+            ok, why = False, str(e)
+        finally:
+            for q in ctx.runs:
+                q.close()
+        secs = time.monotonic() - start
+        if ok:
+            passed += 1
+            print('ok %d - %s (%.1f s)' % (i, t.__name__, secs))
+        else:
+            failed += 1
+            print('not ok %d - %s: %s' % (i, t.__name__, why))
+            for q in ctx.runs[-1:]:
+                tail = q.text().splitlines()[-25:]
+                print('\n'.join('#   | ' + line for line in tail))
+                print('#   full transcript: %s' % q.log_path)
+        sys.stdout.flush()
+    kp = sum(1 for _, ok in ctx.subresults if ok)
+    kf = len(ctx.subresults) - kp
+    if ctx.subresults:
+        print('# summary layer=ktest passed=%d failed=%d' % (kp, kf))
+    print('# summary layer=integration passed=%d failed=%d' % (passed, failed))
+    return 1 if failed or kf else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
