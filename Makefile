@@ -51,7 +51,8 @@ KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld
 
-.PHONY: all iso run debug check bench unit ktest integration clean deps format compile_commands.json
+.PHONY: all iso run debug check bench unit ktest integration clean deps format format-check \
+	compile_commands.json
 
 all: $(O)/matrioska.bin
 
@@ -164,6 +165,9 @@ compile_commands.json:
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(O)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # check.sh - everything `make check` (and CI) runs, in layers:
-#   build        the kernel, ISO and test tools with gcc, the kernel with clang
+#   build        the kernel, ISO and test tools with gcc, the kernel with clang,
+#                and clang-format conformance
 #   unit         host unit tests (ASan/UBSan), built with gcc and with clang
 #   ktest        in-kernel tests (TAP over serial), gcc and clang kernels
 #   integration  QEMU boots driven over the serial console
@@ -73,6 +74,7 @@ run_counted() { # title expected-summary-kind command...: run, show, count its s
 
 step build "kernel, ISO and test loader (gcc)" make -j"$jobs" O=build all iso build/fakeloader.elf
 step build "kernel (clang)" make -j"$jobs" O=build/clang CC=clang all
+step build "sources follow .clang-format" make format-check
 run_counted "unit tests (gcc, ASan/UBSan)" make -j"$jobs" O=build unit
 run_counted "unit tests (clang, ASan/UBSan)" make -j"$jobs" O=build/clang CC=clang unit
 if [ -f build/matrioska.bin ]; then

@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="make gcc binutils python3 clang lld libclang-rt-dev qemu-system-x86
 grub-pc-bin grub-common xorriso mtools musl-tools busybox-static e2fsprogs
-cpio bear"
+cpio bear clang-format"
 
 missing=""
 for p in $PACKAGES; do

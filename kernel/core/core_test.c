@@ -77,7 +77,7 @@ KTEST(core, ksyms_resolve_functions)
 
 KTEST(core, extable_binary_search)
 {
-	struct extable_entry tab[] = { { 50, 5 }, { 10, 1 }, { 30, 3 }, { 20, 2 }, { 40, 4 } };
+	struct extable_entry tab[] = {{50, 5}, {10, 1}, {30, 3}, {20, 2}, {40, 4}};
 	struct extable_entry *end = tab + ARRAY_SIZE(tab);
 
 	extable_sort(tab, end);

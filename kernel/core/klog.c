@@ -10,10 +10,10 @@
  * Invariant: slot seq % KLOG_RECORDS holds record seq for every seq in
  * [next_seq - KLOG_RECORDS, next_seq) that is >= 0.
  */
+#include "klog.h"
 #include "arch.h"
 #include "cmdline.h"
 #include "errno.h"
-#include "klog.h"
 #include "lib.h"
 
 #define KLOG_RECORDS 256

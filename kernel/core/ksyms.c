@@ -34,8 +34,8 @@ const char *ksym_lookup(const struct ksym_table *t, u64 addr, u64 *off)
 
 static struct ksym_table kernel_table(void)
 {
-	return (struct ksym_table){ ksyms_count, ksyms_addrs, ksyms_name_offs, ksyms_names,
-				    ksyms_text_end };
+	return (struct ksym_table){ksyms_count, ksyms_addrs, ksyms_name_offs, ksyms_names,
+				   ksyms_text_end};
 }
 
 const char *ksym_lookup_kernel(u64 addr, u64 *off)

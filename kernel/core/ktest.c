@@ -5,11 +5,11 @@
  * order, prints TAP version 13 on the console and ends QEMU through
  * isa-debug-exit with a pass/fail status.
  */
+#include "ktest.h"
 #include "arch.h"
 #include "cmdline.h"
 #include "errno.h"
 #include "klog.h"
-#include "ktest.h"
 #include "lib.h"
 
 extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
@@ -84,7 +84,7 @@ int ktest_run(const char *spec)
 		failed = 1;
 	}
 	for (tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++) {
-		struct ktest t = { .tc = tc };
+		struct ktest t = {.tc = tc};
 
 		if (!selected(spec, tc))
 			continue;

@@ -35,8 +35,8 @@ static void stage_line(int n, const char *result)
 {
 	u64 ns = arch_clock_ns();
 
-	pr_info("[boot] stage %d/%d %s ... %s (%llu.%llu ms)", n, NR_STAGES, stage_names[n],
-		result, (unsigned long long)(ns / 1000000), (unsigned long long)(ns / 100000 % 10));
+	pr_info("[boot] stage %d/%d %s ... %s (%llu.%llu ms)", n, NR_STAGES, stage_names[n], result,
+		(unsigned long long)(ns / 1000000), (unsigned long long)(ns / 100000 % 10));
 }
 
 static __noreturn __printf(2, 3) void stage_fail(int n, const char *fmt, ...)
@@ -108,8 +108,8 @@ static void stage1_handoff(void)
 		stage_fail(1, "the memory map has more than %d regions", BOOT_MAX_REGIONS);
 	usable = bootinfo_usable_bytes(&boot_info);
 	pr_info("[boot] %s %s %s, loader '%s', command line '%s'%s", KERNEL_NAME, KERNEL_VERSION,
-		"x86_64", boot_info.loader_name[0] ? boot_info.loader_name : "?",
-		boot_info.cmdline, boot_info.cmdline_truncated ? " (truncated)" : "");
+		"x86_64", boot_info.loader_name[0] ? boot_info.loader_name : "?", boot_info.cmdline,
+		boot_info.cmdline_truncated ? " (truncated)" : "");
 	pr_info("[boot] %s: %llu MiB usable RAM in %u map entries, kernel image %llu KiB at %#llx",
 		protocol_name(boot_info.protocol), (unsigned long long)(usable >> 20),
 		boot_info.nr_regions, (unsigned long long)((kend - kstart) >> 10),
@@ -118,9 +118,11 @@ static void stage1_handoff(void)
 		pr_warn("[boot] memory map truncated to %d entries", BOOT_MAX_REGIONS);
 	log_memory_map(&boot_info);
 	if (usable < MIN_RAM)
-		stage_fail(1, "not enough memory: %llu MiB usable, Matrioska OS needs at least %llu MiB "
-			   "(give QEMU -m 32 or more)",
-			   (unsigned long long)(usable >> 20), (unsigned long long)(MIN_RAM >> 20));
+		stage_fail(
+			1,
+			"not enough memory: %llu MiB usable, Matrioska OS needs at least %llu MiB "
+			"(give QEMU -m 32 or more)",
+			(unsigned long long)(usable >> 20), (unsigned long long)(MIN_RAM >> 20));
 	stage_line(1, "ok");
 }
 

@@ -4,11 +4,11 @@
  * backtrace, then every CPU stops. A panic inside a panic prints one line and
  * halts at once (the first report is the one that matters).
  */
+#include "panic.h"
 #include "arch.h"
 #include "klog.h"
 #include "ksyms.h"
 #include "ktest.h"
-#include "panic.h"
 
 #define BACKTRACE_MAX 32
 

@@ -34,8 +34,8 @@ enum mem_type {
 	MEM_ACPI_NVS,
 	MEM_BAD,
 	MEM_BOOTLOADER, /* loader structures we still read (info block) */
-	MEM_MODULE, /* boot modules (initrd) */
-	MEM_KERNEL, /* the kernel image, bss included */
+	MEM_MODULE,	/* boot modules (initrd) */
+	MEM_KERNEL,	/* the kernel image, bss included */
 };
 
 struct mem_region {
@@ -46,7 +46,7 @@ struct mem_region {
 
 struct boot_module {
 	u64 start; /* physical, inclusive */
-	u64 end; /* physical, exclusive */
+	u64 end;   /* physical, exclusive */
 	char cmdline[BOOT_NAME_MAX];
 };
 
@@ -61,8 +61,8 @@ struct boot_info {
 	struct boot_module modules[BOOT_MAX_MODULES];
 	u32 nr_modules;
 	u64 mem_lower_kib, mem_upper_kib; /* legacy fields, 0 if absent */
-	paddr_t rsdp_phys; /* 0 if the loader gave no RSDP copy */
-	u8 rsdp[36]; /* copy of the RSDP (v1: 20 bytes, v2: 36) */
+	paddr_t rsdp_phys;		  /* 0 if the loader gave no RSDP copy */
+	u8 rsdp[36];			  /* copy of the RSDP (v1: 20 bytes, v2: 36) */
 	u32 rsdp_len;
 };
 

@@ -19,19 +19,19 @@
 #include "types.h"
 
 enum cmdline_kind {
-	CMDLINE_FLAG, /* bare word; handler gets val == NULL */
+	CMDLINE_FLAG,  /* bare word; handler gets val == NULL */
 	CMDLINE_VALUE, /* key=value; handler gets the value (may be "") */
 };
 
 struct cmdline_param {
 	const char *name;
 	int (*set)(const char *val); /* 0, or -EINVAL to reject the value */
-	u32 kind; /* enum cmdline_kind */
+	u32 kind;		     /* enum cmdline_kind */
 };
 
-#define CMDLINE_PARAM(pname, fn, k)                                        \
-	static const struct cmdline_param __cmdline_##fn __used               \
-		__section("cmdline_params") __aligned(8) = { pname, fn, k }
+#define CMDLINE_PARAM(pname, fn, k)                                                         \
+	static const struct cmdline_param __cmdline_##fn __used __section("cmdline_params") \
+		__aligned(8) = {pname, fn, k}
 
 /* Warning callback: one complete human-readable message per call. */
 typedef void (*cmdline_warn_t)(void *ctx, const char *msg);

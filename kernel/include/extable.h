@@ -17,9 +17,9 @@ struct extable_entry {
 };
 
 /* Inline-asm fragment: "1:" faulting instruction, "2:" continuation. */
-#define EXTABLE_ENTRY(insn_label, fixup_label)   \
-	".pushsection ex_table, \"a\"\n\t"       \
-	".balign 8\n\t"                          \
+#define EXTABLE_ENTRY(insn_label, fixup_label)        \
+	".pushsection ex_table, \"a\"\n\t"            \
+	".balign 8\n\t"                               \
 	".quad " #insn_label ", " #fixup_label "\n\t" \
 	".popsection\n\t"
 

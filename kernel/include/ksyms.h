@@ -11,10 +11,10 @@
 
 struct ksym_table {
 	u64 count;
-	const u64 *addrs; /* sorted ascending */
+	const u64 *addrs;     /* sorted ascending */
 	const u32 *name_offs; /* offset of each name in names */
-	const char *names; /* NUL-separated */
-	u64 text_end; /* addresses >= this are not in any function */
+	const char *names;    /* NUL-separated */
+	u64 text_end;	      /* addresses >= this are not in any function */
 };
 
 /*

@@ -37,23 +37,20 @@ struct ktest {
 };
 
 /* Values written to the isa-debug-exit port; QEMU exits with (v << 1) | 1. */
-#define KTEST_EXIT_PASS 0x10 /* QEMU exit status 33 */
-#define KTEST_EXIT_FAIL 0x11 /* QEMU exit status 35 */
+#define KTEST_EXIT_PASS 0x10  /* QEMU exit status 33 */
+#define KTEST_EXIT_FAIL 0x11  /* QEMU exit status 35 */
 #define KTEST_EXIT_PANIC 0x12 /* QEMU exit status 37 */
 
-#define __KTEST(grp, nm, is_fatal)                                              \
-	static void ktest_##grp##_##nm(struct ktest *t);                        \
-	static const struct ktest_case __ktest_case_##grp##_##nm __used         \
-		__section("ktest_cases") __aligned(8) = { #grp, #nm,            \
-							  ktest_##grp##_##nm, \
-							  is_fatal };         \
+#define __KTEST(grp, nm, is_fatal)                                                               \
+	static void ktest_##grp##_##nm(struct ktest *t);                                         \
+	static const struct ktest_case __ktest_case_##grp##_##nm __used __section("ktest_cases") \
+		__aligned(8) = {#grp, #nm, ktest_##grp##_##nm, is_fatal};                        \
 	static void ktest_##grp##_##nm(struct ktest *t __unused)
 
 #define KTEST(grp, nm) __KTEST(grp, nm, false)
 #define KTEST_FATAL(grp, nm) __KTEST(grp, nm, true)
 
-void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
-	__printf(4, 5);
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 
 #define KT_EXPECT(t, cond)                                                       \
 	do {                                                                     \
@@ -62,23 +59,22 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 			ktest_fail(t, __FILE__, __LINE__, "expected %s", #cond); \
 	} while (0)
 
-#define KT_EXPECT_EQ(t, a, b)                                                          \
-	do {                                                                           \
-		u64 __a = (u64)(a), __b = (u64)(b);                                    \
-		(t)->checks++;                                                         \
-		if (__a != __b)                                                        \
-			ktest_fail(t, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-				   #a, #b, (unsigned long long)__a,                    \
-				   (unsigned long long)__b);                           \
+#define KT_EXPECT_EQ(t, a, b)                                                                   \
+	do {                                                                                    \
+		u64 __a = (u64)(a), __b = (u64)(b);                                             \
+		(t)->checks++;                                                                  \
+		if (__a != __b)                                                                 \
+			ktest_fail(t, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, \
+				   (unsigned long long)__a, (unsigned long long)__b);           \
 	} while (0)
 
-#define KT_EXPECT_STREQ(t, a, b)                                                        \
-	do {                                                                            \
-		const char *__a = (a), *__b = (b);                                      \
-		(t)->checks++;                                                          \
-		if (strcmp(__a, __b) != 0)                                              \
-			ktest_fail(t, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", \
-				   #a, #b, __a, __b);                                   \
+#define KT_EXPECT_STREQ(t, a, b)                                                                \
+	do {                                                                                    \
+		const char *__a = (a), *__b = (b);                                              \
+		(t)->checks++;                                                                  \
+		if (strcmp(__a, __b) != 0)                                                      \
+			ktest_fail(t, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b, \
+				   __a, __b);                                                   \
 	} while (0)
 
 /* Run the tests selected by spec ("all", "GROUP", "GROUP.NAME", comma list). Returns failures. */

@@ -12,7 +12,8 @@ KTEST(lib, snprintf_formats)
 {
 	char b[96];
 
-	snprintf(b, sizeof(b), "%d|%5i|%-4u|%04x|%X|%c|%s|%%", -42, 7, 3u, 0xbeef, 0xabcu, 'z', "s");
+	snprintf(b, sizeof(b), "%d|%5i|%-4u|%04x|%X|%c|%s|%%", -42, 7, 3u, 0xbeef, 0xabcu, 'z',
+		 "s");
 	KT_EXPECT_STREQ(t, b, "-42|    7|3   |beef|ABC|z|s|%");
 	snprintf(b, sizeof(b), "%lld %llu %zu %lx", -9223372036854775807LL - 1,
 		 18446744073709551615ULL, (size_t)12345, 0xffffffffffffffffUL);

@@ -19,11 +19,11 @@
 #include "lib.h"
 
 enum {
-	FL_LEFT = 1 << 0, /* '-' */
-	FL_ZERO = 1 << 1, /* '0' */
-	FL_PLUS = 1 << 2, /* '+' */
+	FL_LEFT = 1 << 0,  /* '-' */
+	FL_ZERO = 1 << 1,  /* '0' */
+	FL_PLUS = 1 << 2,  /* '+' */
 	FL_SPACE = 1 << 3, /* ' ' */
-	FL_ALT = 1 << 4, /* '#' */
+	FL_ALT = 1 << 4,   /* '#' */
 	FL_UPPER = 1 << 5, /* %X */
 };
 
@@ -225,7 +225,7 @@ static void emit_number(struct out_state *st, const struct conv_spec *sp, u64 v,
 	char buf[24]; /* 22 octal digits for 2^64 - 1 */
 	char *digits = format_digits(buf + sizeof(buf), v, base, sp->flags & FL_UPPER);
 	size_t ndigits = buf + sizeof(buf) - digits;
-	char prefix[2] = { sign, 0 };
+	char prefix[2] = {sign, 0};
 	size_t nprefix = sign != 0;
 	size_t nzeros = 0, body;
 
@@ -347,7 +347,7 @@ static bool emit_conversion(struct out_state *st, struct conv_spec *sp, va_list 
 
 int vcbprintf(fmt_out_t out, void *ctx, const char *fmt, va_list ap)
 {
-	struct out_state st = { .out = out, .ctx = ctx, .count = 0 };
+	struct out_state st = {.out = out, .ctx = ctx, .count = 0};
 	struct conv_spec spec;
 	va_list args;
 
@@ -391,7 +391,7 @@ static void buf_sink_out(void *ctx, const char *s, size_t n)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct buf_sink sink = { .buf = buf, .size = size, .used = 0 };
+	struct buf_sink sink = {.buf = buf, .size = size, .used = 0};
 	int ret = vcbprintf(buf_sink_out, &sink, fmt, ap);
 
 	if (size)

@@ -13,14 +13,14 @@
 /* A fake kernel symbol table: three functions in [0x1000, 0x1300). */
 const u64 ksyms_count = 3;
 const u64 ksyms_text_end = 0x1300;
-const u64 ksyms_addrs[] = { 0x1000, 0x1100, 0x1200 };
-const u32 ksyms_name_offs[] = { 0, 6, 12 };
+const u64 ksyms_addrs[] = {0x1000, 0x1100, 0x1200};
+const u32 ksyms_name_offs[] = {0, 6, 12};
 const char ksyms_names[] = "alpha\0bravo\0charlie";
 
 /* Two entries in the image's exception table, unsorted (writable: extable_init sorts in place). */
 static struct extable_entry ex_entries[2] __attribute__((section("ex_table"), used)) = {
-	{ 0x2000, 0x2010 },
-	{ 0x1000, 0x1010 },
+	{0x2000, 0x2010},
+	{0x1000, 0x1010},
 };
 
 static u64 drain(void)
@@ -129,10 +129,10 @@ UNIT_TEST(ksyms_format)
 
 UNIT_TEST(ksyms_empty_and_single_tables)
 {
-	u64 a[1] = { 0x10 };
-	u32 o[1] = { 0 };
-	struct ksym_table empty = { 0, a, o, "x", 0x20 };
-	struct ksym_table one = { 1, a, o, "only", 0x20 };
+	u64 a[1] = {0x10};
+	u32 o[1] = {0};
+	struct ksym_table empty = {0, a, o, "x", 0x20};
+	struct ksym_table one = {1, a, o, "only", 0x20};
 	u64 off;
 
 	CHECK(ksym_lookup(&empty, 0x10, &off) == NULL);
@@ -147,7 +147,7 @@ UNIT_TEST(extable_sorted_search)
 
 	/* descending input: the sort must reverse it */
 	for (int i = 0; i < 64; i++)
-		t[i] = (struct extable_entry){ (u64)(64 - i) * 16, (u64)(64 - i) };
+		t[i] = (struct extable_entry){(u64)(64 - i) * 16, (u64)(64 - i)};
 	extable_sort(t, t + 64);
 	for (int i = 0; i < 64; i++)
 		CHECK_EQ(t[i].insn, (u64)(i + 1) * 16);

@@ -237,8 +237,8 @@ UNIT_TEST(null_string)
 /* glibc prints "0x..." without padding digits and "(nil)" for NULL; ours differs. */
 UNIT_TEST(pointer_format)
 {
-	static const uintptr_t values[] = { 0,		1,	     0x1234,
-					    0xdeadbeef, UINTPTR_MAX, 0xffffffff80000000ull };
+	static const uintptr_t values[] = {0,	       1,	    0x1234,
+					   0xdeadbeef, UINTPTR_MAX, 0xffffffff80000000ull};
 	char want[64], got[64];
 	int local;
 
@@ -266,10 +266,10 @@ UNIT_TEST(unknown_conversions_print_literally)
 	static const struct {
 		const char *fmt, *want;
 	} cases[] = {
-		{ "%q", "%q" }, { "a%qb", "a%qb" }, { "%-5q", "%-5q" },	  { "%5.2q", "%5.2q" },
-		{ "%n", "%n" }, { "%f", "%f" },	    { "%lq", "%lq" },	  { "%hhq", "%hhq" },
-		{ "%", "%" },	{ "abc%", "abc%" }, { "abc%5", "abc%5" }, { "%ll", "%ll" },
-		{ "%-", "%-" }, { "%.", "%." },	    { "%%", "%" },	  { "%%%%", "%%" },
+		{"%q", "%q"}, {"a%qb", "a%qb"}, {"%-5q", "%-5q"},   {"%5.2q", "%5.2q"},
+		{"%n", "%n"}, {"%f", "%f"},	{"%lq", "%lq"},	    {"%hhq", "%hhq"},
+		{"%", "%"},   {"abc%", "abc%"}, {"abc%5", "abc%5"}, {"%ll", "%ll"},
+		{"%-", "%-"}, {"%.", "%."},	{"%%", "%"},	    {"%%%%", "%%"},
 	};
 	const char *fmt_q_d = "%q%d", *fmt_star_q_d = "%*q%d", *fmt_l = "%L";
 	char buf[64];
@@ -298,11 +298,11 @@ static const char *const flag_sets[] = {
 static const struct {
 	const char *text;
 	int star;
-} widths[] = { { "", 0 }, { "1", 0 }, { "6", 0 }, { "24", 0 }, { "*", 9 }, { "*", -9 } },
-  precisions[] = { { "", 0 },	{ ".", 0 },   { ".0", 0 }, { ".1", 0 },
-		   { ".4", 0 }, { ".23", 0 }, { ".*", 3 }, { ".*", -1 } };
+} widths[] = {{"", 0}, {"1", 0}, {"6", 0}, {"24", 0}, {"*", 9}, {"*", -9}},
+  precisions[] = {{"", 0},   {".", 0},	 {".0", 0}, {".1", 0},
+		  {".4", 0}, {".23", 0}, {".*", 3}, {".*", -1}};
 
-static const char *const lengths[] = { "", "hh", "h", "l", "ll", "z", "t" };
+static const char *const lengths[] = {"", "hh", "h", "l", "ll", "z", "t"};
 
 /* A generated conversion: its format and the '*' ints that come first. */
 struct gen {
@@ -384,7 +384,7 @@ static const char int_convs[] = "diuxXo";
 /* Every flag set x width x precision x integer conversion, on a few values. */
 UNIT_TEST(integer_flags_widths_precisions)
 {
-	static const u64 few[] = { 0, 1, (u64)-1, 42, (u64)-42, (u64)INT_MIN, INT_MAX, 0xabcdef };
+	static const u64 few[] = {0, 1, (u64)-1, 42, (u64)-42, (u64)INT_MIN, INT_MAX, 0xabcdef};
 	struct gen g;
 
 	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++)
@@ -403,8 +403,8 @@ UNIT_TEST(integer_length_modifiers)
 	static const struct {
 		const char *flags;
 		size_t w, p;
-	} mixes[] = { { "", 0, 0 },   { "#", 3, 0 },  { "-+", 4, 3 },
-		      { "0 ", 3, 5 }, { "#0", 3, 0 }, { "-", 5, 2 } };
+	} mixes[] = {{"", 0, 0},   {"#", 3, 0},	 {"-+", 4, 3},
+		     {"0 ", 3, 5}, {"#0", 3, 0}, {"-", 5, 2}};
 	struct gen g;
 
 	for (size_t l = 0; l < ARRAY_SIZE(lengths); l++)
@@ -420,9 +420,8 @@ UNIT_TEST(integer_length_modifiers)
 /* %c and %s under every flag set, width and precision (glibc ignores the odd ones too). */
 UNIT_TEST(char_and_string_flags_widths_precisions)
 {
-	static const int chars[] = { 'a', 'Z', ' ', 0, 0x7f, 0xe9 };
-	static const char *const strings[] = { "", "a", "hello",
-					       "a string longer than the widths" };
+	static const int chars[] = {'a', 'Z', ' ', 0, 0x7f, 0xe9};
+	static const char *const strings[] = {"", "a", "hello", "a string longer than the widths"};
 	struct gen g;
 
 	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++)
@@ -529,7 +528,7 @@ UNIT_TEST(callback_pieces)
 /* Append a literal piece of text, sometimes with "%%" in it. */
 static void random_text(char *p, size_t *n)
 {
-	static const char *const pieces[] = { "", "a", "xyz ", "%%", " [", "] ", "%%%%", "\t" };
+	static const char *const pieces[] = {"", "a", "xyz ", "%%", " [", "] ", "%%%%", "\t"};
 
 	for (int k = rnd() % 3; k > 0; k--)
 		*n += sprintf(p + *n, "%s", pieces[rnd() % ARRAY_SIZE(pieces)]);
@@ -569,7 +568,7 @@ static void random_spec(struct gen *g, char *conv_out, const char **len_out)
 
 static void check_random_value(const struct gen *g, char conv, const char *len)
 {
-	static const char *const strings[] = { "", "s", "random", "a longer random string" };
+	static const char *const strings[] = {"", "s", "random", "a longer random string"};
 	u64 raw = int_values[rnd() % ARRAY_SIZE(int_values)];
 
 	if (rnd() % 2)

@@ -113,7 +113,7 @@ UNIT_TEST(memmove_large_overlap)
 {
 	enum { N = 10000 };
 	unsigned char *buf = malloc(N), *want = malloc(N);
-	static const size_t shifts[] = { 1, 7, 8, 9, 64, 1000, 4097 };
+	static const size_t shifts[] = {1, 7, 8, 9, 64, 1000, 4097};
 
 	for (size_t i = 0; i < ARRAY_SIZE(shifts); i++) {
 		size_t s = shifts[i], n = N - s;
@@ -133,7 +133,7 @@ UNIT_TEST(memmove_large_overlap)
 
 UNIT_TEST(memset_every_size_and_alignment)
 {
-	static const int values[] = { 0, 0xff, 0x5a, 0x1a5, -1, -128, 0x7f };
+	static const int values[] = {0, 0xff, 0x5a, 0x1a5, -1, -128, 0x7f};
 	unsigned char buf[128], want[128];
 
 	for (size_t v = 0; v < ARRAY_SIZE(values); v++) {
@@ -153,7 +153,7 @@ UNIT_TEST(memset_every_size_and_alignment)
 UNIT_TEST(memcmp_sign_at_every_position)
 {
 	static const unsigned char pairs[][2] = {
-		{ 'a', 'b' }, { 0x00, 0x01 }, { 0x7f, 0x80 }, { 0x01, 0xff }, { 0x80, 0xfe },
+		{'a', 'b'}, {0x00, 0x01}, {0x7f, 0x80}, {0x01, 0xff}, {0x80, 0xfe},
 	};
 	unsigned char a[72], b[72];
 
@@ -195,7 +195,7 @@ UNIT_TEST(strlen_and_strnlen)
 
 static void random_string(char *s, size_t cap)
 {
-	static const char alphabet[] = { 'a', 'b', 'c', (char)0x80, (char)0xff };
+	static const char alphabet[] = {'a', 'b', 'c', (char)0x80, (char)0xff};
 	size_t len = rnd() % cap;
 
 	for (size_t i = 0; i < len; i++)
@@ -269,53 +269,53 @@ struct u64_case {
 };
 
 static const struct u64_case u64_cases[] = {
-	{ "0", 0, 0, 0 },
-	{ "0", 10, 0, 0 },
-	{ "42", 0, 0, 42 },
-	{ "+42", 10, 0, 42 },
-	{ "042", 0, 0, 042 },
-	{ "0x2A", 0, 0, 42 },
-	{ "0X2a", 0, 0, 42 },
-	{ "2a", 16, 0, 42 },
-	{ "0x2a", 16, 0, 42 },
-	{ "52", 8, 0, 42 },
-	{ "052", 8, 0, 42 },
-	{ "101010", 2, 0, 42 },
-	{ "Zz", 36, 0, 35 * 36 + 35 },
-	{ "0x", 36, 0, 33 }, /* no prefix outside bases 0 and 16 */
-	{ "007", 10, 0, 7 },
-	{ "18446744073709551615", 10, 0, UINT64_MAX },
-	{ "18446744073709551615", 0, 0, UINT64_MAX },
-	{ "0xffffffffffffffff", 0, 0, UINT64_MAX },
-	{ "01777777777777777777777", 0, 0, UINT64_MAX },
-	{ "1777777777777777777777", 8, 0, UINT64_MAX },
-	{ "1111111111111111111111111111111111111111111111111111111111111111", 2, 0, UINT64_MAX },
-	{ "18446744073709551616", 10, -ERANGE, 0 },
-	{ "99999999999999999999999999", 0, -ERANGE, 0 },
-	{ "0x10000000000000000", 0, -ERANGE, 0 },
-	{ "10000000000000000", 16, -ERANGE, 0 },
-	{ "02000000000000000000000", 0, -ERANGE, 0 },
-	{ "2000000000000000000000", 8, -ERANGE, 0 },
-	{ "", 0, -EINVAL, 0 },
-	{ "", 10, -EINVAL, 0 },
-	{ "+", 10, -EINVAL, 0 },
-	{ "0x", 0, -EINVAL, 0 },
-	{ "0x", 16, -EINVAL, 0 },
-	{ "0xg", 0, -EINVAL, 0 },
-	{ "-1", 10, -EINVAL, 0 },
-	{ "-0", 0, -EINVAL, 0 },
-	{ "++1", 10, -EINVAL, 0 },
-	{ " 1", 10, -EINVAL, 0 },
-	{ "1 ", 10, -EINVAL, 0 },
-	{ "1\n", 10, -EINVAL, 0 },
-	{ "12a", 10, -EINVAL, 0 },
-	{ "8", 8, -EINVAL, 0 },
-	{ "09", 0, -EINVAL, 0 },
-	{ "2", 2, -EINVAL, 0 },
-	{ "ff", 10, -EINVAL, 0 },
-	{ "1", 1, -EINVAL, 0 },
-	{ "1", 37, -EINVAL, 0 },
-	{ "99999999999999999999999x", 10, -EINVAL, 0 }, /* junk beats overflow */
+	{"0", 0, 0, 0},
+	{"0", 10, 0, 0},
+	{"42", 0, 0, 42},
+	{"+42", 10, 0, 42},
+	{"042", 0, 0, 042},
+	{"0x2A", 0, 0, 42},
+	{"0X2a", 0, 0, 42},
+	{"2a", 16, 0, 42},
+	{"0x2a", 16, 0, 42},
+	{"52", 8, 0, 42},
+	{"052", 8, 0, 42},
+	{"101010", 2, 0, 42},
+	{"Zz", 36, 0, 35 * 36 + 35},
+	{"0x", 36, 0, 33}, /* no prefix outside bases 0 and 16 */
+	{"007", 10, 0, 7},
+	{"18446744073709551615", 10, 0, UINT64_MAX},
+	{"18446744073709551615", 0, 0, UINT64_MAX},
+	{"0xffffffffffffffff", 0, 0, UINT64_MAX},
+	{"01777777777777777777777", 0, 0, UINT64_MAX},
+	{"1777777777777777777777", 8, 0, UINT64_MAX},
+	{"1111111111111111111111111111111111111111111111111111111111111111", 2, 0, UINT64_MAX},
+	{"18446744073709551616", 10, -ERANGE, 0},
+	{"99999999999999999999999999", 0, -ERANGE, 0},
+	{"0x10000000000000000", 0, -ERANGE, 0},
+	{"10000000000000000", 16, -ERANGE, 0},
+	{"02000000000000000000000", 0, -ERANGE, 0},
+	{"2000000000000000000000", 8, -ERANGE, 0},
+	{"", 0, -EINVAL, 0},
+	{"", 10, -EINVAL, 0},
+	{"+", 10, -EINVAL, 0},
+	{"0x", 0, -EINVAL, 0},
+	{"0x", 16, -EINVAL, 0},
+	{"0xg", 0, -EINVAL, 0},
+	{"-1", 10, -EINVAL, 0},
+	{"-0", 0, -EINVAL, 0},
+	{"++1", 10, -EINVAL, 0},
+	{" 1", 10, -EINVAL, 0},
+	{"1 ", 10, -EINVAL, 0},
+	{"1\n", 10, -EINVAL, 0},
+	{"12a", 10, -EINVAL, 0},
+	{"8", 8, -EINVAL, 0},
+	{"09", 0, -EINVAL, 0},
+	{"2", 2, -EINVAL, 0},
+	{"ff", 10, -EINVAL, 0},
+	{"1", 1, -EINVAL, 0},
+	{"1", 37, -EINVAL, 0},
+	{"99999999999999999999999x", 10, -EINVAL, 0}, /* junk beats overflow */
 };
 
 UNIT_TEST(kstrtou64_table)
@@ -339,33 +339,33 @@ struct s64_case {
 };
 
 static const struct s64_case s64_cases[] = {
-	{ "0", 0, 0, 0 },
-	{ "-0", 0, 0, 0 },
-	{ "+0", 10, 0, 0 },
-	{ "-1", 10, 0, -1 },
-	{ "-42", 0, 0, -42 },
-	{ "-0x2a", 0, 0, -42 },
-	{ "-052", 0, 0, -42 },
-	{ "-2a", 16, 0, -42 },
-	{ "9223372036854775807", 10, 0, INT64_MAX },
-	{ "-9223372036854775807", 10, 0, -INT64_MAX },
-	{ "-9223372036854775808", 10, 0, INT64_MIN },
-	{ "-0x8000000000000000", 0, 0, INT64_MIN },
-	{ "0x7fffffffffffffff", 0, 0, INT64_MAX },
-	{ "9223372036854775808", 10, -ERANGE, 0 },
-	{ "-9223372036854775809", 10, -ERANGE, 0 },
-	{ "0x8000000000000000", 0, -ERANGE, 0 },
-	{ "-18446744073709551615", 10, -ERANGE, 0 },
-	{ "-18446744073709551616", 10, -ERANGE, 0 },
-	{ "", 10, -EINVAL, 0 },
-	{ "-", 10, -EINVAL, 0 },
-	{ "+", 10, -EINVAL, 0 },
-	{ "--1", 10, -EINVAL, 0 },
-	{ "-+1", 10, -EINVAL, 0 },
-	{ "+-1", 10, -EINVAL, 0 },
-	{ "- 1", 10, -EINVAL, 0 },
-	{ "-1x", 10, -EINVAL, 0 },
-	{ "-0x", 0, -EINVAL, 0 },
+	{"0", 0, 0, 0},
+	{"-0", 0, 0, 0},
+	{"+0", 10, 0, 0},
+	{"-1", 10, 0, -1},
+	{"-42", 0, 0, -42},
+	{"-0x2a", 0, 0, -42},
+	{"-052", 0, 0, -42},
+	{"-2a", 16, 0, -42},
+	{"9223372036854775807", 10, 0, INT64_MAX},
+	{"-9223372036854775807", 10, 0, -INT64_MAX},
+	{"-9223372036854775808", 10, 0, INT64_MIN},
+	{"-0x8000000000000000", 0, 0, INT64_MIN},
+	{"0x7fffffffffffffff", 0, 0, INT64_MAX},
+	{"9223372036854775808", 10, -ERANGE, 0},
+	{"-9223372036854775809", 10, -ERANGE, 0},
+	{"0x8000000000000000", 0, -ERANGE, 0},
+	{"-18446744073709551615", 10, -ERANGE, 0},
+	{"-18446744073709551616", 10, -ERANGE, 0},
+	{"", 10, -EINVAL, 0},
+	{"-", 10, -EINVAL, 0},
+	{"+", 10, -EINVAL, 0},
+	{"--1", 10, -EINVAL, 0},
+	{"-+1", 10, -EINVAL, 0},
+	{"+-1", 10, -EINVAL, 0},
+	{"- 1", 10, -EINVAL, 0},
+	{"-1x", 10, -EINVAL, 0},
+	{"-0x", 0, -EINVAL, 0},
 };
 
 UNIT_TEST(kstrtos64_table)
@@ -446,7 +446,7 @@ static void random_number_string(char *s, size_t cap, unsigned int base)
 	s[i] = '\0';
 }
 
-static const unsigned int test_bases[] = { 0, 2, 8, 10, 16, 36 };
+static const unsigned int test_bases[] = {0, 2, 8, 10, 16, 36};
 
 /* Index for counting outcomes: 0 parsed, 1 -EINVAL, 2 -ERANGE. */
 static int outcome(int ret)
@@ -456,7 +456,7 @@ static int outcome(int ret)
 
 UNIT_TEST(kstrtou64_random_vs_strtoull)
 {
-	int seen[3] = { 0 };
+	int seen[3] = {0};
 	char s[32];
 
 	for (int i = 0; i < 20000; i++) {
@@ -479,7 +479,7 @@ UNIT_TEST(kstrtou64_random_vs_strtoull)
 
 UNIT_TEST(kstrtos64_random_vs_strtoll)
 {
-	int seen[3] = { 0 };
+	int seen[3] = {0};
 	char s[32];
 
 	for (int i = 0; i < 20000; i++) {

@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 		tests[i].fn();
 		n++;
 		if (cur_failures) {
-			printf("not ok %d - %s (%d failed checks)\n", n, tests[i].name, cur_failures);
+			printf("not ok %d - %s (%d failed checks)\n", n, tests[i].name,
+			       cur_failures);
 			failed++;
 		} else {
 			printf("ok %d - %s\n", n, tests[i].name);

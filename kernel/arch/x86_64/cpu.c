@@ -79,18 +79,18 @@ void gdt_init(void)
 
 int x86_kernel_stacks(struct kstack_info *out, int max)
 {
-	static const char *const ist_names[3] = { "double-fault IST stack", "NMI IST stack",
-						  "machine-check IST stack" };
+	static const char *const ist_names[3] = {"double-fault IST stack", "NMI IST stack",
+						 "machine-check IST stack"};
 	uintptr_t p = (uintptr_t)ist_stacks;
 	int n = 0;
 
 	if (n < max)
-		out[n++] = (struct kstack_info){ "boot stack", (uintptr_t)boot_stack_guard,
-						 (uintptr_t)boot_stack_bottom,
-						 (uintptr_t)boot_stack_top };
+		out[n++] = (struct kstack_info){"boot stack", (uintptr_t)boot_stack_guard,
+						(uintptr_t)boot_stack_bottom,
+						(uintptr_t)boot_stack_top};
 	for (int i = 0; i < 3 && n < max; i++) {
-		out[n++] = (struct kstack_info){ ist_names[i], p, p + PAGE_SIZE,
-						 p + PAGE_SIZE + IST_STACK_SIZE };
+		out[n++] = (struct kstack_info){ist_names[i], p, p + PAGE_SIZE,
+						p + PAGE_SIZE + IST_STACK_SIZE};
 		p += PAGE_SIZE + IST_STACK_SIZE;
 	}
 	return n;

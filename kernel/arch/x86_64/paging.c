@@ -138,8 +138,10 @@ int paging_init(const struct boot_info *bi, const char **why)
 	if (x86_cpu.pge)
 		write_cr4(read_cr4() | CR4_PGE);
 	if (direct_map_limit < want)
-		pr_warn("paging: direct map covers %llu GiB of %llu GiB; the rest is unused for now",
-			(unsigned long long)(direct_map_limit >> 30), (unsigned long long)(want >> 30));
+		pr_warn("paging: direct map covers %llu GiB of %llu GiB; the rest is unused for "
+			"now",
+			(unsigned long long)(direct_map_limit >> 30),
+			(unsigned long long)(want >> 30));
 	pr_info("paging: kernel W^X (%s), %d page-table pages, direct map %llu GiB in %s pages",
 		nx_bit ? "NX on" : "no NX on this CPU", pool_used,
 		(unsigned long long)(direct_map_limit >> 30), x86_cpu.pdpe1gb ? "1 GiB" : "2 MiB");

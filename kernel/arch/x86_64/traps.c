@@ -39,18 +39,38 @@ extern const u64 isr_stub_table[32];
 struct x86_fixup_record x86_last_fixup;
 
 static const char *const exc_names[32] = {
-	"divide error (#DE)", "debug (#DB)", "non-maskable interrupt (NMI)",
-	"breakpoint (#BP)", "overflow (#OF)", "bound range exceeded (#BR)",
-	"invalid opcode (#UD)", "device not available (#NM)", "double fault (#DF)",
-	"coprocessor segment overrun", "invalid TSS (#TS)", "segment not present (#NP)",
-	"stack-segment fault (#SS)", "general protection fault (#GP)", "page fault (#PF)",
-	"reserved vector 15", "x87 floating-point error (#MF)", "alignment check (#AC)",
-	"machine check (#MC)", "SIMD floating-point exception (#XM)",
-	"virtualization exception (#VE)", "control protection exception (#CP)",
-	"reserved vector 22", "reserved vector 23", "reserved vector 24",
-	"reserved vector 25", "reserved vector 26", "reserved vector 27",
-	"hypervisor injection exception (#HV)", "VMM communication exception (#VC)",
-	"security exception (#SX)", "reserved vector 31",
+	"divide error (#DE)",
+	"debug (#DB)",
+	"non-maskable interrupt (NMI)",
+	"breakpoint (#BP)",
+	"overflow (#OF)",
+	"bound range exceeded (#BR)",
+	"invalid opcode (#UD)",
+	"device not available (#NM)",
+	"double fault (#DF)",
+	"coprocessor segment overrun",
+	"invalid TSS (#TS)",
+	"segment not present (#NP)",
+	"stack-segment fault (#SS)",
+	"general protection fault (#GP)",
+	"page fault (#PF)",
+	"reserved vector 15",
+	"x87 floating-point error (#MF)",
+	"alignment check (#AC)",
+	"machine check (#MC)",
+	"SIMD floating-point exception (#XM)",
+	"virtualization exception (#VE)",
+	"control protection exception (#CP)",
+	"reserved vector 22",
+	"reserved vector 23",
+	"reserved vector 24",
+	"reserved vector 25",
+	"reserved vector 26",
+	"reserved vector 27",
+	"hypervisor injection exception (#HV)",
+	"VMM communication exception (#VC)",
+	"security exception (#SX)",
+	"reserved vector 31",
 };
 
 static void idt_set(int vec, u64 handler, int ist)
@@ -83,7 +103,9 @@ static void print_pf_error(u64 err)
 {
 	kprintf("  error 0x%llx: %s, %s, %s mode%s%s\n", (unsigned long long)err,
 		(err & 1) ? "protection violation" : "page not present",
-		(err & 16) ? "instruction fetch" : (err & 2) ? "write" : "read",
+		(err & 16)  ? "instruction fetch"
+		: (err & 2) ? "write"
+			    : "read",
 		(err & 4) ? "user" : "kernel", (err & 8) ? ", reserved bit set" : "",
 		(err & 32) ? ", protection key" : "");
 }
@@ -98,14 +120,14 @@ static void print_frame(const struct trap_frame *f)
 	kprintf("  RSP %04llx:%016llx  RBP %016llx\n", (unsigned long long)f->ss,
 		(unsigned long long)f->rsp, (unsigned long long)f->rbp);
 	kprintf("  RAX %016llx  RBX %016llx  RCX %016llx  RDX %016llx\n",
-		(unsigned long long)f->rax, (unsigned long long)f->rbx,
-		(unsigned long long)f->rcx, (unsigned long long)f->rdx);
+		(unsigned long long)f->rax, (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+		(unsigned long long)f->rdx);
 	kprintf("  RSI %016llx  RDI %016llx  R8  %016llx  R9  %016llx\n",
-		(unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		(unsigned long long)f->r8, (unsigned long long)f->r9);
+		(unsigned long long)f->rsi, (unsigned long long)f->rdi, (unsigned long long)f->r8,
+		(unsigned long long)f->r9);
 	kprintf("  R10 %016llx  R11 %016llx  R12 %016llx  R13 %016llx\n",
-		(unsigned long long)f->r10, (unsigned long long)f->r11,
-		(unsigned long long)f->r12, (unsigned long long)f->r13);
+		(unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12,
+		(unsigned long long)f->r13);
 	kprintf("  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r14,
 		(unsigned long long)f->r15);
 	kprintf("  CR0 %016llx  CR3 %016llx  CR4 %016llx\n", (unsigned long long)read_cr0(),

@@ -124,7 +124,7 @@ KTEST(paging, text_is_read_only)
 }
 
 /* One "ret" in writable data: executing it must fault when the CPU has NX. */
-u8 exec_probe_buf[16] = { 0xc3 };
+u8 exec_probe_buf[16] = {0xc3};
 
 KTEST(paging, data_is_not_executable)
 {

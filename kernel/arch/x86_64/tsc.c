@@ -31,7 +31,7 @@ static u64 pit_measure(void)
 	u64 t0, t1;
 
 	outb(PIT_GATE, (u8)((gate & ~0x02) | 0x01)); /* speaker off, gate on */
-	outb(PIT_CMD, 0xb0); /* channel 2, lobyte/hibyte, mode 0, binary */
+	outb(PIT_CMD, 0xb0);			     /* channel 2, lobyte/hibyte, mode 0, binary */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
 	t0 = rdtsc();

@@ -8,8 +8,8 @@
 #ifndef MATRIOSKA_X86_H
 #define MATRIOSKA_X86_H
 
-#include "types.h"
 #include "layout.h"
+#include "types.h"
 
 static inline void outb(u16 port, u8 v)
 {
@@ -55,16 +55,16 @@ static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
-#define DEFINE_CR(n)                                                          \
-	static inline u64 read_cr##n(void)                                    \
-	{                                                                     \
-		u64 v;                                                        \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));             \
-		return v;                                                     \
-	}                                                                     \
-	static inline void write_cr##n(u64 v)                                 \
-	{                                                                     \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");    \
+#define DEFINE_CR(n)                                                       \
+	static inline u64 read_cr##n(void)                                 \
+	{                                                                  \
+		u64 v;                                                     \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                  \
+	}                                                                  \
+	static inline void write_cr##n(u64 v)                              \
+	{                                                                  \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 DEFINE_CR(0)
 DEFINE_CR(2)
