@@ -8,23 +8,9 @@
 #ifndef KLIB_RENAME_H
 #define KLIB_RENAME_H
 
-#include <stdio.h>
-#include <string.h>
-
-#define memcpy kmemcpy
-#define memmove kmemmove
-#define memset kmemset
-#define memcmp kmemcmp
-#define strlen kstrlen
-#define strnlen kstrnlen
-#define strcmp kstrcmp
-#define strncmp kstrncmp
-#define strchr kstrchr
-#define strlcpy kstrlcpy
-#define snprintf ksnprintf
-#define vsnprintf kvsnprintf
-#define vcbprintf kvcbprintf
-
+#define RENAME_LIB_LATER
 #include "lib.h"
+#include "printf_rename.h"
+#include "string_rename.h"
 
 #endif

@@ -18,6 +18,8 @@
 #define vsnprintf kvsnprintf
 #define vcbprintf kvcbprintf
 
+#ifndef RENAME_LIB_LATER /* klib_rename.h includes lib.h after all renames */
 #include "lib.h"
+#endif
 
 #endif

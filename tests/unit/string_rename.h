@@ -24,6 +24,8 @@
 #define strchr kstrchr
 #define strlcpy kstrlcpy
 
+#ifndef RENAME_LIB_LATER /* klib_rename.h includes lib.h after all renames */
 #include "lib.h"
+#endif
 
 #endif
