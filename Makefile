@@ -20,6 +20,11 @@ OBJCOPY := objcopy
 NM := nm
 PYTHON := python3
 QEMU := qemu-system-x86_64
+# Configuration: the one place options are chosen (see kernel/include/config.h).
+# DEBUG=1: slab poisoning, redzones, call-site tracking and kmemleak.
+DEBUG ?= 0
+CONFIG_FLAGS := -DCONFIG_MM_DEBUG=$(DEBUG)
+
 V ?= 0
 ifeq ($(V),0)
 Q := @
@@ -39,22 +44,31 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -pr
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-common -fno-strict-aliasing -fno-delete-null-pointer-checks \
-	$(WARN) -Ikernel/include -MMD -MP
+	$(WARN) $(CONFIG_FLAGS) -Ikernel/include -MMD -MP
 ifneq ($(CC_IS_CLANG),y)
 KCFLAGS += -fno-tree-loop-distribute-patterns
 endif
 KASFLAGS := -g -nostdinc -Ikernel/include -D__ASSEMBLY__ -MMD -MP -fno-pic
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/genarch/*/*.c kernel/arch/x86_64/*.c))
+KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/genarch/*/*.c \
+	kernel/arch/x86_64/*.c))
 KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld
 
-.PHONY: all iso run debug check bench unit ktest integration clean deps format format-check \
+.PHONY: FORCE all iso run debug check bench unit ktest integration clean deps format format-check \
 	compile_commands.json
 
 all: $(O)/matrioska.bin
+
+# Objects are rebuilt when the configuration changes.
+$(O)/config.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CONFIG_FLAGS)' | cmp -s - $@ || echo '$(CONFIG_FLAGS)' > $@
+FORCE:
+
+$(KOBJS): $(O)/config.flags
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -128,7 +142,7 @@ include $(sort $(wildcard tests/unit/*.mk))
 UNIT_BINS := $(patsubst %,$(O)/unit/test_%,$(UNIT_TESTS))
 
 define unit_rule
-$(O)/unit/test_$(1): tests/unit/test_$(1).c tests/unit/unit.c tests/unit/unit.h kernel/arch/host/arch_host.c $$(unit_$(1)_SRCS) $$(wildcard kernel/include/*.h)
+$(O)/unit/test_$(1): tests/unit/test_$(1).c tests/unit/unit.c $$(wildcard tests/unit/*.h) kernel/arch/host/arch_host.c $$(unit_$(1)_SRCS) $$(wildcard kernel/include/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(call say,HOSTCC,$$@)
 	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(unit_$(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c tests/unit/unit.c kernel/arch/host/arch_host.c $$(unit_$(1)_SRCS) $$(unit_$(1)_LIBS)
@@ -157,8 +171,10 @@ integration: $(TEST_ARTIFACTS)
 check: deps
 	@scripts/check.sh
 
-bench: deps all
-	@scripts/bench.sh $(O)
+# Benchmarks run on a release build (DEBUG=0) of their own.
+bench: deps
+	@$(MAKE) --no-print-directory O=build/bench DEBUG=0 all
+	@scripts/bench.sh build/bench
 
 compile_commands.json:
 	bear --output compile_commands.json -- $(MAKE) -B O=$(O)/bear all $(UNIT_BINS:$(O)/%=$(O)/bear/%)

@@ -9,6 +9,8 @@ boot_kernel_ms   the kernel's own time from its first instruction to the last
 boot_kernel_ms_icount  the same under -icount shift=0,align=off,sleep=off, where
                  guest time counts instructions (1 ns each): repeatable exactly
 image_bytes      size of build/matrioska.bin
+kbench ...       in-kernel micro-benchmarks (bench=all) under -icount shift=0:
+                 guest instructions per operation, and kernel memory in use
 """
 import argparse
 import os
@@ -60,6 +62,24 @@ def main():
           % statistics.median(kern))
     print('bench boot_kernel_ms_icount %.1f   (instructions, repeatable)' % icount_ms)
     print('bench image_bytes %d' % os.path.getsize(kernel))
+    for name, value, unit in kbench(kernel):
+        print('bench %s %s %s' % (name, value, unit))
+
+
+def kbench(kernel):
+    """Run bench=all under -icount; return [(name, value, unit)]."""
+    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-append', 'bench=all', '-display', 'none',
+           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-device',
+           'isa-debug-exit,iobase=0xf4,iosize=0x04'] + ICOUNT
+    try:
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL, timeout=300).stdout
+    except subprocess.TimeoutExpired:
+        raise SystemExit('bench: in-kernel benchmarks did not finish within 300 s')
+    found = re.findall(rb'^kbench (\S+) (\d+) (\S+)', out, re.M)
+    if not found:
+        raise SystemExit('bench: no kbench output:\n' + out.decode(errors='replace'))
+    return [(n.decode(), v.decode(), u.decode()) for n, v, u in found]
 
 
 if __name__ == '__main__':

@@ -72,11 +72,13 @@ run_counted() { # title expected-summary-kind command...: run, show, count its s
 	summaries "$out"
 }
 
-step build "kernel, ISO and test loader (gcc)" make -j"$jobs" O=build all iso build/fakeloader.elf
-step build "kernel (clang)" make -j"$jobs" O=build/clang CC=clang all
+# gcc builds the debug configuration (slab poisoning, redzones, kmemleak) that
+# the full test suite runs on; clang builds the release configuration.
+step build "kernel, ISO and test loader (gcc, DEBUG=1)" make -j"$jobs" O=build DEBUG=1 all iso build/fakeloader.elf
+step build "kernel (clang, DEBUG=0)" make -j"$jobs" O=build/clang CC=clang DEBUG=0 all
 step build "sources follow .clang-format" make format-check
-run_counted "unit tests (gcc, ASan/UBSan)" make -j"$jobs" O=build unit
-run_counted "unit tests (clang, ASan/UBSan)" make -j"$jobs" O=build/clang CC=clang unit
+run_counted "unit tests (gcc, ASan/UBSan)" make -j"$jobs" O=build DEBUG=1 unit
+run_counted "unit tests (clang, ASan/UBSan)" make -j"$jobs" O=build/clang CC=clang DEBUG=0 unit
 if [ -f build/matrioska.bin ]; then
 	run_counted "QEMU: ktests and integration tests (gcc kernel)" \
 		python3 tests/integration/run.py --build build

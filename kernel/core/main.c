@@ -16,9 +16,11 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "kbench.h"
 #include "klog.h"
 #include "ktest.h"
 #include "lib.h"
+#include "mm.h"
 #include "panic.h"
 #include "version.h"
 
@@ -136,10 +138,14 @@ void kmain(void)
 
 	if (arch_hw_init(&boot_info, &why))
 		stage_fail(2, "%s", why);
+	if (pmm_init(&boot_info))
+		stage_fail(2, "no room for the page allocator's memory map");
+	mm_stats_log();
 	stage_line(2, "ok");
 
 	stage_line(3, "ok");
 	ktest_boot();
+	kbench_boot();
 
 	stage_line(4, "not yet");
 	stage_line(5, "not yet");

@@ -54,6 +54,57 @@ int arch_stack_walk(uintptr_t fp, uintptr_t *pcs, int max);
 /* Print the current CPU's registers (control registers included) via kprintf. */
 void arch_print_cpu_state(void);
 
+/* ---- MMU ----
+ * Page tables are generic (kernel/mm/vm.c walks them): ARCH_PT_LEVELS levels
+ * of ARCH_PT_ENTRIES entries, level ARCH_PT_LEVELS - 1 being the root and
+ * level 0 holding 4 KiB leaves. Only the entry format is the arch's.
+ */
+typedef u64 pte_t;
+#define ARCH_PT_LEVELS 4
+#define ARCH_PT_ENTRIES 512
+
+/* Protection bits understood by arch_pte_leaf() (VM_* in vm.h use the same values). */
+#define PTE_PROT_READ 0x1
+#define PTE_PROT_WRITE 0x2
+#define PTE_PROT_EXEC 0x4
+#define PTE_PROT_USER 0x8
+#define PTE_PROT_COW 0x10 /* software bit: read-only now, copy on write */
+
+/* Index of va in a table at the given level. */
+unsigned int arch_pt_index(vaddr_t va, int level);
+/* A leaf mapping 4 KiB at pa with PTE_PROT_* bits. */
+pte_t arch_pte_leaf(paddr_t pa, u32 prot);
+/* A non-leaf entry pointing at the next-level table at pa (user, writable: leaves restrict). */
+pte_t arch_pte_table(paddr_t pa);
+bool arch_pte_present(pte_t e);
+/* Is this non-root entry a large leaf (2 MiB / 1 GiB)? Generic code never makes these. */
+bool arch_pte_huge(pte_t e);
+paddr_t arch_pte_addr(pte_t e);
+u32 arch_pte_prot(pte_t e);
+/* Copy the kernel half of the kernel's root table into a new root. */
+void arch_pt_share_kernel(pte_t *root);
+/* Lowest and one-past-highest user virtual addresses. */
+vaddr_t arch_user_base(void);
+vaddr_t arch_user_top(void);
+/* Make root (physical) the active page table on this CPU. */
+void arch_mmu_load(paddr_t root);
+/* Physical address of the active root and of the kernel's own root. */
+paddr_t arch_mmu_current(void);
+paddr_t arch_mmu_kernel_root(void);
+/* Invalidate this CPU's TLB for one page / everything (not global pages). */
+void arch_tlb_flush_page(vaddr_t va);
+void arch_tlb_flush_all(void);
+
+/*
+ * Kernel-half mappings outside the image and the direct map: one 4 KiB page
+ * at va inside the area returned by arch_kstack_area() (kernel thread stacks).
+ * arch_kunmap returns the physical page that was mapped there (0 if none)
+ * and invalidates the TLB through vm_tlb_flush().
+ */
+int arch_kmap(vaddr_t va, paddr_t pa, u32 prot);
+paddr_t arch_kunmap(vaddr_t va);
+vaddr_t arch_kstack_area(size_t *size);
+
 /* ---- boot (called once, in this order, by kmain on the boot CPU) ---- */
 struct boot_info;
 /*

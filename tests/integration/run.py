@@ -223,6 +223,21 @@ def ktest_all(ctx):
 
 
 @test
+def ktest_all_cpu_max(ctx):
+    """The ktests again on -cpu max: SMEP, SMAP (uaccess opens it), 1 GiB pages, XSAVE."""
+    q = ctx.kernel('ktest=all', debug_exit=True, extra=['-cpu', 'max'])
+    rc = q.wait_exit(90)
+    text = q.text()
+    check('SMAP on' in text, 'SMAP was not turned on')
+    plan, results = parse_tap(ctx, text, 'ktest-cpu-max.')
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
+@test
 def ktest_group_selection(ctx):
     """ktest=GROUP runs only that group; an unknown group is a failure, not a pass."""
     q = ctx.kernel('ktest=lib', debug_exit=True)
@@ -276,6 +291,19 @@ def stack_overflow_double_fault(ctx):
     q.expect(r'backtrace:')
     for _ in range(3):  # the faulting frame and the recursion under it
         q.expect(r'\[<ffffffff8[0-9a-f]{7}>\] overflow_recurse\+0x')
+    q.expect(r'system halted')
+    rc = q.wait_exit(30)
+    check(rc == EXIT_PANIC, 'exit status %d' % rc)
+
+
+@test
+def thread_stack_overflow_names_owner(ctx):
+    """Overflowing a kernel thread stack hits its guard; the report names the stack's owner."""
+    q = ctx.kernel('ktest=traps.kstack_overflow', debug_exit=True)
+    q.expect(r'KERNEL FAULT: double fault \(#DF\), vector 8, in kernel mode')
+    q.expect(r'kernel stack overflow: the kernel stack of overflow-test ran into its guard page '
+             r'at ffffc[0-9a-f]{11}')
+    q.expect(r'\[<ffffffff8[0-9a-f]{7}>\] overflow_recurse\+0x')
     q.expect(r'system halted')
     rc = q.wait_exit(30)
     check(rc == EXIT_PANIC, 'exit status %d' % rc)

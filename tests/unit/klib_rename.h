@@ -9,8 +9,10 @@
 #define KLIB_RENAME_H
 
 #define RENAME_LIB_LATER
-#include "lib.h"
 #include "printf_rename.h"
 #include "string_rename.h"
+
+/* Only now, with every rename in place: */
+#include "lib.h"
 
 #endif

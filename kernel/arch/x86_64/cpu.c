@@ -213,3 +213,20 @@ void arch_print_cpu_state(void)
 		(unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
+
+bool x86_smap_enabled;
+
+/* SMEP: the kernel never executes user pages; SMAP: never touches them outside uaccess. */
+void cpu_enable_protections(void)
+{
+	u64 cr4 = read_cr4();
+
+	if (x86_cpu.smep)
+		cr4 |= CR4_SMEP;
+	if (x86_cpu.smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+	x86_smap_enabled = x86_cpu.smap;
+	pr_info("cpu: SMEP %s, SMAP %s, NX %s, write protection on", x86_cpu.smep ? "on" : "absent",
+		x86_cpu.smap ? "on" : "absent", x86_cpu.nx ? "on" : "absent");
+}

@@ -102,3 +102,20 @@ isr_stub_table:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad isr_\n
 	.endr
+
+/*
+ * x86_call_on_stack(top, fn, arg): run fn(arg) with %rsp = top (a stack from
+ * kstack_alloc), then come back to the caller's stack. Threads will be
+ * started the same way.
+ */
+	.text
+	.global x86_call_on_stack
+x86_call_on_stack:
+	pushq %rbp
+	movq %rsp, %rbp
+	movq %rdi, %rsp
+	movq %rdx, %rdi
+	callq *%rsi
+	movq %rbp, %rsp
+	popq %rbp
+	ret

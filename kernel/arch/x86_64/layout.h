@@ -14,6 +14,9 @@
 #define DIRECT_MAP_BASE 0xffff800000000000
 
 #define PAGE_SIZE 4096
+/* Kernel stacks of threads, each above an unmapped guard (PML4 slot 384). */
+#define KSTACK_AREA_BASE 0xffffc00000000000
+#define KSTACK_AREA_SIZE 0x40000000 /* 1 GiB */
 #define BOOT_STACK_SIZE (16 * 1024)
 #define IST_STACK_SIZE (8 * 1024)
 

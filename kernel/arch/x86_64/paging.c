@@ -22,6 +22,7 @@
 #include "errno.h"
 #include "klog.h"
 #include "lib.h"
+#include "vm.h"
 #include "x86.h"
 
 #define PTE_P (1ull << 0)
@@ -38,12 +39,24 @@ static u64 pt_pool[POOL_PAGES][512] __section(".bss.pagetables") __aligned(4096)
 static int pool_used;
 static u64 nx_bit;
 u64 direct_map_limit = GiB(4); /* boot.S's early tables */
+paddr_t kernel_root_phys;
 
+/* Tables come from the static pool at boot and from the page allocator once it runs. */
 static u64 *table_alloc(void)
 {
+	if (mm_memmap) {
+		u64 *t = page_alloc_addr(0, PAF_ZERO);
+
+		if (t) {
+			virt_to_page(t)->flags |= PG_PAGETABLE;
+			mm_pagetable_pages++;
+		}
+		return t;
+	}
 	if (pool_used == POOL_PAGES)
 		return NULL;
-	return pt_pool[pool_used++];
+	/* Through the direct map like every other table, so virt_to_phys() applies. */
+	return phys_to_virt(kernel_virt_to_phys(pt_pool[pool_used++]));
 }
 
 /* The entry for va at level (3 = PML4 ... 0 = PT) of the table chain, creating tables. */
@@ -59,12 +72,14 @@ static u64 *walk(u64 *pml4, u64 va, int level)
 
 			if (!n)
 				return NULL;
-			t[idx] = kernel_virt_to_phys(n) | PTE_P | PTE_W;
+			t[idx] = virt_to_phys(n) | PTE_P | PTE_W;
 		}
-		t = (u64 *)(uintptr_t)((t[idx] & PTE_ADDR) + KERNEL_VMA);
+		t = phys_to_virt(t[idx] & PTE_ADDR);
 	}
 	return &t[(va >> (12 + 9 * level)) & 511];
 }
+
+static u64 *kernel_pml4;
 
 static int map_range(u64 *pml4, uintptr_t start, uintptr_t end, u64 flags)
 {
@@ -123,7 +138,8 @@ int paging_init(const struct boot_info *bi, const char **why)
 	u64 *pml4 = table_alloc();
 
 	nx_bit = x86_cpu.nx ? PTE_NX : 0;
-	if (!pml4 || map_kernel(pml4)) {
+	/* The stack area's PML4 slot exists from the start, so every address space shares it. */
+	if (!pml4 || map_kernel(pml4) || !walk(pml4, KSTACK_AREA_BASE, 2)) {
 		*why = "out of boot page-table pages while mapping the kernel image";
 		return -ENOMEM;
 	}
@@ -134,7 +150,9 @@ int paging_init(const struct boot_info *bi, const char **why)
 		*why = "out of boot page-table pages for the direct map";
 		return -ENOMEM;
 	}
-	write_cr3(kernel_virt_to_phys(pml4));
+	kernel_pml4 = pml4;
+	kernel_root_phys = virt_to_phys(pml4);
+	write_cr3(kernel_root_phys);
 	if (x86_cpu.pge)
 		write_cr4(read_cr4() | CR4_PGE);
 	if (direct_map_limit < want)
@@ -146,4 +164,39 @@ int paging_init(const struct boot_info *bi, const char **why)
 		nx_bit ? "NX on" : "no NX on this CPU", pool_used,
 		(unsigned long long)(direct_map_limit >> 30), x86_cpu.pdpe1gb ? "1 GiB" : "2 MiB");
 	return 0;
+}
+
+int arch_kmap(vaddr_t va, paddr_t pa, u32 prot)
+{
+	u64 *pte;
+
+	if (va < KSTACK_AREA_BASE || va >= KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
+		return -EINVAL;
+	pte = walk(kernel_pml4, va, 0);
+	if (!pte)
+		return -ENOMEM;
+	*pte = arch_pte_leaf(pa, prot) | PTE_G;
+	return 0;
+}
+
+paddr_t arch_kunmap(vaddr_t va)
+{
+	u64 *pte;
+	paddr_t pa;
+
+	if (va < KSTACK_AREA_BASE || va >= KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
+		return 0;
+	pte = walk(kernel_pml4, va, 0);
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	pa = *pte & PTE_ADDR;
+	*pte = 0;
+	vm_tlb_flush(NULL, va, PAGE_SIZE);
+	return pa;
+}
+
+vaddr_t arch_kstack_area(size_t *size)
+{
+	*size = KSTACK_AREA_SIZE;
+	return KSTACK_AREA_BASE;
 }

@@ -6,9 +6,26 @@
  * corrupt %rbp chain ends a backtrace instead of faulting inside a panic.
  */
 #include "arch.h"
+#include "kstack.h"
+#include "lib.h"
 #include "x86.h"
 
 #define MAX_STACKS 8
+
+/* Thread stacks from kstack.c, described in the same form as the static ones. */
+static const struct kstack_info *find_thread_stack(uintptr_t addr, bool guard)
+{
+	static struct kstack_info info;
+	static char name[KSTACK_NAME_MAX + 16];
+	bool in_guard;
+	const struct kstack *ks = kstack_lookup(addr, &in_guard);
+
+	if (!ks || in_guard != guard)
+		return NULL;
+	snprintf(name, sizeof(name), "kernel stack of %s", ks->owner);
+	info = (struct kstack_info){name, ks->bottom - KSTACK_GUARD, ks->bottom, ks->top};
+	return &info;
+}
 
 static const struct kstack_info *find(uintptr_t addr, bool guard)
 {
@@ -24,7 +41,7 @@ static const struct kstack_info *find(uintptr_t addr, bool guard)
 		if (addr >= lo && addr < hi)
 			return &stacks[i];
 	}
-	return NULL;
+	return find_thread_stack(addr, guard);
 }
 
 const struct kstack_info *x86_stack_of(uintptr_t addr)

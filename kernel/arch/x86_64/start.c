@@ -22,6 +22,7 @@ __noreturn void x86_64_start(void)
 
 void arch_early_init(void)
 {
+	mm_direct_map_offset = DIRECT_MAP_BASE; /* boot.S mapped the low 4 GiB there */
 	serial_init();
 	extable_init(); /* sorts the table in place: before rodata turns read-only */
 	gdt_init();
@@ -65,6 +66,27 @@ void arch_kernel_range(paddr_t *start, paddr_t *end)
 	*end = kernel_virt_to_phys(_kernel_end);
 }
 
+/*
+ * kmemleak scans .data and .bss for pointers (minus the unmapped stack guard
+ * pages, which sit inside .bss). Kernel thread stacks are not roots yet.
+ */
+static void register_leak_roots(void)
+{
+	struct kstack_info st[8];
+	int n = x86_kernel_stacks(st, 8);
+	uintptr_t from = (uintptr_t)_bss_start;
+
+	kmemleak_add_root((uintptr_t)_data_start, (uintptr_t)_bss_start);
+	/* The stacks are laid out in address order, each right above its guard. */
+	for (int i = 0; i < n; i++) {
+		if (st[i].guard > from)
+			kmemleak_add_root(from, st[i].guard);
+		kmemleak_add_root(st[i].bottom, st[i].top);
+		from = st[i].top;
+	}
+	kmemleak_add_root(from, (uintptr_t)_bss_end);
+}
+
 int arch_hw_init(const struct boot_info *bi, const char **why)
 {
 	int err;
@@ -77,6 +99,8 @@ int arch_hw_init(const struct boot_info *bi, const char **why)
 	err = paging_init(bi, why);
 	if (err)
 		return err;
+	cpu_enable_protections();
+	register_leak_roots();
 	if (read_cr0() & CR0_WP)
 		pr_debug("cpu: CR0.WP on: kernel writes honour read-only pages");
 	return 0;

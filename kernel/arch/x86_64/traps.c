@@ -17,6 +17,7 @@
 #include "ksyms.h"
 #include "lib.h"
 #include "panic.h"
+#include "vm.h"
 #include "x86.h"
 
 struct idt_gate {
@@ -167,6 +168,14 @@ static __noreturn void report_fatal(const struct trap_frame *f, u64 cr2)
 	panic_end();
 }
 
+/* Page-fault error code -> VM_FAULT_* access bits. */
+static u32 pf_access(u64 err)
+{
+	u32 access = (err & 2) ? VM_FAULT_WRITE : (err & 16) ? VM_FAULT_EXEC : VM_FAULT_READ;
+
+	return access | ((err & 1) ? VM_FAULT_PRESENT : 0);
+}
+
 void x86_trap(struct trap_frame *f)
 {
 	u64 cr2 = read_cr2();
@@ -175,6 +184,10 @@ void x86_trap(struct trap_frame *f)
 	/* Faults the code expected (extable) are never fatal: resume at the fixup. */
 	if (f->vector != 8 && f->vector != 18 && f->vector != 2 && !(f->cs & 3)) {
 		fixup = extable_fixup(f->rip);
+		/* A uaccess copy touching user memory: demand paging and COW first. */
+		if (fixup && f->vector == 14 && cr2 < arch_user_top() && vm_current() &&
+		    vm_handle_fault(vm_current(), cr2, pf_access(f->error)) == 0)
+			return;
 		if (fixup) {
 			x86_last_fixup.vector = f->vector;
 			x86_last_fixup.error = f->error;

@@ -8,6 +8,7 @@
  */
 #include "extable.h"
 #include "klog.h"
+#include "kstack.h"
 #include "ktest.h"
 #include "lib.h"
 #include "x86.h"
@@ -178,4 +179,76 @@ static __noinline int overflow_recurse(int depth)
 KTEST_FATAL(traps, stack_overflow)
 {
 	KT_EXPECT(t, overflow_recurse(0) == 0); /* not reached */
+}
+
+KTEST(kstack, guard_below_every_stack)
+{
+	struct mm_stats before, after;
+	struct kstack *ks;
+	const struct kstack *found;
+	bool in_guard = false;
+	vaddr_t bottom;
+
+	/* Warm up: the first stack in a region also allocates its page table. */
+	ks = kstack_alloc("warm-up");
+	if (ks)
+		kstack_free(ks);
+	pmm_drain_caches();
+	mm_stats_get(&before);
+	ks = kstack_alloc("ktest-stack");
+	KT_EXPECT(t, ks != NULL);
+	if (!ks)
+		return;
+	bottom = ks->bottom;
+	KT_EXPECT_EQ(t, ks->top - ks->bottom, KSTACK_SIZE);
+	memset((void *)ks->bottom, 0x77, KSTACK_SIZE); /* all of it is mapped and writable */
+	probe_read((void *)(bottom - 8));
+	KT_EXPECT(t, faulted());
+	KT_EXPECT_EQ(t, x86_last_fixup.cr2, bottom - 8);
+	found = kstack_lookup(bottom - 8, &in_guard);
+	KT_EXPECT(t, found == ks && in_guard);
+	KT_EXPECT_STREQ(t, found ? found->owner : "", "ktest-stack");
+	probe_read((void *)(bottom - KSTACK_GUARD));
+	KT_EXPECT(t, faulted());
+	kstack_free(ks);
+	probe_read((void *)bottom); /* unmapped again */
+	KT_EXPECT(t, faulted());
+	pmm_drain_caches();
+	mm_stats_get(&after);
+	KT_EXPECT_EQ(t, after.free_pages, before.free_pages);
+}
+
+static void on_stack(void *arg)
+{
+	volatile u64 local = 1;
+
+	*(uintptr_t *)arg = (uintptr_t)&local;
+}
+
+KTEST(kstack, code_runs_on_a_thread_stack)
+{
+	struct kstack *ks = kstack_alloc("ktest-run");
+	uintptr_t where = 0;
+
+	KT_EXPECT(t, ks != NULL);
+	if (!ks)
+		return;
+	x86_call_on_stack(ks->top, on_stack, &where);
+	KT_EXPECT(t, where >= ks->bottom && where < ks->top);
+	kstack_free(ks);
+}
+
+static void overflow_on_stack(void *arg)
+{
+	(void)arg;
+	overflow_recurse(0);
+}
+
+KTEST_FATAL(traps, kstack_overflow)
+{
+	struct kstack *ks = kstack_alloc("overflow-test");
+
+	KT_EXPECT(t, ks != NULL);
+	if (ks)
+		x86_call_on_stack(ks->top, overflow_on_stack, NULL);
 }

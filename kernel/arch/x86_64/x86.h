@@ -9,6 +9,7 @@
 #define MATRIOSKA_X86_H
 
 #include "layout.h"
+#include "mm.h"
 #include "types.h"
 
 static inline void outb(u16 port, u8 v)
@@ -77,6 +78,8 @@ DEFINE_CR(4)
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
 
 /* Registers saved by isr.S on every exception/interrupt, lowest address first. */
 struct trap_frame {
@@ -102,11 +105,6 @@ static inline paddr_t kernel_virt_to_phys(const void *p)
 	return (paddr_t)((uintptr_t)p - KERNEL_VMA);
 }
 
-static inline void *phys_to_virt(paddr_t pa)
-{
-	return (void *)(uintptr_t)(DIRECT_MAP_BASE + pa);
-}
-
 /* CPU features found by cpu_detect(). */
 struct x86_features {
 	bool nx, pge, pdpe1gb, smep, smap, tsc_invariant, xsave, apic;
@@ -121,12 +119,17 @@ void serial_drain(void);
 void gdt_init(void);
 void idt_init(void);
 void cpu_detect(void);
+void cpu_enable_protections(void);
+/* CR4.SMAP is on: uaccess must bracket user accesses with stac/clac. */
+extern bool x86_smap_enabled;
 void tsc_calibrate(void);
 void tsc_report(void);
 struct boot_info;
 int paging_init(const struct boot_info *bi, const char **why);
 /* Highest physical address (exclusive) reachable through the direct map. */
 extern u64 direct_map_limit;
+/* Physical address of the kernel's own PML4 (set by paging_init). */
+extern paddr_t kernel_root_phys;
 
 /* A kernel stack and its unmapped guard page, for reports and stack walks. */
 struct kstack_info {
@@ -145,5 +148,7 @@ struct x86_fixup_record {
 extern struct x86_fixup_record x86_last_fixup;
 
 void x86_trap(struct trap_frame *f);
+/* Run fn(arg) on another stack whose top (16-byte aligned) is top. */
+void x86_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
 
 #endif

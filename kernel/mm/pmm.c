@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * pmm.c - the physical page allocator: a binary buddy system over the frames
+ * of the boot memory map, with a small cache of single pages in front of it.
+ *
+ * Every frame in [mm_base_pfn, mm_base_pfn + mm_nr_pages) has a struct page
+ * in mm_memmap. Free memory is kept as naturally aligned blocks of 2^order
+ * frames (order 0..MAX_ORDER-1) on one list per order; a block's buddy is the
+ * block whose frame number differs only in bit `order`, and two free buddies
+ * are always merged, so no two free buddies of equal order ever coexist.
+ * Alignment is by absolute frame number: an order-9 block is 2 MiB aligned
+ * physically.
+ *
+ * Single pages go through pcp, a cache of up to PCP_HIGH free order-0 pages
+ * refilled and drained in batches of PCP_BATCH. It makes the common
+ * page_alloc(0)/page_free pair a list pop and push; with SMP it becomes one
+ * cache per CPU.
+ *
+ * Locking: all allocator state (free lists, counters, pcp) changes with
+ * interrupts disabled (arch_irq_save). With SMP: zone_lock, an IRQ-safe
+ * spinlock, for the free lists; the pcp caches stay per-CPU and lock-free.
+ */
+#include "arch.h"
+#include "bootinfo.h"
+#include "errno.h"
+#include "klog.h"
+#include "lib.h"
+#include "mm.h"
+
+#define PCP_HIGH 64
+#define PCP_BATCH 16
+
+uintptr_t mm_direct_map_offset;
+struct page *mm_memmap;
+u64 mm_base_pfn, mm_nr_pages;
+u64 mm_pagetable_pages, mm_slab_pages, mm_large_pages;
+
+static struct {
+	struct list_head free_list[MAX_ORDER];
+	u64 nr_free[MAX_ORDER]; /* blocks on each free list */
+	u64 free_pages;		/* pages in free lists + pcp */
+	u64 managed_pages;	/* pages ever handed to the allocator */
+	u64 memmap_pages;
+	struct {
+		struct list_head list;
+		u32 count;
+	} pcp;
+} zone;
+
+void pmm_setup(struct page *memmap, u64 base_pfn, u64 nr_pages)
+{
+	mm_memmap = memmap;
+	mm_base_pfn = base_pfn;
+	mm_nr_pages = nr_pages;
+	mm_pagetable_pages = mm_slab_pages = mm_large_pages = 0;
+	memset(&zone, 0, sizeof(zone));
+	for (int o = 0; o < MAX_ORDER; o++)
+		list_init(&zone.free_list[o]);
+	list_init(&zone.pcp.list);
+	for (u64 i = 0; i < nr_pages; i++)
+		memmap[i].flags = PG_RESERVED;
+}
+
+/* Put a block on the free lists, merging it with its free buddies. */
+static void buddy_free_locked(u64 pfn, unsigned int order)
+{
+	struct page *head;
+
+	pfn_to_page(pfn)->flags = 0; /* it may end up inside a merged block */
+	while (order < MAX_ORDER - 1) {
+		u64 bpfn = pfn ^ (1ull << order);
+		struct page *b;
+
+		if (!pfn_valid(bpfn))
+			break;
+		b = pfn_to_page(bpfn);
+		if (!(b->flags & PG_FREE) || b->order != order)
+			break;
+		list_del(&b->list);
+		zone.nr_free[order]--;
+		b->flags = 0;
+		pfn &= ~(1ull << order);
+		order++;
+	}
+	head = pfn_to_page(pfn);
+	head->flags = PG_FREE;
+	head->order = (u8)order;
+	list_add(&head->list, &zone.free_list[order]);
+	zone.nr_free[order]++;
+}
+
+/* Take a block of the given order off the free lists, splitting a larger one if needed. */
+static struct page *buddy_alloc_locked(unsigned int order)
+{
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct page *p;
+
+		if (list_empty(&zone.free_list[o]))
+			continue;
+		p = list_first_entry(&zone.free_list[o], struct page, list);
+		list_del(&p->list);
+		zone.nr_free[o]--;
+		/* Give back the upper halves until the block has the wanted order. */
+		while (o > order) {
+			struct page *upper;
+
+			o--;
+			upper = p + (1ull << o);
+			upper->flags = PG_FREE;
+			upper->order = (u8)o;
+			list_add(&upper->list, &zone.free_list[o]);
+			zone.nr_free[o]++;
+		}
+		p->flags = 0;
+		return p;
+	}
+	return NULL;
+}
+
+void pmm_add_free(u64 pfn, u64 count)
+{
+	unsigned long flags = arch_irq_save();
+	u64 end = pfn + count;
+
+	while (pfn < end) {
+		unsigned int order = 0;
+
+		/* The largest naturally aligned block that starts here and fits. */
+		while (order + 1 < MAX_ORDER && !(pfn & ((2ull << order) - 1)) &&
+		       pfn + (2ull << order) <= end)
+			order++;
+		for (u64 i = 0; i < (1ull << order); i++)
+			pfn_to_page(pfn + i)->flags = 0;
+		zone.managed_pages += 1ull << order;
+		zone.free_pages += 1ull << order;
+		buddy_free_locked(pfn, order);
+		pfn += 1ull << order;
+	}
+	arch_irq_restore(flags);
+}
+
+static struct page *pcp_alloc_locked(void)
+{
+	struct page *p;
+
+	if (!zone.pcp.count) {
+		for (int i = 0; i < PCP_BATCH; i++) {
+			p = buddy_alloc_locked(0);
+			if (!p)
+				break;
+			p->flags = PG_PCP;
+			list_add(&p->list, &zone.pcp.list);
+			zone.pcp.count++;
+		}
+		if (!zone.pcp.count)
+			return NULL;
+	}
+	p = list_first_entry(&zone.pcp.list, struct page, list);
+	list_del(&p->list);
+	zone.pcp.count--;
+	return p;
+}
+
+static void pcp_free_locked(struct page *p)
+{
+	p->flags = PG_PCP;
+	list_add(&p->list, &zone.pcp.list);
+	if (++zone.pcp.count <= PCP_HIGH)
+		return;
+	/* Too many parked: give the coldest (oldest) batch back to the buddy lists. */
+	for (int i = 0; i < PCP_BATCH; i++) {
+		struct page *old = list_entry(zone.pcp.list.prev, struct page, list);
+
+		list_del(&old->list);
+		zone.pcp.count--;
+		buddy_free_locked(page_to_pfn(old), 0);
+	}
+}
+
+static void pcp_drain_locked(void)
+{
+	while (zone.pcp.count) {
+		struct page *p = list_first_entry(&zone.pcp.list, struct page, list);
+
+		list_del(&p->list);
+		zone.pcp.count--;
+		buddy_free_locked(page_to_pfn(p), 0);
+	}
+}
+
+void pmm_drain_caches(void)
+{
+	unsigned long irq = arch_irq_save();
+
+	pcp_drain_locked();
+	arch_irq_restore(irq);
+}
+
+struct page *page_alloc(unsigned int order, u32 flags)
+{
+	unsigned long irq;
+	struct page *p;
+
+	if (order >= MAX_ORDER)
+		return NULL;
+	irq = arch_irq_save();
+	p = order ? buddy_alloc_locked(order) : pcp_alloc_locked();
+	if (!p && order && zone.pcp.count) {
+		/* Parked single pages may be what keeps a larger block from forming. */
+		pcp_drain_locked();
+		p = buddy_alloc_locked(order);
+	}
+	if (p)
+		zone.free_pages -= 1ull << order;
+	arch_irq_restore(irq);
+	if (!p)
+		return NULL;
+	p->order = (u8)order;
+	p->refcount = 1;
+	p->flags = order ? PG_HEAD : 0;
+	p->private = 0;
+	if ((flags & PAF_COMPOUND) && order) {
+		for (u64 i = 1; i < (1ull << order); i++) {
+			p[i].flags = PG_TAIL;
+			p[i].head = p;
+		}
+	}
+	if (flags & PAF_ZERO)
+		memset(page_address(p), 0, PAGE_SIZE << order);
+	return p;
+}
+
+void page_free(struct page *p)
+{
+	unsigned int order = p->order;
+	unsigned long irq;
+
+	if (unlikely(p->flags & (PG_FREE | PG_PCP | PG_TAIL | PG_RESERVED) || p->refcount > 1)) {
+		pr_err("pmm: bad page_free of frame %#llx (flags %#x, refcount %u): ignored",
+		       (unsigned long long)page_to_pfn(p), p->flags, p->refcount);
+		return;
+	}
+	if (p->flags & PG_HEAD) {
+		for (u64 i = 1; i < (1ull << order); i++)
+			p[i].flags = 0;
+	}
+	p->refcount = 0;
+	irq = arch_irq_save();
+	zone.free_pages += 1ull << order;
+	if (order == 0)
+		pcp_free_locked(p);
+	else
+		buddy_free_locked(page_to_pfn(p), order);
+	arch_irq_restore(irq);
+}
+
+void page_get(struct page *p)
+{
+	p->refcount++;
+}
+
+void page_put(struct page *p)
+{
+	if (p->refcount == 1)
+		page_free(p);
+	else if (p->refcount > 1)
+		p->refcount--;
+	else
+		pr_err("pmm: page_put of unreferenced frame %#llx",
+		       (unsigned long long)page_to_pfn(p));
+}
+
+void *page_alloc_addr(unsigned int order, u32 flags)
+{
+	struct page *p = page_alloc(order, flags);
+
+	return p ? page_address(p) : NULL;
+}
+
+void page_free_addr(void *va)
+{
+	if (va)
+		page_free(virt_to_page(va));
+}
+
+void mm_stats_get(struct mm_stats *s)
+{
+	unsigned long irq = arch_irq_save();
+
+	memset(s, 0, sizeof(*s));
+	s->total_pages = zone.managed_pages;
+	s->free_pages = zone.free_pages;
+	s->reserved_pages = mm_nr_pages - zone.managed_pages;
+	for (int o = 0; o < MAX_ORDER; o++)
+		s->free_blocks[o] = zone.nr_free[o];
+	s->free_blocks[0] += zone.pcp.count;
+	s->memmap_pages = zone.memmap_pages;
+	s->pagetable_pages = mm_pagetable_pages;
+	s->slab_pages = mm_slab_pages;
+	s->large_pages = mm_large_pages;
+	arch_irq_restore(irq);
+}
+
+void mm_stats_log(void)
+{
+	struct mm_stats s;
+
+	mm_stats_get(&s);
+	pr_info("mm: %llu KiB managed, %llu KiB free; memmap %llu KiB, page tables %llu KiB, "
+		"slab %llu KiB, large kmalloc %llu KiB",
+		(unsigned long long)s.total_pages * 4, (unsigned long long)s.free_pages * 4,
+		(unsigned long long)s.memmap_pages * 4, (unsigned long long)s.pagetable_pages * 4,
+		(unsigned long long)s.slab_pages * 4, (unsigned long long)s.large_pages * 4);
+}
+
+/* The first usable range of at least `bytes`, above 1 MiB, page aligned; 0 if none. */
+static paddr_t find_memmap_home(const struct boot_info *bi, u64 bytes)
+{
+	for (u32 i = 0; i < bi->nr_regions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+		u64 start = MAX(r->base, MiB(1));
+
+		if (r->type != MEM_USABLE || r->base + r->len <= start)
+			continue;
+		if (r->base + r->len - start >= bytes)
+			return start;
+	}
+	return 0;
+}
+
+int pmm_init(const struct boot_info *bi)
+{
+	u64 max_pfn = bootinfo_max_usable_addr(bi) >> PAGE_SHIFT;
+	u64 bytes = ALIGN_UP(max_pfn * sizeof(struct page), PAGE_SIZE);
+	paddr_t home = find_memmap_home(bi, bytes);
+	u64 home_pfn = home >> PAGE_SHIFT;
+
+	if (!max_pfn || !home)
+		return -ENOMEM;
+	memset(phys_to_virt(home), 0, bytes);
+	pmm_setup(phys_to_virt(home), 0, max_pfn);
+	zone.memmap_pages = bytes >> PAGE_SHIFT;
+	for (u32 i = 0; i < bi->nr_regions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+		u64 s = r->base >> PAGE_SHIFT, e = (r->base + r->len) >> PAGE_SHIFT;
+
+		if (r->type != MEM_USABLE)
+			continue;
+		s = MAX(s, 1); /* frame 0 stays reserved: physical NULL is never handed out */
+		if (e <= s)
+			continue;
+		/* [s, e) minus the memmap's own frames */
+		if (s < home_pfn)
+			pmm_add_free(s, MIN(e, home_pfn) - s);
+		if (e > home_pfn + zone.memmap_pages) {
+			u64 from = MAX(s, home_pfn + zone.memmap_pages);
+
+			pmm_add_free(from, e - from);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vm.c - address spaces: regions of anonymous memory in a red-black tree,
+ * the user half of a 4-level page table, demand-zero faults, copy-on-write
+ * cloning for fork, and the one place where TLB entries are invalidated.
+ *
+ * The tables are generic: the walk uses only the arch_pt_* and arch_pte_*
+ * hooks of arch.h and reaches every table through the direct map. Only the
+ * user range [arch_user_base(), arch_user_top()) is ever written; the kernel
+ * half of each root is a copy of the kernel's (arch_pt_share_kernel).
+ *
+ * Invariants (tests/unit/test_vm.c checks them after every random step):
+ *  - regions never overlap, are page aligned and non-empty; nr_areas is the
+ *    size of the tree; adjacent anonymous regions with equal protections are
+ *    merged;
+ *  - a present leaf lies inside a region and equals
+ *    arch_pte_leaf(pa, leaf_prot(region prot, cow)): a page that may be
+ *    shared (it went through vm_space_clone) carries PTE_PROT_COW and is
+ *    never writable until a write fault copies it or finds it unshared;
+ *  - each present leaf holds one reference on its page (page->refcount is
+ *    the number of leaves, in all spaces, that map it);
+ *  - struct page.private of a non-root table page counts its present
+ *    entries, and a non-root table is freed as soon as that count is 0;
+ *  - resident_pages counts present leaves, table_pages the table pages
+ *    (root included); mm_pagetable_pages includes every space's tables;
+ *  - a page or table taken out of a space is released only after the TLB
+ *    flush that makes it unreachable (struct vm_gather).
+ *
+ * Locking: none yet; one thread uses a space at a time. With SMP each space
+ * gets a sleeping lock (vm_space.lock) held across every function here
+ * (fault included), vm_tlb_flush() becomes a shootdown to the CPUs that have
+ * the space loaded, page refcounts and mm_pagetable_pages become atomic, and
+ * the active space becomes per-CPU.
+ */
+#include "vm.h"
+#include "arch.h"
+#include "errno.h"
+#include "klog.h"
+#include "lib.h"
+#include "mm.h"
+
+#define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
+#define PT_ROOT_LEVEL (ARCH_PT_LEVELS - 1)
+#define PT_INDEX_BITS 9
+STATIC_ASSERT((1 << PT_INDEX_BITS) == ARCH_PT_ENTRIES, "PT_INDEX_BITS must match ARCH_PT_ENTRIES");
+
+/* A range flush of more pages than this flushes everything instead. */
+#define VM_TLB_FLUSH_MAX_PAGES 32
+/*
+ * Pages a vm_gather holds before it flushes and releases them: more than
+ * VM_TLB_FLUSH_MAX_PAGES, so a long unmap flushes everything once per batch
+ * instead of page by page.
+ */
+#define VM_GATHER_MAX 64
+STATIC_ASSERT(VM_GATHER_MAX > VM_TLB_FLUSH_MAX_PAGES, "a full gather should flush everything");
+
+/* The space loaded on this CPU by vm_space_activate (per-CPU with SMP). */
+static struct vm_space *vm_active;
+
+/* ---- page-table pages ---- */
+
+/* Bytes mapped by one entry of a table at level. */
+static inline vaddr_t pt_span(int level)
+{
+	return (vaddr_t)PAGE_SIZE << (PT_INDEX_BITS * level);
+}
+
+static inline pte_t *pt_table_of(pte_t e)
+{
+	return phys_to_virt(arch_pte_addr(e));
+}
+
+/* Store an entry in one piece: the MMU may be walking this table. */
+static inline void pte_write(pte_t *slot, pte_t e)
+{
+	*(volatile pte_t *)slot = e;
+}
+
+/* Fill an empty slot, counting it in its table's page. */
+static void pt_set(pte_t *slot, pte_t e)
+{
+	pte_write(slot, e);
+	virt_to_page(slot)->private ++;
+}
+
+static void pt_clear(pte_t *slot)
+{
+	pte_write(slot, 0);
+	virt_to_page(slot)->private --;
+}
+
+/* A zeroed, counted table page; NULL if out of memory. */
+static struct page *pt_alloc(struct vm_space *vs)
+{
+	struct page *p = page_alloc(0, PAF_ZERO);
+
+	if (!p)
+		return NULL;
+	p->flags |= PG_PAGETABLE;
+	p->private = 0;
+	vs->table_pages++;
+	mm_pagetable_pages++;
+	return p;
+}
+
+/* Uncount a table page that is no longer linked; the caller frees it (after a flush). */
+static void pt_forget(struct vm_space *vs, struct page *p)
+{
+	p->flags &= ~PG_PAGETABLE;
+	p->private = 0;
+	vs->table_pages--;
+	mm_pagetable_pages--;
+}
+
+/*
+ * The level-0 slot for va, or NULL when a table on the way is missing. With
+ * alloc, missing tables are created and NULL means out of memory; tables
+ * created before the failure stay (pt_prune removes them).
+ */
+static pte_t *pt_walk(struct vm_space *vs, vaddr_t va, bool alloc)
+{
+	pte_t *table = vs->root;
+
+	for (int level = PT_ROOT_LEVEL; level > 0; level--) {
+		pte_t *slot = &table[arch_pt_index(va, level)];
+
+		if (!arch_pte_present(*slot)) {
+			struct page *p = alloc ? pt_alloc(vs) : NULL;
+
+			if (!p)
+				return NULL;
+			pt_set(slot, arch_pte_table(page_to_phys(p)));
+		} else if (arch_pte_huge(*slot)) {
+			return NULL; /* never made here; not ours to walk */
+		}
+		table = pt_table_of(*slot);
+	}
+	return &table[arch_pt_index(va, 0)];
+}
+
+/* ---- deferred release: struct vm_gather ---- */
+
+/*
+ * Pages and table pages taken out of a space, released only after the TLB
+ * flush that covers [start, end), the addresses whose entries changed.
+ */
+struct vm_gather {
+	struct vm_space *vs;
+	vaddr_t start, end; /* start == end: nothing to flush */
+	unsigned int nr;
+	struct page *pages[VM_GATHER_MAX];
+};
+
+static void gather_init(struct vm_gather *g, struct vm_space *vs)
+{
+	g->vs = vs;
+	g->start = g->end = 0;
+	g->nr = 0;
+}
+
+static void gather_range(struct vm_gather *g, vaddr_t va)
+{
+	va &= PAGE_MASK;
+	if (g->start == g->end) {
+		g->start = va;
+		g->end = va + PAGE_SIZE;
+	} else {
+		g->start = MIN(g->start, va);
+		g->end = MAX(g->end, va + PAGE_SIZE);
+	}
+}
+
+static void gather_flush(struct vm_gather *g)
+{
+	if (g->start != g->end)
+		vm_tlb_flush(g->vs, g->start, g->end - g->start);
+	for (unsigned int i = 0; i < g->nr; i++)
+		page_put(g->pages[i]);
+	g->start = g->end = 0;
+	g->nr = 0;
+}
+
+/* p is no longer reachable through va's entries once the range is flushed. */
+static void gather_page(struct vm_gather *g, vaddr_t va, struct page *p)
+{
+	gather_range(g, va);
+	g->pages[g->nr++] = p;
+	if (g->nr == VM_GATHER_MAX)
+		gather_flush(g);
+}
+
+/* ---- table walks over ranges ---- */
+
+/*
+ * Clear every present leaf in [start, end) under table (at level), and free
+ * the tables below it that become empty. Cannot fail.
+ */
+static void pt_unmap_level(struct vm_gather *g, pte_t *table, int level, vaddr_t start, vaddr_t end)
+{
+	vaddr_t span = pt_span(level), next;
+
+	for (vaddr_t va = start; va < end; va = next) {
+		pte_t *slot = &table[arch_pt_index(va, level)];
+		pte_t e = *slot;
+		struct page *child;
+
+		next = MIN(ALIGN_DOWN(va, span) + span, end);
+		if (!arch_pte_present(e) || (level > 0 && arch_pte_huge(e)))
+			continue;
+		if (level == 0) {
+			pt_clear(slot);
+			g->vs->resident_pages--;
+			gather_page(g, va, phys_to_page(arch_pte_addr(e)));
+			continue;
+		}
+		child = phys_to_page(arch_pte_addr(e));
+		pt_unmap_level(g, pt_table_of(e), level - 1, va, next);
+		if (child->private == 0) {
+			pt_clear(slot);
+			pt_forget(g->vs, child);
+			gather_page(g, va, child);
+		}
+	}
+}
+
+static void pt_unmap(struct vm_space *vs, vaddr_t start, vaddr_t end)
+{
+	struct vm_gather g;
+
+	gather_init(&g, vs);
+	pt_unmap_level(&g, vs->root, PT_ROOT_LEVEL, start, end);
+	gather_flush(&g);
+}
+
+/* Free the empty tables on va's path, bottom up (never the root). */
+static void pt_prune(struct vm_space *vs, vaddr_t va)
+{
+	pte_t *path[ARCH_PT_LEVELS];
+	struct vm_gather g;
+	int level = PT_ROOT_LEVEL;
+
+	path[level] = vs->root;
+	while (level > 0) {
+		pte_t e = path[level][arch_pt_index(va, level)];
+
+		if (!arch_pte_present(e) || arch_pte_huge(e))
+			break;
+		path[level - 1] = pt_table_of(e);
+		level--;
+	}
+	gather_init(&g, vs);
+	for (; level < PT_ROOT_LEVEL; level++) {
+		struct page *p = virt_to_page(path[level]);
+
+		if (p->private)
+			break;
+		pt_clear(&path[level + 1][arch_pt_index(va, level + 1)]);
+		pt_forget(vs, p);
+		gather_page(&g, va, p);
+	}
+	gather_flush(&g);
+}
+
+typedef int (*pt_leaf_fn)(void *ctx, vaddr_t va, pte_t *slot);
+
+/* Call fn on every present leaf in [start, end) under table; stops at the first error. */
+static int pt_for_each_leaf(pte_t *table, int level, vaddr_t start, vaddr_t end, pt_leaf_fn fn,
+			    void *ctx)
+{
+	vaddr_t span = pt_span(level), next;
+	int err = 0;
+
+	for (vaddr_t va = start; va < end && !err; va = next) {
+		pte_t e = table[arch_pt_index(va, level)];
+
+		next = MIN(ALIGN_DOWN(va, span) + span, end);
+		if (!arch_pte_present(e))
+			continue;
+		if (level == 0)
+			err = fn(ctx, va, &table[arch_pt_index(va, 0)]);
+		else if (!arch_pte_huge(e))
+			err = pt_for_each_leaf(pt_table_of(e), level - 1, va, next, fn, ctx);
+	}
+	return err;
+}
+
+/*
+ * The PTE_PROT_* bits of a leaf in a region with protection prot. A page
+ * that may be shared (cow) is never writable. A region without any access
+ * keeps its pages as kernel-only entries, so user mode faults on them.
+ */
+static u32 leaf_prot(u32 prot, bool cow)
+{
+	u32 p = (prot & VM_PROT_MASK) ? prot | PTE_PROT_USER : 0;
+
+	if (cow)
+		p = (p & ~PTE_PROT_WRITE) | PTE_PROT_COW;
+	return p;
+}
+
+static bool leaf_is_cow(pte_t e)
+{
+	return arch_pte_prot(e) & PTE_PROT_COW;
+}
+
+/* ---- regions ---- */
+
+static struct vm_area *area_of(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct vm_area, node) : NULL;
+}
+
+static struct vm_area *area_next(struct vm_area *a)
+{
+	return area_of(rb_next(&a->node));
+}
+
+/* The first region ending above addr (it contains addr or lies above it), or NULL. */
+static struct vm_area *area_first_above(struct vm_space *vs, vaddr_t addr)
+{
+	struct rb_node *n = vs->areas.node;
+	struct vm_area *best = NULL;
+
+	while (n) {
+		struct vm_area *a = area_of(n);
+
+		if (addr < a->end) {
+			best = a;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+struct vm_area *vm_find_area(struct vm_space *vs, vaddr_t addr)
+{
+	struct vm_area *a = area_first_above(vs, addr);
+
+	return a && a->start <= addr ? a : NULL;
+}
+
+static void area_insert(struct vm_space *vs, struct vm_area *a)
+{
+	struct rb_node **link = &vs->areas.node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = a->start < area_of(parent)->start ? &parent->left : &parent->right;
+	}
+	rb_link_node(&a->node, parent, link);
+	rb_insert_color(&a->node, &vs->areas);
+	vs->nr_areas++;
+}
+
+static void area_remove(struct vm_space *vs, struct vm_area *a)
+{
+	rb_erase(&a->node, &vs->areas);
+	vs->nr_areas--;
+	kfree(a);
+}
+
+/* Cut a at addr (inside it): a keeps [start, addr), spare becomes [addr, end). */
+static struct vm_area *area_split(struct vm_space *vs, struct vm_area *a, vaddr_t addr,
+				  struct vm_area *spare)
+{
+	spare->start = addr;
+	spare->end = a->end;
+	spare->prot = a->prot;
+	spare->flags = a->flags;
+	a->end = addr;
+	area_insert(vs, spare);
+	return spare;
+}
+
+static bool area_can_merge(const struct vm_area *a, const struct vm_area *b)
+{
+	return a && b && a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
+	       a->flags == VMA_ANON;
+}
+
+/*
+ * Merge equal neighbours among the regions touching [start, end), including
+ * the ones just below start and at end. The page tables do not change.
+ */
+static void area_merge_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
+{
+	struct vm_area *a = area_first_above(vs, start - 1), *next;
+
+	while (a && (next = area_next(a)) && next->start <= end) {
+		if (area_can_merge(a, next)) {
+			a->end = next->end;
+			area_remove(vs, next);
+		} else {
+			a = next;
+		}
+	}
+}
+
+/* [start, start + len) page aligned, non-empty, not wrapping, inside the user range. */
+static bool vm_range_ok(vaddr_t start, size_t len)
+{
+	return len && IS_ALIGNED(start, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) &&
+	       start >= arch_user_base() && start + len > start && start + len <= arch_user_top();
+}
+
+/* ---- spaces ---- */
+
+struct vm_space *vm_space_create(void)
+{
+	struct vm_space *vs = kmalloc(sizeof(*vs));
+	struct page *root;
+
+	if (!vs)
+		return NULL;
+	memset(vs, 0, sizeof(*vs));
+	root = pt_alloc(vs);
+	if (!root) {
+		kfree(vs);
+		return NULL;
+	}
+	vs->root = page_address(root);
+	vs->root_phys = page_to_phys(root);
+	vs->areas.node = NULL;
+	arch_pt_share_kernel(vs->root);
+	return vs;
+}
+
+void vm_space_destroy(struct vm_space *vs)
+{
+	struct rb_node *n;
+	struct page *root;
+
+	if (!vs)
+		return;
+	if (vm_active == vs)
+		vm_space_activate(NULL);
+	pt_unmap(vs, arch_user_base(), arch_user_top());
+	while ((n = rb_first(&vs->areas)))
+		area_remove(vs, area_of(n));
+	if (vs->resident_pages || vs->table_pages != 1)
+		pr_err("vm: destroy left %llu pages, %llu tables",
+		       (unsigned long long)vs->resident_pages, (unsigned long long)vs->table_pages);
+	root = virt_to_page(vs->root);
+	pt_forget(vs, root);
+	page_free(root);
+	kfree(vs);
+}
+
+void vm_space_activate(struct vm_space *vs)
+{
+	vm_active = vs;
+	arch_mmu_load(vs ? vs->root_phys : arch_mmu_kernel_root());
+}
+
+struct vm_space *vm_current(void)
+{
+	return vm_active && vm_active->root_phys == arch_mmu_current() ? vm_active : NULL;
+}
+
+void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	/*
+	 * vs == NULL: kernel-half mappings, cached in every space (and global):
+	 * always flushed page by page, since a CR3 reload keeps global entries.
+	 */
+	if (vs && vs->root_phys != arch_mmu_current())
+		return; /* not loaded: nothing of it can be cached (no PCIDs) */
+	if (vs && (len == 0 || len > VM_TLB_FLUSH_MAX_PAGES * PAGE_SIZE)) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (vaddr_t va = start & PAGE_MASK; va < start + len; va += PAGE_SIZE)
+		arch_tlb_flush_page(va);
+}
+
+pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)
+{
+	pte_t *slot;
+
+	if (va < arch_user_base() || va >= arch_user_top())
+		return 0;
+	slot = pt_walk(vs, va, false);
+	return slot && arch_pte_present(*slot) ? *slot : 0;
+}
+
+/* ---- map, unmap, protect ---- */
+
+int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
+{
+	struct vm_area *a, *next;
+
+	if (!vm_range_ok(start, len) || (prot & ~VM_PROT_MASK))
+		return -EINVAL;
+	next = area_first_above(vs, start);
+	if (next && next->start < start + len)
+		return -EEXIST;
+	a = kmalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->start = start;
+	a->end = start + len;
+	a->prot = prot;
+	a->flags = VMA_ANON;
+	area_insert(vs, a);
+	area_merge_range(vs, start, start + len);
+	return 0;
+}
+
+int vm_unmap(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	vaddr_t end = start + len;
+	struct vm_area *a, *next, *spare = NULL;
+
+	if (!vm_range_ok(start, len))
+		return -EINVAL;
+	a = area_first_above(vs, start);
+	if (a && a->start < start && a->end > end) {
+		spare = kmalloc(sizeof(*spare)); /* the only allocation: do it first */
+		if (!spare)
+			return -ENOMEM;
+	}
+	for (; a && a->start < end; a = next) {
+		next = area_next(a);
+		if (a->start < start && a->end > end) {
+			area_split(vs, a, end, spare);
+			a->end = start;
+			break;
+		} else if (a->start < start) {
+			a->end = start;
+		} else if (a->end > end) {
+			a->start = end; /* stays between its neighbours: tree order holds */
+		} else {
+			area_remove(vs, a);
+		}
+	}
+	pt_unmap(vs, start, end);
+	return 0;
+}
+
+struct protect_ctx {
+	u32 prot;
+	vaddr_t lo, hi; /* changed entries; lo == hi: none */
+};
+
+static int protect_leaf(void *arg, vaddr_t va, pte_t *slot)
+{
+	struct protect_ctx *c = arg;
+	pte_t e = *slot;
+	pte_t ne = arch_pte_leaf(arch_pte_addr(e), leaf_prot(c->prot, leaf_is_cow(e)));
+
+	if (ne != e) {
+		pte_write(slot, ne);
+		if (c->lo == c->hi)
+			c->lo = va;
+		c->hi = va + PAGE_SIZE;
+	}
+	return 0;
+}
+
+int vm_protect(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
+{
+	vaddr_t end = start + len, covered = start;
+	struct vm_area *first, *last, *a, *spare[2] = {NULL, NULL};
+	struct protect_ctx c = {.prot = prot};
+	bool same = true, cut_lo, cut_hi;
+
+	if (!vm_range_ok(start, len) || (prot & ~VM_PROT_MASK))
+		return -EINVAL;
+	first = area_first_above(vs, start);
+	for (a = first; covered < end; a = area_next(a)) {
+		if (!a || a->start > covered)
+			return -ENOMEM; /* a hole (POSIX mprotect's ENOMEM) */
+		same &= a->prot == prot;
+		covered = a->end;
+	}
+	if (same)
+		return 0;
+	last = area_first_above(vs, end - 1);
+	cut_lo = first->start < start;
+	cut_hi = last->end > end;
+	if ((cut_lo && !(spare[0] = kmalloc(sizeof(struct vm_area)))) ||
+	    (cut_hi && !(spare[1] = kmalloc(sizeof(struct vm_area))))) {
+		kfree(spare[0]);
+		return -ENOMEM;
+	}
+	/* Nothing can fail from here on. Cut the top first: last may be first. */
+	if (cut_hi)
+		area_split(vs, last, end, spare[1]);
+	if (cut_lo)
+		first = area_split(vs, first, start, spare[0]);
+	for (a = first; a && a->start < end; a = area_next(a))
+		a->prot = prot;
+	pt_for_each_leaf(vs->root, PT_ROOT_LEVEL, start, end, protect_leaf, &c);
+	if (c.lo != c.hi)
+		vm_tlb_flush(vs, c.lo, c.hi - c.lo);
+	area_merge_range(vs, start, end);
+	return 0;
+}
+
+/* ---- faults ---- */
+
+static bool access_allowed(u32 prot, u32 access)
+{
+	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE))
+		return false;
+	if ((access & VM_FAULT_EXEC) && !(prot & VM_EXEC))
+		return false;
+	if ((access & VM_FAULT_READ) && !(prot & VM_READ))
+		return false;
+	return prot & VM_PROT_MASK;
+}
+
+/* First touch of an unmapped page of a: map a zeroed page. */
+static int fault_demand_zero(struct vm_space *vs, struct vm_area *a, vaddr_t va)
+{
+	struct page *p = page_alloc(0, PAF_ZERO);
+	pte_t *slot;
+
+	if (!p)
+		return -ENOMEM;
+	slot = pt_walk(vs, va, true);
+	if (!slot) {
+		page_put(p);
+		pt_prune(vs, va);
+		return -ENOMEM;
+	}
+	pt_set(slot, arch_pte_leaf(page_to_phys(p), leaf_prot(a->prot, false)));
+	vs->resident_pages++;
+	return 0;
+}
+
+/* Write to a present read-only page of a writable region: copy unless we are its only user. */
+static int fault_cow(struct vm_space *vs, struct vm_area *a, vaddr_t va, pte_t *slot)
+{
+	struct page *old = phys_to_page(arch_pte_addr(*slot)), *copy = NULL;
+
+	if (old->refcount > 1) {
+		copy = page_alloc(0, 0);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+	}
+	pte_write(slot, arch_pte_leaf(page_to_phys(copy ? copy : old), leaf_prot(a->prot, false)));
+	vm_tlb_flush(vs, va, PAGE_SIZE);
+	if (copy)
+		page_put(old);
+	return 0;
+}
+
+int vm_handle_fault(struct vm_space *vs, vaddr_t addr, u32 access)
+{
+	vaddr_t va = addr & PAGE_MASK;
+	struct vm_area *a;
+	pte_t *slot;
+
+	if (!vs || addr < arch_user_base() || addr >= arch_user_top())
+		return -EFAULT;
+	a = vm_find_area(vs, addr);
+	if (!a)
+		return -EFAULT;
+	if (!access_allowed(a->prot, access))
+		return -EACCES;
+	slot = pt_walk(vs, va, false);
+	if (!slot || !arch_pte_present(*slot))
+		return fault_demand_zero(vs, a, va);
+	if ((access & VM_FAULT_WRITE) && !(arch_pte_prot(*slot) & PTE_PROT_WRITE))
+		return fault_cow(vs, a, va, slot);
+	/* The entry already allows it: the TLB was stale. */
+	vm_tlb_flush(vs, va, PAGE_SIZE);
+	return 0;
+}
+
+/* ---- clone ---- */
+
+struct clone_ctx {
+	struct vm_space *child;
+	const struct vm_area *area;
+	vaddr_t lo, hi; /* parent entries changed; lo == hi: none */
+};
+
+/* Share one present page: COW and read-only in both spaces, one more reference. */
+static int clone_leaf(void *arg, vaddr_t va, pte_t *slot)
+{
+	struct clone_ctx *c = arg;
+	pte_t e = *slot, cow;
+	pte_t *dst = pt_walk(c->child, va, true);
+
+	if (!dst)
+		return -ENOMEM;
+	cow = arch_pte_leaf(arch_pte_addr(e), leaf_prot(c->area->prot, true));
+	if (cow != e) {
+		pte_write(slot, cow);
+		if (c->lo == c->hi)
+			c->lo = va;
+		c->hi = va + PAGE_SIZE;
+	}
+	page_get(phys_to_page(arch_pte_addr(e)));
+	pt_set(dst, cow);
+	c->child->resident_pages++;
+	return 0;
+}
+
+struct vm_space *vm_space_clone(struct vm_space *vs)
+{
+	struct vm_space *child = vm_space_create();
+	struct clone_ctx c = {.child = child};
+	struct vm_area *a;
+
+	if (!child)
+		return NULL;
+	for (a = area_of(rb_first(&vs->areas)); a; a = area_next(a)) {
+		struct vm_area *copy = kmalloc(sizeof(*copy));
+
+		if (!copy)
+			goto out_destroy;
+		*copy = *a;
+		area_insert(child, copy);
+	}
+	for (a = area_of(rb_first(&vs->areas)); a; a = area_next(a)) {
+		c.area = a;
+		if (pt_for_each_leaf(vs->root, PT_ROOT_LEVEL, a->start, a->end, clone_leaf, &c))
+			goto out_destroy;
+	}
+	if (c.lo != c.hi)
+		vm_tlb_flush(vs, c.lo, c.hi - c.lo);
+	return child;
+
+out_destroy:
+	/* The parent keeps its COW entries: harmless, a write finds refcount 1. */
+	if (c.lo != c.hi)
+		vm_tlb_flush(vs, c.lo, c.hi - c.lo);
+	vm_space_destroy(child);
+	return NULL;
+}

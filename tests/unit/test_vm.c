@@ -1,0 +1,1025 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_vm.c - host tests of address spaces (kernel/mm/vm.c), compiled
+ * unchanged over the real page allocator on fake RAM (filled with 0xa5, so
+ * a page that should be zero but is not shows up) and the host software MMU
+ * (kernel/arch/host/mmu_host.c), whose TLB keeps translations until vm.c
+ * flushes them. User accesses go through host_user_read/write, which fault
+ * into vm_handle_fault like the real CPU and kernel do.
+ *
+ * After every step the structural invariants of each space are checked by
+ * walking its tables; a long random run compares everything with a simple
+ * model of the address space and checks page refcounts and that no page
+ * leaks. kmalloc is a malloc shim here (counted, with failure injection), so
+ * ASan catches region leaks and use-after-free.
+ */
+#include <stdlib.h>
+
+#include "arch_host.h"
+#include "errno.h"
+#include "fake_ram.h"
+#include "unit.h"
+#include "vm.h"
+
+#define NPAGES 2048 /* 8 MiB of fake RAM */
+#define P ((size_t)PAGE_SIZE)
+#define UB 0x400000ul
+#define R VM_READ
+#define RW (VM_READ | VM_WRITE)
+#define RX (VM_READ | VM_EXEC)
+
+/* ---- kmalloc shim ---- */
+
+static long kmalloc_live;
+static long kmalloc_fail_in = -1; /* fail the call when this reaches 0 */
+
+void *kmalloc(size_t size)
+{
+	void *p;
+
+	if (kmalloc_fail_in >= 0 && kmalloc_fail_in-- == 0)
+		return NULL;
+	p = malloc(size);
+	if (p)
+		kmalloc_live++;
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(const void *p)
+{
+	if (p)
+		kmalloc_live--;
+	free((void *)p);
+}
+
+/* ---- helpers ---- */
+
+static u64 free_pages(void)
+{
+	struct mm_stats s;
+
+	mm_stats_get(&s);
+	return s.free_pages;
+}
+
+static void setup(void)
+{
+	fake_ram_init(NPAGES);
+	vm_space_activate(NULL);
+	host_mmu_reset();
+	host_console_clear();
+	kmalloc_fail_in = -1;
+	kmalloc_live = 0;
+}
+
+static void teardown(void)
+{
+	vm_space_activate(NULL);
+	CHECK_EQ(kmalloc_live, 0);
+	CHECK_EQ(mm_pagetable_pages, 0);
+	CHECK_EQ(free_pages(), NPAGES);
+	CHECK(!strstr(host_console_text(), "pmm:"));
+	CHECK(!strstr(host_console_text(), "vm:"));
+	fake_ram_fini();
+}
+
+/* Hold every free page but keep; unhog() gives them back. */
+static struct page *hogged[NPAGES];
+static int nr_hogged;
+
+static void hog(u64 keep)
+{
+	while (free_pages() > keep) {
+		hogged[nr_hogged] = page_alloc(0, 0);
+		if (!hogged[nr_hogged])
+			break;
+		nr_hogged++;
+	}
+}
+
+static void unhog(void)
+{
+	while (nr_hogged)
+		page_free(hogged[--nr_hogged]);
+}
+
+static u64 rd64(vaddr_t va, int *err)
+{
+	u64 v = 0;
+
+	*err = host_user_read(va, &v, sizeof(v));
+	return v;
+}
+
+static int wr64(vaddr_t va, u64 v)
+{
+	return host_user_write(va, &v, sizeof(v));
+}
+
+static paddr_t pa_of(struct vm_space *vs, vaddr_t va)
+{
+	return arch_pte_addr(vm_lookup_pte(vs, va));
+}
+
+static struct page *page_of(struct vm_space *vs, vaddr_t va)
+{
+	return phys_to_page(pa_of(vs, va));
+}
+
+static bool pte_has(struct vm_space *vs, vaddr_t va, u32 prot)
+{
+	return (arch_pte_prot(vm_lookup_pte(vs, va)) & prot) == prot;
+}
+
+static u64 flushes(void)
+{
+	struct host_mmu_stats s;
+
+	host_mmu_get_stats(&s);
+	return s.flush_page + s.flush_all * 1000000;
+}
+
+/* ---- invariant checks ---- */
+
+static u16 pfn_refs[NPAGES]; /* leaves mapping each frame, over the spaces checked */
+
+static vaddr_t span_of(int level)
+{
+	return (vaddr_t)PAGE_SIZE << (9 * level);
+}
+
+static void check_leaf(struct vm_space *vs, vaddr_t va, pte_t e)
+{
+	struct vm_area *a = vm_find_area(vs, va);
+	u32 pr = arch_pte_prot(e);
+	bool cow = pr & PTE_PROT_COW;
+	u64 pfn = arch_pte_addr(e) >> PAGE_SHIFT;
+
+	CHECK(a);
+	CHECK(pfn_valid(pfn));
+	if (!a || !pfn_valid(pfn))
+		return;
+	pfn_refs[pfn - mm_base_pfn]++;
+	CHECK_EQ(!!(pr & PTE_PROT_USER), a->prot != 0);
+	CHECK_EQ(!!(pr & PTE_PROT_WRITE), !cow && (a->prot & VM_WRITE));
+	CHECK_EQ(!!(pr & PTE_PROT_EXEC), !!(a->prot & VM_EXEC));
+	CHECK(pfn_to_page(pfn)->refcount >= 1);
+}
+
+static void walk_tables(struct vm_space *vs, pte_t *table, int level, vaddr_t base, u64 *tables,
+			u64 *leaves)
+{
+	unsigned int n = level == ARCH_PT_LEVELS - 1 ? ARCH_PT_ENTRIES / 2 : ARCH_PT_ENTRIES;
+
+	for (unsigned int i = 0; i < n; i++) {
+		pte_t e = table[i];
+		vaddr_t va = base + i * span_of(level);
+		struct page *child;
+		u64 used = 0;
+
+		if (!arch_pte_present(e))
+			continue;
+		if (level == 0) {
+			(*leaves)++;
+			check_leaf(vs, va, e);
+			continue;
+		}
+		CHECK(!arch_pte_huge(e));
+		child = phys_to_page(arch_pte_addr(e));
+		CHECK(child->flags & PG_PAGETABLE);
+		for (int j = 0; j < ARCH_PT_ENTRIES; j++)
+			used += arch_pte_present(((pte_t *)page_address(child))[j]);
+		CHECK(used > 0); /* empty tables are freed */
+		CHECK_EQ(child->private, used);
+		(*tables)++;
+		walk_tables(vs, page_address(child), level - 1, va, tables, leaves);
+	}
+}
+
+/* Regions, tables and counters of vs; adds its leaves to pfn_refs. */
+static void check_space(struct vm_space *vs)
+{
+	const u64 *kroot = host_kernel_root_table();
+	struct vm_area *prev = NULL;
+	u64 areas = 0, tables = 1, leaves = 0;
+
+	CHECK(rb_check(&vs->areas) >= 0);
+	for (struct rb_node *n = rb_first(&vs->areas); n; n = rb_next(n)) {
+		struct vm_area *a = rb_entry(n, struct vm_area, node);
+
+		CHECK(a->start < a->end);
+		CHECK(IS_ALIGNED(a->start, PAGE_SIZE) && IS_ALIGNED(a->end, PAGE_SIZE));
+		CHECK(a->start >= arch_user_base() && a->end <= arch_user_top());
+		CHECK(vm_find_area(vs, a->start) == a && vm_find_area(vs, a->end - 1) == a);
+		if (prev) {
+			CHECK(prev->end <= a->start);
+			CHECK(prev->end < a->start || prev->prot != a->prot); /* merged */
+		}
+		prev = a;
+		areas++;
+	}
+	CHECK_EQ(areas, vs->nr_areas);
+	CHECK(virt_to_page(vs->root)->flags & PG_PAGETABLE);
+	CHECK_EQ(virt_to_phys(vs->root), vs->root_phys);
+	for (int i = ARCH_PT_ENTRIES / 2; i < ARCH_PT_ENTRIES; i++)
+		CHECK_EQ(vs->root[i], kroot[i]);
+	walk_tables(vs, vs->root, ARCH_PT_LEVELS - 1, 0, &tables, &leaves);
+	CHECK_EQ(tables, vs->table_pages);
+	CHECK_EQ(leaves, vs->resident_pages);
+}
+
+/*
+ * Over a set of live spaces: every frame's refcount is the number of leaves
+ * mapping it, and the free pages are all the rest (nothing leaked).
+ */
+static void check_spaces(struct vm_space **spaces, int n)
+{
+	u64 used = mm_pagetable_pages, tables = 0;
+
+	memset(pfn_refs, 0, sizeof(pfn_refs));
+	for (int i = 0; i < n; i++) {
+		if (!spaces[i])
+			continue;
+		check_space(spaces[i]);
+		tables += spaces[i]->table_pages;
+	}
+	CHECK_EQ(tables, mm_pagetable_pages);
+	for (u64 i = 0; i < mm_nr_pages; i++) {
+		if (!pfn_refs[i])
+			continue;
+		used++;
+		CHECK_EQ(mm_memmap[i].refcount, pfn_refs[i]);
+	}
+	CHECK_EQ(free_pages() + nr_hogged, NPAGES - used);
+}
+
+static void check_one(struct vm_space *vs)
+{
+	check_spaces(&vs, 1);
+}
+
+/* ---- tests ---- */
+
+UNIT_TEST(create_destroy_empty)
+{
+	struct vm_space *vs;
+
+	setup();
+	vs = vm_space_create();
+	CHECK(vs);
+	CHECK_EQ(vs->table_pages, 1);
+	CHECK_EQ(vs->resident_pages, 0);
+	CHECK_EQ(vs->nr_areas, 0);
+	CHECK_EQ(mm_pagetable_pages, 1);
+	CHECK_EQ(free_pages(), NPAGES - 1);
+	for (int i = 0; i < ARCH_PT_ENTRIES / 2; i++)
+		CHECK_EQ(vs->root[i], 0);
+	check_one(vs);
+	CHECK(vm_current() == NULL);
+	vm_space_activate(vs);
+	CHECK(vm_current() == vs);
+	CHECK_EQ(arch_mmu_current(), vs->root_phys);
+	vm_space_destroy(vs); /* destroying the active space switches to the kernel's */
+	CHECK(vm_current() == NULL);
+	CHECK_EQ(arch_mmu_current(), arch_mmu_kernel_root());
+	vm_space_destroy(NULL);
+	teardown();
+}
+
+UNIT_TEST(map_validates_arguments)
+{
+	struct vm_space *vs;
+	vaddr_t top;
+
+	setup();
+	vs = vm_space_create();
+	top = arch_user_top();
+	CHECK_EQ(vm_map_anon(vs, UB + 1, P, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, UB, P + 1, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, UB, 0, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, 0, P, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, arch_user_base() - P, 2 * P, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, top, P, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, top - P, 2 * P, R), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, UB, (size_t)0 - P, R), -EINVAL); /* wraps */
+	CHECK_EQ(vm_map_anon(vs, UB, P, PTE_PROT_USER), -EINVAL);
+	CHECK_EQ(vm_map_anon(vs, UB, P, PTE_PROT_COW | R), -EINVAL);
+	CHECK_EQ(vs->nr_areas, 0);
+
+	CHECK_EQ(vm_map_anon(vs, UB, 4 * P, RW), 0);
+	CHECK_EQ(vm_map_anon(vs, UB, 4 * P, RW), -EEXIST);
+	CHECK_EQ(vm_map_anon(vs, UB - P, 2 * P, RW), -EEXIST);
+	CHECK_EQ(vm_map_anon(vs, UB + 3 * P, 2 * P, RW), -EEXIST);
+	CHECK_EQ(vm_map_anon(vs, UB - P, 6 * P, RW), -EEXIST);
+	CHECK_EQ(vm_map_anon(vs, UB + P, P, R), -EEXIST);
+	CHECK_EQ(vs->nr_areas, 1);
+
+	CHECK_EQ(vm_map_anon(vs, UB + 4 * P, P, R), 0); /* adjacent, other prot: own region */
+	CHECK_EQ(vs->nr_areas, 2);
+	CHECK_EQ(vm_map_anon(vs, UB - 2 * P, 2 * P, RW), 0); /* adjacent, same prot: merged */
+	CHECK_EQ(vs->nr_areas, 2);
+	CHECK(vm_find_area(vs, UB - 2 * P) == vm_find_area(vs, UB + 3 * P));
+	CHECK_EQ(vm_find_area(vs, UB)->end, UB + 4 * P);
+	CHECK_EQ(vm_find_area(vs, UB + 4 * P)->prot, R);
+	CHECK(vm_find_area(vs, UB - 2 * P - 1) == NULL);
+	CHECK(vm_find_area(vs, UB + 5 * P) == NULL);
+	CHECK_EQ(vm_map_anon(vs, arch_user_base(), P, R), 0);
+	CHECK_EQ(vm_map_anon(vs, top - P, P, R), 0);
+	CHECK_EQ(vs->nr_areas, 4);
+	CHECK_EQ(vs->table_pages, 1); /* nothing is allocated before the first touch */
+
+	kmalloc_fail_in = 0;
+	CHECK_EQ(vm_map_anon(vs, UB + 100 * P, P, R), -ENOMEM);
+	CHECK_EQ(vs->nr_areas, 4);
+	check_one(vs);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(unmap_splits_and_frees)
+{
+	struct vm_space *vs;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, 8 * P, RW), 0);
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(wr64(UB + i * P, 100 + i), 0);
+	CHECK_EQ(vs->resident_pages, 8);
+
+	kmalloc_fail_in = 0; /* a middle cut needs one region: fails cleanly */
+	CHECK_EQ(vm_unmap(vs, UB + 2 * P, 2 * P), -ENOMEM);
+	CHECK_EQ(vs->nr_areas, 1);
+	CHECK_EQ(vs->resident_pages, 8);
+
+	CHECK_EQ(vm_unmap(vs, UB + 2 * P, 2 * P), 0);
+	CHECK_EQ(vs->nr_areas, 2);
+	CHECK_EQ(vs->resident_pages, 6);
+	CHECK_EQ(vm_find_area(vs, UB)->end, UB + 2 * P);
+	CHECK_EQ(vm_find_area(vs, UB + 4 * P)->start, UB + 4 * P);
+	CHECK_EQ(rd64(UB + 2 * P, &err), 0);
+	CHECK_EQ(err, -EFAULT);
+	CHECK_EQ(rd64(UB + P, &err), 101);
+	CHECK_EQ(rd64(UB + 4 * P, &err), 104);
+	check_one(vs);
+
+	CHECK_EQ(vm_unmap(vs, UB + P, 4 * P), 0); /* trims both and crosses the hole */
+	CHECK_EQ(vs->nr_areas, 2);
+	CHECK_EQ(vm_find_area(vs, UB)->end, UB + P);
+	CHECK_EQ(vm_find_area(vs, UB + 5 * P)->start, UB + 5 * P);
+	CHECK_EQ(vs->resident_pages, 4);
+	CHECK_EQ(rd64(UB, &err), 100);
+	CHECK_EQ(rd64(UB + 5 * P, &err), 105);
+	CHECK_EQ(rd64(UB + 4 * P, &err), 0);
+	CHECK_EQ(err, -EFAULT);
+
+	CHECK_EQ(vm_unmap(vs, UB + 0x100000, P), 0); /* nothing there: fine */
+	CHECK_EQ(vm_unmap(vs, UB + 1, P), -EINVAL);
+	CHECK_EQ(vm_unmap(vs, UB, 0), -EINVAL);
+	CHECK_EQ(vm_unmap(vs, arch_user_top(), P), -EINVAL);
+	CHECK_EQ(vm_unmap(vs, UB, (size_t)0 - P), -EINVAL);
+	check_one(vs);
+
+	CHECK_EQ(vm_unmap(vs, UB - 16 * P, 64 * P), 0);
+	CHECK_EQ(vs->nr_areas, 0);
+	CHECK_EQ(vs->resident_pages, 0);
+	CHECK_EQ(vs->table_pages, 1);
+	CHECK_EQ(mm_pagetable_pages, 1);
+	CHECK_EQ(free_pages(), NPAGES - 1);
+	check_one(vs);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(protect_splits_and_updates_ptes)
+{
+	struct vm_space *vs;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, 6 * P, RW), 0);
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ(wr64(UB + i * P, 200 + i), 0);
+
+	CHECK_EQ(vm_protect(vs, UB + 2 * P, 2 * P, R), 0);
+	CHECK_EQ(vs->nr_areas, 3);
+	CHECK_EQ(wr64(UB + 2 * P, 1), -EACCES);
+	CHECK_EQ(wr64(UB + 3 * P, 1), -EACCES);
+	CHECK_EQ(rd64(UB + 2 * P, &err), 202);
+	CHECK_EQ(wr64(UB + P, 301), 0);
+	CHECK_EQ(wr64(UB + 4 * P, 304), 0);
+	CHECK(!pte_has(vs, UB + 2 * P, PTE_PROT_WRITE));
+	check_one(vs);
+
+	CHECK_EQ(vm_protect(vs, UB, 6 * P, RW), 0); /* across three: merged back */
+	CHECK_EQ(vs->nr_areas, 1);
+	CHECK_EQ(wr64(UB + 2 * P, 302), 0);
+	CHECK_EQ(rd64(UB + 2 * P, &err), 302);
+
+	CHECK_EQ(vm_map_anon(vs, UB + 8 * P, P, RW), 0);
+	CHECK_EQ(vm_protect(vs, UB, 9 * P, R), -ENOMEM); /* hole at 6..8 */
+	CHECK_EQ(vm_protect(vs, UB + 6 * P, P, R), -ENOMEM);
+	CHECK_EQ(vs->nr_areas, 2);
+	CHECK_EQ(wr64(UB, 300), 0);
+	CHECK_EQ(vm_protect(vs, UB + 1, P, R), -EINVAL);
+	CHECK_EQ(vm_protect(vs, UB, 0, R), -EINVAL);
+	CHECK_EQ(vm_protect(vs, UB, P, 0x40), -EINVAL);
+
+	CHECK_EQ(vm_protect(vs, UB + P, P, 0), 0); /* no access at all */
+	CHECK_EQ(rd64(UB + P, &err), 0);
+	CHECK_EQ(err, -EACCES);
+	CHECK(!pte_has(vs, UB + P, PTE_PROT_USER)); /* kept, but kernel-only */
+	CHECK_EQ(vs->resident_pages, 6);
+	CHECK_EQ(vm_protect(vs, UB + P, P, RX), 0);
+	CHECK_EQ(rd64(UB + P, &err), 301); /* data survived */
+	CHECK_EQ(host_user_access(UB + P, VM_FAULT_EXEC, &(paddr_t){0}), 0);
+	CHECK_EQ(host_user_access(UB, VM_FAULT_EXEC, &(paddr_t){0}), -EACCES);
+	CHECK_EQ(vs->nr_areas, 4);
+	check_one(vs);
+
+	CHECK_EQ(vm_protect(vs, UB + P, P, RX), 0); /* no change: no split, no flush */
+	CHECK_EQ(vs->nr_areas, 4);
+
+	kmalloc_fail_in = 0; /* the first of two cuts fails */
+	CHECK_EQ(vm_protect(vs, UB + 3 * P, P, R), -ENOMEM);
+	kmalloc_fail_in = 1; /* the second fails: the first is given back */
+	CHECK_EQ(vm_protect(vs, UB + 3 * P, P, R), -ENOMEM);
+	CHECK_EQ(vs->nr_areas, 4);
+	CHECK_EQ(wr64(UB + 3 * P, 303), 0);
+	check_one(vs);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(demand_zero_pages_read_as_zero)
+{
+	static u8 buf[3 * PAGE_SIZE];
+	struct vm_space *vs;
+	u8 *phys;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, 3 * P, RW), 0);
+	CHECK_EQ(vm_map_anon(vs, UB + 16 * P, P, R), 0);
+	memset(buf, 0x5a, sizeof(buf));
+	CHECK_EQ(host_user_read(UB, buf, sizeof(buf)), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		if (buf[i] != 0) {
+			CHECK_EQ(buf[i], 0);
+			break;
+		}
+	CHECK_EQ(vs->resident_pages, 3);
+	CHECK_EQ(vs->table_pages, 4);
+
+	CHECK_EQ(host_user_write(UB + P - 3, "hello, world", 13), 0); /* straddles pages */
+	phys = phys_to_virt(pa_of(vs, UB));
+	CHECK(memcmp(phys + PAGE_SIZE - 3, "hel", 3) == 0);
+	phys = phys_to_virt(pa_of(vs, UB + P));
+	CHECK(memcmp(phys, "lo, world", 10) == 0);
+
+	CHECK_EQ(host_user_read(UB + 16 * P, buf, P), 0); /* read-only: still demand-zero */
+	CHECK_EQ(buf[0], 0);
+	CHECK_EQ(buf[P - 1], 0);
+	CHECK(pte_has(vs, UB + 16 * P, PTE_PROT_READ | PTE_PROT_USER));
+	CHECK(!pte_has(vs, UB + 16 * P, PTE_PROT_WRITE));
+	CHECK(!pte_has(vs, UB + 16 * P, PTE_PROT_EXEC));
+	CHECK_EQ(wr64(UB + 16 * P, 1), -EACCES);
+	check_one(vs);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(fault_errors)
+{
+	struct vm_space *vs;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, P, R), 0);
+	CHECK_EQ(vm_map_anon(vs, UB + 2 * P, P, RW), 0);
+	CHECK_EQ(vm_map_anon(vs, UB + 4 * P, P, 0), 0);
+	CHECK_EQ(vm_handle_fault(vs, UB + P, VM_FAULT_READ), -EFAULT);
+	CHECK_EQ(vm_handle_fault(vs, 0, VM_FAULT_READ), -EFAULT);
+	CHECK_EQ(vm_handle_fault(vs, arch_user_top(), VM_FAULT_READ), -EFAULT);
+	CHECK_EQ(vm_handle_fault(vs, ~(vaddr_t)0, VM_FAULT_WRITE), -EFAULT);
+	CHECK_EQ(vm_handle_fault(NULL, UB, VM_FAULT_READ), -EFAULT);
+	CHECK_EQ(vm_handle_fault(vs, UB, VM_FAULT_WRITE), -EACCES);
+	CHECK_EQ(vm_handle_fault(vs, UB, VM_FAULT_EXEC), -EACCES);
+	CHECK_EQ(vm_handle_fault(vs, UB + 4 * P, VM_FAULT_READ), -EACCES);
+	CHECK_EQ(vs->resident_pages, 0); /* refused faults map nothing */
+	CHECK_EQ(vs->table_pages, 1);
+	CHECK_EQ(wr64(UB + P, 1), -EFAULT);
+	CHECK_EQ(wr64(UB, 1), -EACCES);
+	CHECK_EQ(host_user_access(UB + 2 * P, VM_FAULT_EXEC, &(paddr_t){0}), -EACCES);
+	CHECK_EQ(vm_handle_fault(vs, UB, VM_FAULT_READ), 0);
+	CHECK_EQ(vm_handle_fault(vs, UB, VM_FAULT_WRITE | VM_FAULT_PRESENT), -EACCES);
+	CHECK_EQ(vm_handle_fault(vs, UB, VM_FAULT_READ), 0); /* present: a stale TLB */
+	CHECK_EQ(vs->resident_pages, 1);
+	check_one(vs);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(cow_clone)
+{
+	struct vm_space *parent, *child;
+	paddr_t pa0, pa1, pa2;
+	int err;
+
+	setup();
+	parent = vm_space_create();
+	vm_space_activate(parent);
+	CHECK_EQ(vm_map_anon(parent, UB, 4 * P, RW), 0);
+	CHECK_EQ(vm_map_anon(parent, UB + 16 * P, P, R), 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(wr64(UB + i * P, 0x1000 + i), 0);
+	CHECK_EQ(rd64(UB + 16 * P, &err), 0);
+	pa0 = pa_of(parent, UB);
+	pa1 = pa_of(parent, UB + P);
+	pa2 = pa_of(parent, UB + 2 * P);
+
+	child = vm_space_clone(parent);
+	CHECK(child);
+	CHECK_EQ(child->nr_areas, 2);
+	CHECK_EQ(child->resident_pages, 4);
+	struct vm_space *both[2] = {parent, child};
+	check_spaces(both, 2);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(pa_of(child, UB + i * P), pa_of(parent, UB + i * P));
+		CHECK_EQ(page_of(parent, UB + i * P)->refcount, 2);
+		CHECK(pte_has(parent, UB + i * P, PTE_PROT_COW));
+		CHECK(!pte_has(parent, UB + i * P, PTE_PROT_WRITE));
+		CHECK(pte_has(child, UB + i * P, PTE_PROT_COW));
+	}
+	CHECK(pte_has(child, UB + 16 * P, PTE_PROT_COW)); /* shared read-only page */
+	CHECK_EQ(page_of(child, UB + 16 * P)->refcount, 2);
+
+	vm_space_activate(child);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(rd64(UB + i * P, &err), 0x1000 + i);
+	CHECK_EQ(rd64(UB + 3 * P, &err), 0); /* never touched: demand-zero, not shared */
+	CHECK_EQ(wr64(UB, 0xc0), 0);	     /* copies */
+	CHECK(pa_of(child, UB) != pa0);
+	CHECK(pte_has(child, UB, PTE_PROT_WRITE));
+	CHECK(!pte_has(child, UB, PTE_PROT_COW));
+	CHECK_EQ(page_of(parent, UB)->refcount, 1);
+	CHECK_EQ(wr64(UB + 16 * P, 1), -EACCES);
+
+	vm_space_activate(parent);
+	CHECK_EQ(rd64(UB, &err), 0x1000);
+	CHECK_EQ(wr64(UB + P, 0xa1), 0); /* parent copies page 1 */
+	CHECK(pa_of(parent, UB + P) != pa1);
+	CHECK_EQ(pa_of(child, UB + P), pa1);
+	CHECK_EQ(page_of(child, UB + P)->refcount, 1);
+	CHECK_EQ(wr64(UB, 0xa0), 0); /* refcount 1 already: no copy */
+	CHECK_EQ(pa_of(parent, UB), pa0);
+
+	vm_space_activate(child);
+	CHECK_EQ(rd64(UB + P, &err), 0x1001);
+	CHECK_EQ(rd64(UB, &err), 0xc0);
+	CHECK_EQ(wr64(UB + P, 0xc1), 0); /* the last holder: made writable in place */
+	CHECK_EQ(pa_of(child, UB + P), pa1);
+	CHECK(!pte_has(child, UB + P, PTE_PROT_COW));
+	check_spaces(both, 2);
+
+	vm_space_destroy(child);
+	vm_space_activate(parent);
+	CHECK_EQ(page_of(parent, UB + 2 * P)->refcount, 1);
+	CHECK_EQ(wr64(UB + 2 * P, 0xa2), 0);
+	CHECK_EQ(pa_of(parent, UB + 2 * P), pa2);
+	CHECK_EQ(rd64(UB, &err), 0xa0);
+	CHECK_EQ(rd64(UB + P, &err), 0xa1);
+	check_one(parent);
+	vm_space_destroy(parent);
+	teardown();
+}
+
+UNIT_TEST(cow_survives_protect)
+{
+	struct vm_space *parent, *child;
+	int err;
+
+	setup();
+	parent = vm_space_create();
+	vm_space_activate(parent);
+	CHECK_EQ(vm_map_anon(parent, UB, P, RW), 0);
+	CHECK_EQ(vm_map_anon(parent, UB + 4 * P, P, RW), 0);
+	CHECK_EQ(wr64(UB, 7), 0);
+	CHECK_EQ(wr64(UB + 4 * P, 9), 0);
+	CHECK_EQ(vm_protect(parent, UB + 4 * P, P, R), 0);
+	child = vm_space_clone(parent);
+	CHECK(child);
+
+	/* A page shared while read-only must not become writable with its region. */
+	CHECK_EQ(vm_protect(child, UB + 4 * P, P, RW), 0);
+	CHECK(!pte_has(child, UB + 4 * P, PTE_PROT_WRITE));
+	vm_space_activate(child);
+	CHECK_EQ(wr64(UB + 4 * P, 10), 0);
+	CHECK_EQ(rd64(UB + 4 * P, &err), 10);
+
+	/* Read-only and back keeps the COW mark. */
+	vm_space_activate(parent);
+	CHECK_EQ(vm_protect(parent, UB, P, R), 0);
+	CHECK_EQ(vm_protect(parent, UB, P, RW), 0);
+	CHECK(pte_has(parent, UB, PTE_PROT_COW));
+	CHECK_EQ(wr64(UB, 8), 0);
+	CHECK_EQ(rd64(UB + 4 * P, &err), 9);
+
+	vm_space_activate(child);
+	CHECK_EQ(rd64(UB, &err), 7);
+	struct vm_space *both[2] = {parent, child};
+	check_spaces(both, 2);
+	vm_space_destroy(parent);
+	vm_space_destroy(child);
+	teardown();
+}
+
+UNIT_TEST(page_tables_freed_when_empty)
+{
+	static const vaddr_t where[] = {UB, UB + MiB(2), GiB(1), GiB(512) + P, 0x7fffffffe000ul};
+	static const u64 new_tables[] = {3, 1, 2, 3, 3};
+	struct vm_space *vs;
+	u64 tables = 1;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+		CHECK_EQ(vm_map_anon(vs, where[i], P, RW), 0);
+		CHECK_EQ(wr64(where[i], i), 0);
+		tables += new_tables[i];
+		CHECK_EQ(vs->table_pages, tables);
+		CHECK_EQ(mm_pagetable_pages, tables);
+	}
+	check_one(vs);
+	for (size_t i = ARRAY_SIZE(where); i-- > 0;) {
+		CHECK_EQ(vm_unmap(vs, where[i], P), 0);
+		tables -= new_tables[i];
+		CHECK_EQ(vs->table_pages, tables);
+		check_one(vs);
+	}
+	CHECK_EQ(mm_pagetable_pages, 1);
+	for (int i = 0; i < ARCH_PT_ENTRIES / 2; i++)
+		CHECK_EQ(vs->root[i], 0);
+	CHECK_EQ(free_pages(), NPAGES - 1);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(destroy_returns_every_page)
+{
+	struct vm_space *a, *b, *c;
+
+	setup();
+	a = vm_space_create();
+	vm_space_activate(a);
+	for (int r = 0; r < 6; r++) {
+		CHECK_EQ(vm_map_anon(a, UB + r * MiB(3), 40 * P, r & 1 ? R : RW), 0);
+		for (int i = 0; i < 40; i += 3)
+			CHECK_EQ(host_user_write(UB + r * MiB(3) + i * P, "x", 1),
+				 r & 1 ? -EACCES : 0);
+		if (r & 1)
+			CHECK_EQ(rd64(UB + r * MiB(3), &(int){0}), 0);
+	}
+	b = vm_space_clone(a);
+	vm_space_activate(b);
+	CHECK_EQ(wr64(UB, 1), 0);
+	c = vm_space_clone(b);
+	vm_space_activate(c);
+	CHECK_EQ(wr64(UB + 3 * P, 1), 0);
+	CHECK_EQ(vm_unmap(c, UB + 10 * P, 20 * P), 0);
+	struct vm_space *all[3] = {a, b, c};
+	check_spaces(all, 3);
+	vm_space_destroy(b);
+	all[1] = NULL;
+	check_spaces(all, 3);
+	vm_space_destroy(a);
+	vm_space_destroy(c);
+	teardown(); /* every page, table and region is back */
+}
+
+UNIT_TEST(tlb_flushes_when_needed)
+{
+	struct host_mmu_stats s;
+	struct vm_space *vs, *other, *child;
+	u64 f;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	other = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, 64 * P, RW), 0);
+	f = flushes();
+	CHECK_EQ(wr64(UB, 1), 0); /* not present -> present: no flush */
+	CHECK_EQ(flushes(), f);
+	CHECK_EQ(vm_unmap(vs, UB + P, P), 0); /* nothing was present */
+	CHECK_EQ(flushes(), f);
+	CHECK_EQ(vm_unmap(vs, UB, P), 0);
+	CHECK_EQ(flushes(), f + 1);
+	CHECK_EQ(rd64(UB, &err), 0);
+	CHECK_EQ(err, -EFAULT); /* and the stale translation is gone */
+
+	CHECK_EQ(wr64(UB + 2 * P, 2), 0);
+	f = flushes();
+	CHECK_EQ(vm_protect(vs, UB + 2 * P, 4 * P, R), 0); /* one present page */
+	CHECK_EQ(flushes(), f + 1);
+	CHECK_EQ(wr64(UB + 2 * P, 3), -EACCES);
+	f = flushes();
+	CHECK_EQ(vm_protect(vs, UB + 8 * P, 4 * P, R), 0); /* none present */
+	CHECK_EQ(flushes(), f);
+
+	for (int i = 16; i < 64; i++)
+		CHECK_EQ(wr64(UB + i * P, i), 0);
+	f = flushes();
+	CHECK_EQ(vm_unmap(vs, UB + 16 * P, 48 * P), 0); /* 48 pages: one full flush */
+	CHECK_EQ(flushes(), f + 1000000);
+
+	CHECK_EQ(vm_map_anon(vs, UB + MiB(2), 100 * P, RW), 0);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(wr64(UB + MiB(2) + i * P, i), 0);
+	f = flushes();
+	CHECK_EQ(vm_unmap(vs, UB + MiB(2), 100 * P), 0); /* two batches */
+	CHECK_EQ(flushes(), f + 2000000);
+	CHECK_EQ(vm_lookup_pte(vs, UB + MiB(2)), 0);
+	CHECK_EQ(vm_lookup_pte(vs, arch_user_top()), 0);
+
+	CHECK_EQ(wr64(UB + 13 * P, 13), 0);
+	f = flushes();
+	child = vm_space_clone(vs); /* the parent's entries became read-only */
+	CHECK(flushes() > f);
+	CHECK_EQ(rd64(UB + 13 * P, &err), 13);
+	f = flushes();
+	CHECK_EQ(wr64(UB + 13 * P, 14), 0); /* COW copy: one page */
+	CHECK_EQ(flushes(), f + 1);
+
+	CHECK_EQ(vm_map_anon(other, UB, P, RW), 0); /* an inactive space: never flushed */
+	CHECK_EQ(vm_handle_fault(other, UB, VM_FAULT_WRITE), 0);
+	f = flushes();
+	CHECK_EQ(vm_protect(other, UB, P, R), 0);
+	CHECK_EQ(vm_unmap(other, UB, P), 0);
+	vm_space_destroy(child);
+	CHECK_EQ(flushes(), f);
+
+	vm_space_activate(other);
+	host_mmu_get_stats(&s);
+	CHECK_EQ(s.loads, 2);
+	vm_space_destroy(vs);
+	vm_space_destroy(other);
+	teardown();
+}
+
+UNIT_TEST(host_tlb_keeps_stale_entries)
+{
+	struct vm_space *vs;
+	paddr_t pa;
+	pte_t *leaf;
+
+	/* The model must catch a missing flush: change an entry behind vm.c's back. */
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, P, RW), 0);
+	CHECK_EQ(wr64(UB, 5), 0);
+	leaf = vs->root;
+	for (int level = ARCH_PT_LEVELS - 1; level > 0; level--)
+		leaf = phys_to_virt(arch_pte_addr(leaf[arch_pt_index(UB, level)]));
+	leaf += arch_pt_index(UB, 0);
+	*leaf = arch_pte_leaf(arch_pte_addr(*leaf), R | PTE_PROT_USER);
+	CHECK_EQ(host_mmu_access(UB, VM_FAULT_WRITE, &pa), 0); /* stale */
+	arch_tlb_flush_page(UB);
+	CHECK_EQ(host_mmu_access(UB, VM_FAULT_WRITE, &pa), HOST_FAULT_PROTECTION);
+	CHECK_EQ(host_mmu_access(UB + P, VM_FAULT_READ, &pa), HOST_FAULT_NOT_PRESENT);
+	CHECK_EQ(host_mmu_access(~(vaddr_t)0, VM_FAULT_READ, &pa), HOST_FAULT_PROTECTION);
+	*leaf = arch_pte_leaf(arch_pte_addr(*leaf), RW | PTE_PROT_USER);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+UNIT_TEST(out_of_memory_leaves_no_trace)
+{
+	struct vm_space *vs, *child;
+	u64 need;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, UB, P, RW), 0);
+	for (u64 keep = 0; keep < 4; keep++) { /* a page and three tables needed */
+		hog(keep);
+		CHECK_EQ(wr64(UB, 1), -ENOMEM);
+		CHECK_EQ(vs->table_pages, 1);
+		CHECK_EQ(vs->resident_pages, 0);
+		CHECK_EQ(free_pages(), keep);
+		unhog();
+	}
+	CHECK_EQ(wr64(UB, 1), 0);
+
+	child = vm_space_clone(vs);
+	hog(0);
+	CHECK_EQ(wr64(UB, 2), -ENOMEM); /* the COW copy */
+	CHECK(pte_has(vs, UB, PTE_PROT_COW));
+	unhog();
+	CHECK_EQ(wr64(UB, 2), 0);
+	vm_space_destroy(child);
+
+	/* Clone under every shortage of pages, then of regions. */
+	CHECK_EQ(vm_map_anon(vs, GiB(1), 8 * P, RW), 0);
+	CHECK_EQ(vm_map_anon(vs, GiB(600), 8 * P, R), 0);
+	for (int i = 0; i < 8; i += 2) {
+		CHECK_EQ(wr64(GiB(1) + i * P, i), 0);
+		CHECK_EQ(rd64(GiB(600) + i * P, &err), 0);
+	}
+	need = 0;
+	for (u64 keep = 0;; keep++) {
+		hog(keep);
+		child = vm_space_clone(vs);
+		if (child) {
+			unhog();
+			need = keep;
+			vm_space_destroy(child);
+			break;
+		}
+		CHECK_EQ(free_pages(), keep);
+		unhog();
+		check_one(vs);
+	}
+	CHECK_EQ(need, 1 + 3 + 2 + 3); /* root; UB; GiB(1) shares UB's top table; GiB(600) */
+	for (long n = 0;; n++) {
+		kmalloc_fail_in = n;
+		child = vm_space_clone(vs);
+		kmalloc_fail_in = -1;
+		if (child) {
+			CHECK_EQ(n, 4); /* the space and three regions */
+			vm_space_destroy(child);
+			break;
+		}
+		check_one(vs);
+	}
+	CHECK_EQ(wr64(GiB(1), 11), 0);
+	CHECK_EQ(rd64(UB, &err), 2);
+	vm_space_destroy(vs);
+	teardown();
+}
+
+/* ---- random operations against a model ---- */
+
+#define NW 48 /* model window: pages straddling the 1 GiB (and so 2 MiB) boundary */
+#define WBASE (GiB(1) - 24 * P)
+#define NSPACES 4
+#define STEPS 30000
+
+struct model {
+	struct vm_space *vs;
+	bool mapped[NW];
+	u8 prot[NW];
+	u32 val[NW]; /* at both ends of the page; 0 for untouched */
+};
+
+static u64 rng = 0x9e3779b97f4a7c15ull;
+
+static u32 rnd(u32 n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (u32)(rng >> 11) % n;
+}
+
+static const u8 prots[] = {0, R, RW, RX, RW | VM_EXEC};
+
+static int model_err(const struct model *m, int i, u32 need)
+{
+	if (!m->mapped[i])
+		return -EFAULT;
+	return (m->prot[i] & need) == need ? 0 : -EACCES;
+}
+
+static void model_access(struct model *m, int i)
+{
+	vaddr_t va = WBASE + i * P;
+	u32 v[2] = {0, 0}, nv = rnd(0xffffff) + 1;
+	int err;
+
+	switch (rnd(3)) {
+	case 0:
+		err = host_user_read(va, &v[0], 4);
+		if (!err)
+			err = host_user_read(va + P - 4, &v[1], 4);
+		CHECK_EQ(err, model_err(m, i, R));
+		if (!err) {
+			CHECK_EQ(v[0], m->val[i]);
+			CHECK_EQ(v[1], m->val[i]);
+		}
+		break;
+	case 1:
+		err = host_user_write(va + P - 4, &nv, 4);
+		if (!err)
+			err = host_user_write(va, &nv, 4);
+		CHECK_EQ(err, model_err(m, i, VM_WRITE));
+		if (!err)
+			m->val[i] = nv;
+		break;
+	default:
+		CHECK_EQ(host_user_access(va, VM_FAULT_EXEC, &(paddr_t){0}),
+			 model_err(m, i, VM_EXEC));
+	}
+}
+
+static void model_step(struct model *ms, struct model **active)
+{
+	struct model *m = &ms[rnd(NSPACES)];
+	int i = rnd(NW), n = 1 + rnd(8), want = 0;
+	u8 prot = prots[rnd(ARRAY_SIZE(prots))];
+
+	if (n > NW - i)
+		n = NW - i;
+	if (!m->vs)
+		m = *active;
+	switch (rnd(10)) {
+	case 0:
+		for (int j = i; j < i + n; j++)
+			want = m->mapped[j] ? -EEXIST : want;
+		CHECK_EQ(vm_map_anon(m->vs, WBASE + i * P, n * P, prot), want);
+		for (int j = i; j < i + n && !want; j++) {
+			m->mapped[j] = true;
+			m->prot[j] = prot;
+			m->val[j] = 0;
+		}
+		break;
+	case 1:
+		CHECK_EQ(vm_unmap(m->vs, WBASE + i * P, n * P), 0);
+		for (int j = i; j < i + n; j++)
+			m->mapped[j] = false;
+		break;
+	case 2:
+		for (int j = i; j < i + n; j++)
+			want = m->mapped[j] ? want : -ENOMEM;
+		CHECK_EQ(vm_protect(m->vs, WBASE + i * P, n * P, prot), want);
+		for (int j = i; j < i + n && !want; j++)
+			m->prot[j] = prot;
+		break;
+	case 3:
+		for (int k = 0; k < NSPACES; k++) {
+			if (ms[k].vs)
+				continue;
+			ms[k] = *m;
+			ms[k].vs = vm_space_clone(m->vs);
+			CHECK(ms[k].vs);
+			break;
+		}
+		break;
+	case 4:
+		if (m == *active || !rnd(4))
+			break; /* keep the active one: its TLB state is the interesting part */
+		vm_space_destroy(m->vs);
+		m->vs = NULL;
+		break;
+	case 5:
+		*active = m;
+		vm_space_activate(m->vs);
+		break;
+	default:
+		for (int k = 0; k < 4; k++)
+			model_access(*active, (i + k) % NW);
+	}
+}
+
+UNIT_TEST(random_against_model)
+{
+	static struct model ms[NSPACES];
+	struct model *active = &ms[0];
+	struct vm_space *spaces[NSPACES];
+
+	setup();
+	memset(ms, 0, sizeof(ms));
+	ms[0].vs = vm_space_create();
+	vm_space_activate(ms[0].vs);
+	for (int step = 0; step < STEPS; step++) {
+		model_step(ms, &active);
+		if (step % 16 == 0 || step == STEPS - 1) {
+			for (int k = 0; k < NSPACES; k++)
+				spaces[k] = ms[k].vs;
+			check_spaces(spaces, NSPACES);
+		}
+	}
+	for (int k = 0; k < NSPACES; k++)
+		vm_space_destroy(ms[k].vs);
+	teardown();
+}
