@@ -23,7 +23,7 @@ QEMU := qemu-system-x86_64
 # Configuration: the one place options are chosen (see kernel/include/config.h).
 # DEBUG=1: slab poisoning, redzones, call-site tracking and kmemleak.
 DEBUG ?= 0
-CONFIG_FLAGS := -DCONFIG_MM_DEBUG=$(DEBUG)
+CONFIG_FLAGS := -DCONFIG_MM_DEBUG=$(DEBUG) -DCONFIG_LOCK_DEBUG=$(DEBUG)
 
 V ?= 0
 ifeq ($(V),0)
@@ -44,15 +44,15 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -pr
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-common -fno-strict-aliasing -fno-delete-null-pointer-checks \
-	$(WARN) $(CONFIG_FLAGS) -Ikernel/include -MMD -MP
+	$(WARN) $(CONFIG_FLAGS) -Ikernel/include -Ikernel/arch/x86_64/include -MMD -MP
 ifneq ($(CC_IS_CLANG),y)
 KCFLAGS += -fno-tree-loop-distribute-patterns
 endif
-KASFLAGS := -g -nostdinc -Ikernel/include -D__ASSEMBLY__ -MMD -MP -fno-pic
+KASFLAGS := -g -nostdinc -Ikernel/include -Ikernel/arch/x86_64/include -D__ASSEMBLY__ -MMD -MP -fno-pic
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/genarch/*/*.c \
-	kernel/arch/x86_64/*.c))
+KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c \
+	kernel/genarch/*/*.c kernel/arch/x86_64/*.c))
 KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld
@@ -79,6 +79,28 @@ $(O)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(call say,AS,$<)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# ---- embedded native test programs (userland/native, run by ktests in ring 3) ----
+USER_PROGS := $(sort $(patsubst userland/native/%.c,%,$(wildcard userland/native/*.c)))
+UCFLAGS := -std=gnu11 -O2 -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables $(WARN) -Wno-missing-prototypes -Iabi
+
+$(O)/user/%.o: userland/native/%.c userland/native/ulib.h abi/matrioska/syscall.h
+	@mkdir -p $(dir $@)
+	$(call say,UCC,$<)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(O)/user/%.bin: $(O)/user/%.o
+	$(Q)$(LD) -N -Ttext=0x400000 -e _start -z noexecstack --no-warn-rwx-segments -o $(O)/user/$*.elf $<
+	$(Q)$(OBJCOPY) -O binary $(O)/user/$*.elf $@
+
+$(O)/userprogs.S: $(patsubst %,$(O)/user/%.bin,$(USER_PROGS)) scripts/gen-userprogs.sh
+	$(Q)scripts/gen-userprogs.sh $(O)/user $(USER_PROGS) > $@
+
+$(O)/userprogs.o: $(O)/userprogs.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+KOBJS += $(O)/userprogs.o
 
 # Three-step link: link once with an empty symbol table, generate the table
 # from that image, link again. The table is placed after all code, so code
@@ -136,7 +158,8 @@ deps:
 HOSTCC ?= $(CC)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARN) -Wno-missing-prototypes \
-	-iquote kernel/include -iquote kernel/arch/host -iquote tests/unit -DHOST_TEST
+	-iquote kernel/include -iquote kernel/arch/host/include -iquote kernel/arch/host \
+	-iquote tests/unit -DHOST_TEST
 UNIT_TESTS :=
 include $(sort $(wildcard tests/unit/*.mk))
 UNIT_BINS := $(patsubst %,$(O)/unit/test_%,$(UNIT_TESTS))

@@ -16,12 +16,14 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "cpu.h"
 #include "kbench.h"
 #include "klog.h"
 #include "ktest.h"
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "sched.h"
 #include "version.h"
 
 #define NR_STAGES 5
@@ -132,6 +134,7 @@ void kmain(void);
 void kmain(void)
 {
 	const char *why = NULL;
+	u32 online;
 
 	arch_early_init();
 	stage1_handoff();
@@ -143,6 +146,9 @@ void kmain(void)
 	mm_stats_log();
 	stage_line(2, "ok");
 
+	sched_init();
+	online = arch_smp_init(&boot_info);
+	pr_info("[sched] %u CPU%s online", online, online == 1 ? "" : "s");
 	stage_line(3, "ok");
 	ktest_boot();
 	kbench_boot();
@@ -150,5 +156,5 @@ void kmain(void)
 	stage_line(4, "not yet");
 	stage_line(5, "not yet");
 	pr_info("[boot] no user space or shell yet: the kernel idles here (QEMU: Ctrl-A X quits)");
-	arch_halt();
+	thread_exit(0); /* the CPU goes to its idle thread: halted until an interrupt */
 }

@@ -94,6 +94,8 @@ paddr_t arch_mmu_kernel_root(void);
 /* Invalidate this CPU's TLB for one page / everything (not global pages). */
 void arch_tlb_flush_page(vaddr_t va);
 void arch_tlb_flush_all(void);
+/* Invalidate [start, start + len) on every other online CPU and wait for it (SMP shootdown). */
+void arch_tlb_flush_others(vaddr_t start, size_t len);
 
 /*
  * Kernel-half mappings outside the image and the direct map: one 4 KiB page
@@ -104,6 +106,41 @@ void arch_tlb_flush_all(void);
 int arch_kmap(vaddr_t va, paddr_t pa, u32 prot);
 paddr_t arch_kunmap(vaddr_t va);
 vaddr_t arch_kstack_area(size_t *size);
+
+/* ---- threads ---- */
+struct thread;
+/*
+ * Prepare t (kernel stack already allocated: t->kstack) so that the first
+ * arch_context_switch() to it calls entry() on its own stack with
+ * interrupts enabled. Allocates its FPU area. Returns 0 or -ENOMEM.
+ */
+int arch_thread_init(struct thread *t, void (*entry)(void));
+/* Free what arch_thread_init allocated. */
+void arch_thread_free(struct thread *t);
+/*
+ * Save prev's registers and FPU state, load next's, switch stacks. Returns
+ * (in prev's context) when something switches back to prev. Interrupts off.
+ */
+void arch_context_switch(struct thread *prev, struct thread *next);
+/* Record the calling (boot or AP) context as thread t, which is already running. */
+void arch_thread_adopt(struct thread *t);
+/* Leave for user mode at entry with stack pointer stack_top; never returns. */
+__noreturn void arch_enter_user(vaddr_t entry, vaddr_t stack_top);
+
+/* ---- interrupts and timers ---- */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irqs_enabled(void);
+/* Wait for an interrupt with interrupts enabled (atomically: no lost wake-up). */
+void arch_idle(void);
+/*
+ * Program this CPU's one-shot timer to interrupt at monotonic time
+ * deadline_ns (arch_clock_ns scale); 0 stops it. The interrupt calls
+ * timer_interrupt() (timer.h).
+ */
+void arch_timer_set_deadline(u64 deadline_ns);
+/* Ask CPU cpu to reschedule (IPI); no-op for the calling CPU. */
+void arch_send_reschedule(u32 cpu);
 
 /* ---- boot (called once, in this order, by kmain on the boot CPU) ---- */
 struct boot_info;
@@ -126,6 +163,12 @@ void arch_kernel_range(paddr_t *start, paddr_t *end);
  * negative errno with *why set.
  */
 int arch_hw_init(const struct boot_info *bi, const char **why);
+/*
+ * Stage 3, after sched_init(): interrupt controllers, the timer, and the
+ * other CPUs (each joins the scheduler through sched_init_cpu()). Returns
+ * the number of CPUs online.
+ */
+u32 arch_smp_init(const struct boot_info *bi);
 /* Short human description of the CPU, e.g. "AuthenticAMD QEMU Virtual CPU (family 15)". */
 const char *arch_cpu_name(void);
 

@@ -6,13 +6,18 @@
  * them with IS_ENABLED() in ordinary if statements, never with #ifdef inside
  * function bodies, so both branches always compile.
  *
- *   CONFIG_MM_DEBUG  slab poisoning, redzones, call-site tracking, kmemleak
+ *   CONFIG_MM_DEBUG    slab poisoning, redzones, call-site tracking, kmemleak
+ *   CONFIG_LOCK_DEBUG  lock-order (rank) checking of spinlocks
  */
 #ifndef MATRIOSKA_CONFIG_H
 #define MATRIOSKA_CONFIG_H
 
 #ifndef CONFIG_MM_DEBUG
 #define CONFIG_MM_DEBUG 0
+#endif
+
+#ifndef CONFIG_LOCK_DEBUG
+#define CONFIG_LOCK_DEBUG 0
 #endif
 
 #define IS_ENABLED(option) ((option) != 0)

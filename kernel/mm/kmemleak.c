@@ -70,14 +70,14 @@ void kmemleak_add_root(uintptr_t start, uintptr_t end)
 
 	if (start >= end)
 		return;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	if (kml.nr_roots < KMEMLEAK_MAX_ROOTS) {
 		kml.roots[kml.nr_roots].start = start;
 		kml.roots[kml.nr_roots].end = end;
 		kml.nr_roots++;
 		start = end = 0;
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	if (start)
 		pr_warn("kmemleak: root table full, [%p, %p) not scanned", (void *)start,
 			(void *)end);
@@ -313,7 +313,7 @@ int kmemleak_scan(void)
 
 	if (!IS_ENABLED(CONFIG_MM_DEBUG))
 		return -ENOSYS;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	kml.gray = NULL;
 	kml.nr_groups = 0;
 	kml.other_count = kml.other_bytes = 0;
@@ -325,7 +325,7 @@ int kmemleak_scan(void)
 	}
 	scan_untracked_locked();
 	leaks = leak_sweep_locked();
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	leak_print(leaks);
 	return leaks;
 }

@@ -5,7 +5,7 @@
  * KSTACK_SIZE bytes; a slot's stack pages come from the page allocator and
  * are mapped with arch_kmap, its guard part is never mapped.
  *
- * Locking: the slot table changes with interrupts disabled; lookups from
+ * Locking: slots are claimed under slots_lock; lookups from
  * fault handlers read it without locking (a slot's fields are written before
  * `used` is set and cleared after it is reset).
  */
@@ -14,11 +14,13 @@
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
+#include "sync.h"
 
 #define KSTACK_SLOT (KSTACK_GUARD + KSTACK_SIZE)
 #define KSTACK_MAX 256
 
 static struct kstack stacks[KSTACK_MAX];
+static struct spinlock slots_lock = SPINLOCK_INIT("kstack slots", LOCK_RANK_MM);
 
 static vaddr_t slot_bottom(int i)
 {
@@ -40,7 +42,7 @@ static void unmap_stack(vaddr_t bottom, vaddr_t end)
 
 struct kstack *kstack_alloc(const char *owner)
 {
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = spin_lock_irqsave(&slots_lock);
 	struct kstack *ks = NULL;
 	vaddr_t bottom, va;
 	size_t size;
@@ -54,7 +56,7 @@ struct kstack *kstack_alloc(const char *owner)
 			break;
 		}
 	}
-	arch_irq_restore(irq);
+	spin_unlock_irqrestore(&slots_lock, irq);
 	if (!ks)
 		return NULL;
 	bottom = slot_bottom(i);

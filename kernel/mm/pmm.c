@@ -17,8 +17,9 @@
  * cache per CPU.
  *
  * Locking: all allocator state (free lists, counters, pcp) changes with
- * interrupts disabled (arch_irq_save). With SMP: zone_lock, an IRQ-safe
- * spinlock, for the free lists; the pcp caches stay per-CPU and lock-free.
+ * zone_lock held (an IRQ-safe spinlock). The single-page cache is shared by
+ * all CPUs for now and covered by the same lock; making it per-CPU will take
+ * it off the lock.
  */
 #include "arch.h"
 #include "bootinfo.h"
@@ -26,6 +27,7 @@
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
+#include "sync.h"
 
 #define PCP_HIGH 64
 #define PCP_BATCH 16
@@ -34,6 +36,8 @@ uintptr_t mm_direct_map_offset;
 struct page *mm_memmap;
 u64 mm_base_pfn, mm_nr_pages;
 u64 mm_pagetable_pages, mm_slab_pages, mm_large_pages;
+
+static struct spinlock zone_lock = SPINLOCK_INIT("zone", LOCK_RANK_MM);
 
 static struct {
 	struct list_head free_list[MAX_ORDER];
@@ -119,7 +123,7 @@ static struct page *buddy_alloc_locked(unsigned int order)
 
 void pmm_add_free(u64 pfn, u64 count)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&zone_lock);
 	u64 end = pfn + count;
 
 	while (pfn < end) {
@@ -136,7 +140,7 @@ void pmm_add_free(u64 pfn, u64 count)
 		buddy_free_locked(pfn, order);
 		pfn += 1ull << order;
 	}
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&zone_lock, flags);
 }
 
 static struct page *pcp_alloc_locked(void)
@@ -190,10 +194,10 @@ static void pcp_drain_locked(void)
 
 void pmm_drain_caches(void)
 {
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = spin_lock_irqsave(&zone_lock);
 
 	pcp_drain_locked();
-	arch_irq_restore(irq);
+	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
 struct page *page_alloc(unsigned int order, u32 flags)
@@ -203,7 +207,7 @@ struct page *page_alloc(unsigned int order, u32 flags)
 
 	if (order >= MAX_ORDER)
 		return NULL;
-	irq = arch_irq_save();
+	irq = spin_lock_irqsave(&zone_lock);
 	p = order ? buddy_alloc_locked(order) : pcp_alloc_locked();
 	if (!p && order && zone.pcp.count) {
 		/* Parked single pages may be what keeps a larger block from forming. */
@@ -212,7 +216,7 @@ struct page *page_alloc(unsigned int order, u32 flags)
 	}
 	if (p)
 		zone.free_pages -= 1ull << order;
-	arch_irq_restore(irq);
+	spin_unlock_irqrestore(&zone_lock, irq);
 	if (!p)
 		return NULL;
 	p->order = (u8)order;
@@ -245,13 +249,13 @@ void page_free(struct page *p)
 			p[i].flags = 0;
 	}
 	p->refcount = 0;
-	irq = arch_irq_save();
+	irq = spin_lock_irqsave(&zone_lock);
 	zone.free_pages += 1ull << order;
 	if (order == 0)
 		pcp_free_locked(p);
 	else
 		buddy_free_locked(page_to_pfn(p), order);
-	arch_irq_restore(irq);
+	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
 void page_get(struct page *p)
@@ -285,7 +289,7 @@ void page_free_addr(void *va)
 
 void mm_stats_get(struct mm_stats *s)
 {
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = spin_lock_irqsave(&zone_lock);
 
 	memset(s, 0, sizeof(*s));
 	s->total_pages = zone.managed_pages;
@@ -298,7 +302,7 @@ void mm_stats_get(struct mm_stats *s)
 	s->pagetable_pages = mm_pagetable_pages;
 	s->slab_pages = mm_slab_pages;
 	s->large_pages = mm_large_pages;
-	arch_irq_restore(irq);
+	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
 void mm_stats_log(void)

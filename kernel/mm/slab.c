@@ -25,10 +25,12 @@
  */
 #include "slab.h"
 #include "arch.h"
+#include "cpu.h"
 #include "klog.h"
 #include "ksyms.h"
 #include "lib.h"
 #include "mm.h"
+#include "sync.h"
 
 #define RET_ADDR ((uintptr_t)__builtin_return_address(0))
 #define KMALLOC_NR 13
@@ -150,9 +152,42 @@ static void slab_setup(void)
 
 	if (likely(slab_ready))
 		return;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	slab_setup_locked();
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
+}
+
+/*
+ * The allocator lock. It may be re-taken by the CPU that holds it (large
+ * blocks and debug records are themselves allocated from caches while the
+ * lock is held), so it counts its depth; only the outermost level touches
+ * the spinlock. owner/depth are only written by the holder.
+ */
+static struct spinlock slab_lock = SPINLOCK_INIT("slab", LOCK_RANK_MM - 1);
+static volatile u32 slab_owner = ~0u;
+static u32 slab_depth;
+
+unsigned long slab_lock_irqsave(void)
+{
+	unsigned long flags = arch_irq_save();
+
+	if (slab_owner == this_cpu()->id) {
+		slab_depth++;
+		return flags;
+	}
+	spin_lock(&slab_lock);
+	slab_owner = this_cpu()->id;
+	slab_depth = 1;
+	return flags;
+}
+
+void slab_unlock_irqrestore(unsigned long flags)
+{
+	if (--slab_depth == 0) {
+		slab_owner = ~0u;
+		spin_unlock(&slab_lock);
+	}
+	arch_irq_restore(flags);
 }
 
 /* ---- debug reports ---- */
@@ -490,9 +525,9 @@ static __noinline bool cache_refill_locked(struct kmem_cache *c, unsigned long i
 		list_add(&s->link, &c->partial);
 		return true;
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	s = slab_create(c);
-	arch_irq_save();
+	(void)slab_lock_irqsave(); /* the caller keeps its saved state */
 	if (s)
 		slab_add_locked(c, s);
 	return !list_empty(&c->partial); /* an interrupt may have refilled it meanwhile */
@@ -502,13 +537,13 @@ static __noinline bool cache_refill_locked(struct kmem_cache *c, unsigned long i
 
 static __noinline void *cache_alloc_debug(struct kmem_cache *c, size_t req, uintptr_t site)
 {
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = slab_lock_irqsave();
 	struct slab_track *t;
 	void *obj;
 
 	for (;;) {
 		if (list_empty(&c->partial) && !cache_refill_locked(c, irq)) {
-			arch_irq_restore(irq);
+			slab_unlock_irqrestore(irq);
 			return NULL;
 		}
 		obj = slab_pop_debug_locked(c);
@@ -524,7 +559,7 @@ static __noinline void *cache_alloc_debug(struct kmem_cache *c, size_t req, uint
 	t->req_size = (u32)req;
 	memset((char *)obj + req, SLAB_RED_BYTE, c->obj_size - req);
 	c->allocs++;
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return obj;
 }
 
@@ -536,19 +571,19 @@ static inline void *cache_alloc(struct kmem_cache *c, size_t req, uintptr_t site
 
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && c->debug)
 		return cache_alloc_debug(c, req, site);
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	if (likely(!list_empty(&c->partial)) || cache_refill_locked(c, irq)) {
 		c->allocs++;
 		obj = slab_pop_locked(c);
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return obj;
 }
 
 static __noinline void cache_free_debug(struct kmem_cache *c, struct slab *s, void *obj,
 					uintptr_t site)
 {
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = slab_lock_irqsave();
 	long i = slab_slot_index(c, s, (uintptr_t)obj);
 	struct slab_track *t;
 
@@ -577,7 +612,7 @@ static __noinline void cache_free_debug(struct kmem_cache *c, struct slab *s, vo
 	memset(obj, SLAB_POISON_BYTE, c->obj_size);
 	slab_push_locked(c, s, obj);
 out:
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 }
 
 /* Free obj, which lies in slab s, back to c. */
@@ -589,10 +624,10 @@ static inline void cache_free(struct kmem_cache *c, struct slab *s, void *obj, u
 		cache_free_debug(c, s, obj, site);
 		return;
 	}
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	c->frees++;
 	slab_push_locked(c, s, obj);
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 }
 
 /* Free one of the allocator's own records. */
@@ -632,9 +667,9 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		internal_free(&cache_cache, c);
 		return NULL;
 	}
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	list_add_tail(&c->link, &slab_caches);
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return c;
 }
 
@@ -645,10 +680,10 @@ void kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	active = c->allocs - c->frees + c->quarantined;
 	if ((c->flags & SLAB_STATIC) || active) {
-		arch_irq_restore(irq);
+		slab_unlock_irqrestore(irq);
 		pr_err("slab: cannot destroy cache %s (%sobjects in use: %llu): cache kept",
 		       c->name, (c->flags & SLAB_STATIC) ? "static; " : "",
 		       (unsigned long long)active);
@@ -657,7 +692,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	list_del(&c->link);
 	/* With nothing in use every slab is empty: on c->empty, or first on c->partial. */
 	cache_release_empty_locked(c);
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	internal_free(&cache_cache, c);
 }
 
@@ -729,7 +764,7 @@ static __noinline void *kmalloc_large(size_t size, uintptr_t site)
 	}
 	p = page_address(head);
 	head->flags |= PG_LARGE;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	mm_large_pages += 1ull << order;
 	if (rec) {
 		rec->addr = p;
@@ -740,7 +775,7 @@ static __noinline void *kmalloc_large(size_t size, uintptr_t site)
 		list_add(&rec->link, &slab_large_list);
 		head->private = (u64)(uintptr_t)rec;
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return p;
 }
 
@@ -757,12 +792,12 @@ static __noinline void kfree_other(struct page *head, const void *p, uintptr_t s
 		slab_report(NULL, p, NULL, site, "kfree of a pointer inside a large block");
 		return;
 	}
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	mm_large_pages -= 1ull << head->order;
 	rec = (struct slab_large *)(uintptr_t)head->private;
 	if (rec)
 		list_del(&rec->link);
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	if (rec)
 		internal_free(&large_cache, rec);
 	head->flags &= (u16)~PG_LARGE;
@@ -830,7 +865,7 @@ void kfree(const void *p)
 		return;
 	}
 	/* Interrupts go off first, so that only p lives across that call. */
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	head = obj_head_page(p, &base);
 	if (likely(head->flags & PG_SLAB)) {
 		struct kmem_cache *c = head->slab_cache;
@@ -840,7 +875,7 @@ void kfree(const void *p)
 	} else {
 		kfree_other(head, p, RET_ADDR);
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 }
 
 size_t ksize(const void *p)
@@ -879,7 +914,7 @@ int kmem_cache_stats_all(struct kmem_cache_stats *out, int max)
 	int n = 0;
 
 	slab_setup();
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	list_for_each(pos, &slab_caches)
 	{
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
@@ -899,20 +934,20 @@ int kmem_cache_stats_all(struct kmem_cache_stats *out, int max)
 		}
 		n++;
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return n;
 }
 
 void slab_shrink_all(void)
 {
 	struct list_head *pos;
-	unsigned long irq = arch_irq_save();
+	unsigned long irq = slab_lock_irqsave();
 
 	list_for_each(pos, &slab_caches)
 	{
 		cache_release_empty_locked(list_entry(pos, struct kmem_cache, link));
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 }
 
 /* Check the free objects of one slab; quarantine the damaged ones. */
@@ -950,7 +985,7 @@ u64 slab_debug_check_all(void)
 
 	if (!IS_ENABLED(CONFIG_MM_DEBUG))
 		return 0;
-	irq = arch_irq_save();
+	irq = slab_lock_irqsave();
 	list_for_each(pos, &slab_caches)
 	{
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
@@ -977,6 +1012,6 @@ u64 slab_debug_check_all(void)
 			slab_file_locked(c, s);
 		}
 	}
-	arch_irq_restore(irq);
+	slab_unlock_irqrestore(irq);
 	return reports;
 }

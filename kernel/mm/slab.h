@@ -180,4 +180,12 @@ u64 slab_debug_check_all(void);
 /* Give every cache's cached empty slabs back to the page allocator. */
 void slab_shrink_all(void);
 
+/*
+ * The allocator lock: every cache's lists and counters, and kmemleak's scan,
+ * are protected by this one IRQ-safe spinlock (per-CPU object caches that
+ * avoid it on the fast path are future work).
+ */
+unsigned long slab_lock_irqsave(void);
+void slab_unlock_irqrestore(unsigned long flags);
+
 #endif

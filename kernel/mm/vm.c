@@ -462,11 +462,17 @@ struct vm_space *vm_current(void)
 void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)
 {
 	/*
+	 * Other CPUs may have the space loaded (a kernel thread keeps the last
+	 * user space), and kernel-half mappings are cached everywhere: they get
+	 * a shootdown, and wait for it.
+	 */
+	arch_tlb_flush_others(start, len ? len : (size_t)1 << 47);
+	/*
 	 * vs == NULL: kernel-half mappings, cached in every space (and global):
 	 * always flushed page by page, since a CR3 reload keeps global entries.
 	 */
 	if (vs && vs->root_phys != arch_mmu_current())
-		return; /* not loaded: nothing of it can be cached (no PCIDs) */
+		return; /* not loaded here: nothing of it can be cached (no PCIDs) */
 	if (vs && (len == 0 || len > VM_TLB_FLUSH_MAX_PAGES * PAGE_SIZE)) {
 		arch_tlb_flush_all();
 		return;

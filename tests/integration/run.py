@@ -389,6 +389,103 @@ def max_cpu_features(ctx):
     check_stages(q)
 
 
+@test
+def smp4_boot(ctx):
+    """-smp 4: the MADT lists 4 CPUs; the 3 APs start, each says so, boot completes."""
+    q = ctx.kernel(extra=['-smp', '4'])
+    q.expect(r'acpi: RSDP revision \d \(at 0xf[0-9a-f]{4}\), MADT at 0x[0-9a-f]+')
+    q.expect(r'acpi: 4 CPUs \(4 enabled\), 1 I/O APIC, \d+ interrupt overrides')
+    q.expect(r'apic: local APIC at 0xfee00000, id 0')
+    q.expect(r'apic: timer in (TSC-deadline|one-shot) mode')
+    q.expect(r'apic: IOAPIC 0 at 0xfec00000, GSIs 0-23, all masked')
+    for n in (1, 2, 3):
+        q.expect(r'smp: CPU %d online \(APIC id %d\)' % (n, n))
+    q.expect(r'smp: 4 CPUs online')
+    check_stages(q)
+    q.expect(r'the kernel idles here')
+
+
+@test
+def smp1_boot(ctx):
+    """-smp 1: no AP to start; one CPU online, the timer still set up, boot completes."""
+    q = ctx.kernel(extra=['-smp', '1'])
+    q.expect(r'acpi: 1 CPU \(1 enabled\)')
+    q.expect(r'apic: timer in (TSC-deadline|one-shot) mode')
+    q.expect(r'smp: 1 CPU online')
+    check_stages(q)
+    check('smp: CPU 1 online' not in q.text(), 'an AP came online with -smp 1')
+
+
+@test
+def smp_no_acpi_falls_back(ctx):
+    """-no-acpi with -smp 2: no MADT, a warning, one CPU, and the smp ktests still pass."""
+    q = ctx.kernel('ktest=smp', debug_exit=True, extra=['-smp', '2', '-no-acpi'])
+    rc = q.wait_exit(60)
+    text = q.text()
+    check('smp: no ACPI MADT; running on one CPU' in text, 'no warning about the missing MADT')
+    check('smp: 1 CPU online' in text, 'not exactly one CPU online')
+    plan, results = parse_tap(ctx, text, 'ktest-no-acpi.')
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
+@test
+def smp_grub_multiboot2(ctx):
+    """GRUB (Multiboot 2) hands over an RSDP copy; 2 CPUs come online through it."""
+    q = ctx.qemu(['-cdrom', ctx.iso, '-nographic', '-no-reboot', '-smp', '2'])
+    q.expect(r'Multiboot 2:', timeout=90)
+    q.expect(r"acpi: RSDP revision \d \(the loader's copy\), MADT at 0x[0-9a-f]+")
+    q.expect(r'acpi: 2 CPUs \(2 enabled\)')
+    q.expect(r'smp: CPU 1 online \(APIC id 1\)')
+    q.expect(r'smp: 2 CPUs online')
+    check_stages(q)
+
+
+@test
+def ktest_all_smp4(ctx):
+    """ktest=all on 4 CPUs: every in-kernel test passes with the APs online."""
+    q = ctx.kernel('ktest=all', debug_exit=True, extra=['-smp', '4'])
+    rc = q.wait_exit(110)
+    text = q.text()
+    check('smp: 4 CPUs online' in text, 'the 4 CPUs did not all come online')
+    plan, results = parse_tap(ctx, text, 'ktest-smp4.')
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
+@test
+def ktest_smp_oneshot_timer_smp2(ctx):
+    """The smp ktests with the LAPIC timer forced to one-shot mode (lapic_timer=oneshot)."""
+    q = ctx.kernel('ktest=smp lapic_timer=oneshot', debug_exit=True, extra=['-smp', '2'])
+    rc = q.wait_exit(60)
+    text = q.text()
+    check('apic: timer in one-shot mode' in text, 'one-shot mode was not chosen')
+    plan, results = parse_tap(ctx, text, 'ktest-smp-oneshot.')
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
+@test
+def panic_smp4_stops_other_cpus(ctx):
+    """A panic with 4 CPUs online stops the others and still reports in full."""
+    q = ctx.kernel('ktest=core.panic_backtrace', debug_exit=True, extra=['-smp', '4'])
+    q.expect(r'smp: 4 CPUs online')
+    q.expect(r'\*\*\* KERNEL PANIC: deliberate panic from ktest')
+    q.expect(r'backtrace:')
+    q.expect(r'system halted')
+    rc = q.wait_exit(30)
+    check(rc == EXIT_PANIC, 'exit status %d, expected %d' % (rc, EXIT_PANIC))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default='build')

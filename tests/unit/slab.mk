@@ -4,7 +4,7 @@
 # test_slab with CONFIG_MM_DEBUG=1 (redzones, poison, call sites, kmemleak)
 # and test_slab_nodebug with CONFIG_MM_DEBUG=0 (the fast paths as shipped).
 UNIT_TESTS += slab slab_nodebug
-SLAB_UNIT_SRCS := kernel/mm/slab.c kernel/mm/kmemleak.c kernel/mm/pmm.c kernel/core/bootinfo.c \
+SLAB_UNIT_SRCS := kernel/mm/slab.c kernel/arch/host/locks_host.c kernel/mm/kmemleak.c kernel/mm/pmm.c kernel/core/bootinfo.c \
 	kernel/core/ksyms.c kernel/core/klog.c kernel/lib/string.c kernel/lib/printf.c \
 	tests/unit/fake_ram.c
 SLAB_UNIT_CFLAGS := -fno-builtin -include tests/unit/klib_rename.h -iquote kernel/mm

@@ -161,6 +161,12 @@ void arch_tlb_flush_page(vaddr_t va)
 			tlb[i].valid = false;
 }
 
+void arch_tlb_flush_others(vaddr_t start, size_t len)
+{
+	(void)start;
+	(void)len; /* one simulated CPU: nobody else to tell */
+}
+
 void arch_tlb_flush_all(void)
 {
 	stats.flush_all++;

@@ -1,37 +1,29 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cpu.c - the boot CPU: feature detection (CPUID), the final GDT with a TSS
- * whose IST slots give double fault, NMI and machine check their own stacks,
- * and the small CPU-control hooks of arch.h (halt, interrupt flag, register
- * dump, isa-debug-exit).
+ * whose IST slots give double fault, NMI and machine check their own stacks
+ * (x86_gdt_load, which every AP uses for its own GDT and TSS too), and the
+ * small CPU-control hooks of arch.h (halt, interrupt flag, register dump,
+ * isa-debug-exit).
  */
+#include "cpu.h"
 #include "arch.h"
 #include "klog.h"
 #include "lib.h"
+#include "smp.h"
 #include "x86.h"
 
 struct x86_features x86_cpu;
-
-struct tss {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} __packed;
 
 struct gdt_ptr {
 	u16 limit;
 	u64 base;
 } __packed;
 
-static struct tss boot_tss __aligned(16);
-/* null, kcode, kdata, ucode32, udata, ucode64, tss (two slots) */
-static u64 gdt[8] __aligned(16);
+/* The boot CPU's GDT and TSS; APs have their own (smp.c). */
+struct x86_percpu x86_boot_percpu;
 
-static u64 gdt_tss_low(const struct tss *t)
+static u64 gdt_tss_low(const struct x86_tss *t)
 {
 	u64 base = (u64)(uintptr_t)t, limit = sizeof(*t) - 1;
 
@@ -39,10 +31,11 @@ static u64 gdt_tss_low(const struct tss *t)
 	       (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 }
 
-void gdt_init(void)
+void x86_gdt_load(struct x86_percpu *pc, const uintptr_t ist_top[3], uintptr_t rsp0)
 {
 	struct gdt_ptr ptr;
-	uintptr_t ist = (uintptr_t)ist_stacks;
+	u64 *gdt = pc->gdt;
+	struct x86_tss *tss = &pc->tss;
 
 	gdt[0] = 0;
 	gdt[GDT_KCODE / 8] = 0x00af9a000000ffffull;
@@ -50,17 +43,14 @@ void gdt_init(void)
 	gdt[GDT_UCODE32 / 8] = 0x00cffa000000ffffull;
 	gdt[GDT_UDATA / 8] = 0x00cff2000000ffffull;
 	gdt[GDT_UCODE / 8] = 0x00affa000000ffffull;
-	/* IST stacks: [guard page][stack] x 3, in the order DF, NMI, MC. */
-	for (int i = 0; i < 3; i++) {
-		ist += PAGE_SIZE + IST_STACK_SIZE;
-		boot_tss.ist[i] = ist;
-	}
-	boot_tss.rsp[0] = (uintptr_t)boot_stack_top;
-	boot_tss.iomap_base = sizeof(boot_tss); /* no I/O bitmap */
-	gdt[GDT_TSS / 8] = gdt_tss_low(&boot_tss);
-	gdt[GDT_TSS / 8 + 1] = (u64)(uintptr_t)&boot_tss >> 32;
+	for (int i = 0; i < 3; i++)
+		tss->ist[i] = ist_top[i];
+	tss->rsp[0] = rsp0;
+	tss->iomap_base = sizeof(*tss); /* no I/O bitmap */
+	gdt[GDT_TSS / 8] = gdt_tss_low(tss);
+	gdt[GDT_TSS / 8 + 1] = (u64)(uintptr_t)tss >> 32;
 
-	ptr.limit = sizeof(gdt) - 1;
+	ptr.limit = sizeof(pc->gdt) - 1;
 	ptr.base = (u64)(uintptr_t)gdt;
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
@@ -75,6 +65,18 @@ void gdt_init(void)
 			 :
 			 : "m"(ptr), "i"(GDT_KCODE), "r"(GDT_KDATA), "r"(GDT_TSS)
 			 : "rax", "memory");
+}
+
+void gdt_init(void)
+{
+	uintptr_t ist = (uintptr_t)ist_stacks, tops[3];
+
+	/* IST stacks: [guard page][stack] x 3, in the order DF, NMI, MC. */
+	for (int i = 0; i < 3; i++) {
+		ist += PAGE_SIZE + IST_STACK_SIZE;
+		tops[i] = ist;
+	}
+	x86_gdt_load(&x86_boot_percpu, tops, (uintptr_t)boot_stack_top);
 }
 
 int x86_kernel_stacks(struct kstack_info *out, int max)
@@ -167,7 +169,7 @@ void arch_halt(void)
 
 void arch_stop_other_cpus(void)
 {
-	/* Single CPU until SMP arrives; then this sends the stop IPI. */
+	x86_stop_other_cpus();
 }
 
 unsigned long arch_irq_save(void)
@@ -187,6 +189,7 @@ void arch_irq_restore(unsigned long flags)
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("pause");
+	x86_ipi_poll(); /* a CPU spinning with interrupts off still answers IPI requests */
 }
 
 /* isa-debug-exit at port 0xf4 (QEMU -device isa-debug-exit,iobase=0xf4,iosize=4). */
@@ -229,4 +232,13 @@ void cpu_enable_protections(void)
 	x86_smap_enabled = x86_cpu.smap;
 	pr_info("cpu: SMEP %s, SMAP %s, NX %s, write protection on", x86_cpu.smep ? "on" : "absent",
 		x86_cpu.smap ? "on" : "absent", x86_cpu.nx ? "on" : "absent");
+}
+
+/* The stack the CPU switches to on an interrupt or syscall from user mode. */
+void x86_set_kernel_stack(u64 top)
+{
+	struct cpu *c = this_cpu();
+
+	((struct x86_percpu *)c->arch)->tss.rsp[0] = top;
+	c->kernel_rsp = top;
 }

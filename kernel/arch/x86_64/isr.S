@@ -57,8 +57,25 @@ ISR_ERR 29
 ISR_ERR 30
 ISR_NOERR 31
 
+/* Vectors 32-255: interrupts (no error code), one 16-byte stub each. */
+	.balign 16
+	.global irq_stubs
+irq_stubs:
+	.set vec, 32
+	.rept 224
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp isr_common
+	.set vec, vec + 1
+	.endr
+
 isr_common:
-	pushq %rax
+	/* From user mode (CS.RPL = 3): switch to the kernel's GS base. */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -93,7 +110,10 @@ isr_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp /* vector and error code */
-	iretq
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
 
 	.section .rodata
 	.balign 8

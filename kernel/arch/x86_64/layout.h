@@ -28,6 +28,13 @@
 #define GDT_UCODE 0x28
 #define GDT_TSS 0x30
 
+/* Offsets in struct cpu (cpu.h) used by assembly; checked in syscall.c. */
+#define CPU_KERNEL_RSP 40
+#define CPU_USER_RSP 48
+
+/* trap_frame.vector of a frame built by the syscall entry. */
+#define VECTOR_SYSCALL 0x100
+
 /* IST slots in the TSS (1-based, as the IDT encodes them). */
 #define IST_DF 1
 #define IST_NMI 2

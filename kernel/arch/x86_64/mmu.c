@@ -11,6 +11,8 @@
  * (63, only when the CPU has it; otherwise the bit is reserved and must be 0).
  */
 #include "arch.h"
+#include "cpu.h"
+#include "smp.h"
 #include "x86.h"
 
 #define PTE_P (1ull << 0)
@@ -120,4 +122,14 @@ void arch_tlb_flush_page(vaddr_t va)
 void arch_tlb_flush_all(void)
 {
 	write_cr3(read_cr3()); /* drops every non-global entry */
+}
+
+void arch_tlb_flush_others(vaddr_t start, size_t len)
+{
+	u64 others;
+
+	if (nr_cpus < 2)
+		return;
+	others = ((nr_cpus >= 64) ? ~0ull : (1ull << nr_cpus) - 1) & ~(1ull << this_cpu()->id);
+	x86_tlb_shootdown(others, start, len);
 }

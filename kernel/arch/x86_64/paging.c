@@ -22,6 +22,7 @@
 #include "errno.h"
 #include "klog.h"
 #include "lib.h"
+#include "sync.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -166,32 +167,40 @@ int paging_init(const struct boot_info *bi, const char **why)
 	return 0;
 }
 
+/* Serializes changes to the kernel's own tables after boot (arch_kmap/kunmap). */
+static struct spinlock kmap_lock = SPINLOCK_INIT("kernel page tables", LOCK_RANK_MM - 5);
+
 int arch_kmap(vaddr_t va, paddr_t pa, u32 prot)
 {
+	unsigned long irq;
 	u64 *pte;
 
 	if (va < KSTACK_AREA_BASE || va >= KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
 		return -EINVAL;
+	irq = spin_lock_irqsave(&kmap_lock);
 	pte = walk(kernel_pml4, va, 0);
-	if (!pte)
-		return -ENOMEM;
-	*pte = arch_pte_leaf(pa, prot) | PTE_G;
-	return 0;
+	if (pte)
+		*pte = arch_pte_leaf(pa, prot) | PTE_G;
+	spin_unlock_irqrestore(&kmap_lock, irq);
+	return pte ? 0 : -ENOMEM;
 }
 
 paddr_t arch_kunmap(vaddr_t va)
 {
+	unsigned long irq;
 	u64 *pte;
 	paddr_t pa;
 
 	if (va < KSTACK_AREA_BASE || va >= KSTACK_AREA_BASE + KSTACK_AREA_SIZE)
 		return 0;
+	irq = spin_lock_irqsave(&kmap_lock);
 	pte = walk(kernel_pml4, va, 0);
-	if (!pte || !(*pte & PTE_P))
-		return 0;
-	pa = *pte & PTE_ADDR;
-	*pte = 0;
-	vm_tlb_flush(NULL, va, PAGE_SIZE);
+	pa = pte && (*pte & PTE_P) ? *pte & PTE_ADDR : 0;
+	if (pa)
+		*pte = 0;
+	spin_unlock_irqrestore(&kmap_lock, irq);
+	if (pa)
+		vm_tlb_flush(NULL, va, PAGE_SIZE); /* every CPU, before the page is reused */
 	return pa;
 }
 

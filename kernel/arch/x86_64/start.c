@@ -6,9 +6,11 @@
  */
 #include "arch.h"
 #include "bootinfo.h"
+#include "cpu.h"
 #include "errno.h"
 #include "extable.h"
 #include "klog.h"
+#include "smp.h"
 #include "x86.h"
 
 void kmain(void);
@@ -23,6 +25,8 @@ __noreturn void x86_64_start(void)
 void arch_early_init(void)
 {
 	mm_direct_map_offset = DIRECT_MAP_BASE; /* boot.S mapped the low 4 GiB there */
+	/* GS base -> cpus[0]: this_cpu() works from here on. */
+	x86_percpu_init_boot();
 	serial_init();
 	extable_init(); /* sorts the table in place: before rodata turns read-only */
 	gdt_init();
@@ -57,6 +61,7 @@ int arch_boot_info(struct boot_info *bi, const char **why)
 		return err;
 	}
 	/* The information block itself stays in use until parsing is done: nothing to keep. */
+	x86_smp_reserve_trampoline(bi);
 	return 0;
 }
 
@@ -100,8 +105,17 @@ int arch_hw_init(const struct boot_info *bi, const char **why)
 	if (err)
 		return err;
 	cpu_enable_protections();
+	x86_fpu_init();
+	x86_syscall_init_cpu();
 	register_leak_roots();
 	if (read_cr0() & CR0_WP)
 		pr_debug("cpu: CR0.WP on: kernel writes honour read-only pages");
 	return 0;
+}
+
+u32 arch_smp_init(const struct boot_info *bi)
+{
+	if (x86_smp_init(bi))
+		pr_warn("smp: could not start the other CPUs; running on one");
+	return nr_cpus;
 }

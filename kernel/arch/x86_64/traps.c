@@ -17,6 +17,7 @@
 #include "ksyms.h"
 #include "lib.h"
 #include "panic.h"
+#include "sched.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -37,6 +38,26 @@ struct idt_ptr {
 
 static struct idt_gate idt[256] __aligned(16);
 extern const u64 isr_stub_table[32];
+extern const char irq_stubs[];
+static x86_irq_handler_t irq_handlers[256];
+static u64 spurious_irqs;
+
+void x86_irq_register(u8 vector, x86_irq_handler_t handler)
+{
+	irq_handlers[vector] = handler;
+}
+
+/* Vectors 32-255: call the registered handler; then maybe preempt. */
+static void irq_dispatch(struct trap_frame *f)
+{
+	x86_irq_handler_t h = irq_handlers[f->vector];
+
+	if (h)
+		h(f);
+	else if (spurious_irqs++ < 5)
+		pr_warn("irq: unexpected interrupt vector %llu", (unsigned long long)f->vector);
+	x86_irq_exit(f);
+}
 struct x86_fixup_record x86_last_fixup;
 
 static const char *const exc_names[32] = {
@@ -92,6 +113,8 @@ void idt_init(void)
 
 	for (int v = 0; v < 32; v++)
 		idt_set(v, isr_stub_table[v], 0);
+	for (int v = 32; v < 256; v++)
+		idt_set(v, (u64)(uintptr_t)irq_stubs + (u64)(v - 32) * 16, 0);
 	idt_set(2, isr_stub_table[2], IST_NMI);
 	idt_set(8, isr_stub_table[8], IST_DF);
 	idt_set(18, isr_stub_table[18], IST_MC);
@@ -168,6 +191,11 @@ static __noreturn void report_fatal(const struct trap_frame *f, u64 cr2)
 	panic_end();
 }
 
+void x86_irq_exit(struct trap_frame *f)
+{
+	sched_preempt_irq((f->rflags & (1ull << 9)) != 0);
+}
+
 /* Page-fault error code -> VM_FAULT_* access bits. */
 static u32 pf_access(u64 err)
 {
@@ -178,8 +206,14 @@ static u32 pf_access(u64 err)
 
 void x86_trap(struct trap_frame *f)
 {
-	u64 cr2 = read_cr2();
+	u64 cr2;
 	u64 fixup;
+
+	if (f->vector >= 32) {
+		irq_dispatch(f);
+		return;
+	}
+	cr2 = read_cr2();
 
 	/* Faults the code expected (extable) are never fatal: resume at the fixup. */
 	if (f->vector != 8 && f->vector != 18 && f->vector != 2 && !(f->cs & 3)) {
@@ -198,6 +232,10 @@ void x86_trap(struct trap_frame *f)
 			return;
 		}
 	}
-	/* No user mode yet: every other exception is a kernel bug, reported in full. */
+	if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && f->vector != 2) {
+		x86_user_fault(f, cr2);
+		return;
+	}
+	/* Anything else in kernel mode is a kernel bug, reported in full. */
 	report_fatal(f, cr2);
 }

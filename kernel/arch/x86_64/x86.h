@@ -120,6 +120,10 @@ void gdt_init(void);
 void idt_init(void);
 void cpu_detect(void);
 void cpu_enable_protections(void);
+void x86_fpu_init(void);
+void x86_fpu_init_cpu(void);
+/* Kernel stack for entries from user mode (TSS.rsp0, syscall stack) on this CPU. */
+void x86_set_kernel_stack(u64 top);
 /* CR4.SMAP is on: uaccess must bracket user accesses with stac/clac. */
 extern bool x86_smap_enabled;
 void tsc_calibrate(void);
@@ -148,6 +152,25 @@ struct x86_fixup_record {
 extern struct x86_fixup_record x86_last_fixup;
 
 void x86_trap(struct trap_frame *f);
+
+/* Interrupt vectors (32-255). Legacy PIC vectors 32-47 are masked. */
+#define VEC_IOAPIC_BASE 48 /* IOAPIC inputs 0-23 -> 48-71 */
+#define VEC_LAPIC_TIMER 0xec
+#define VEC_IPI_RESCHED 0xf0
+#define VEC_IPI_TLB 0xf1
+#define VEC_IPI_STOP 0xf2
+#define VEC_IPI_CALL 0xf3
+#define VEC_SPURIOUS 0xff
+typedef void (*x86_irq_handler_t)(struct trap_frame *f);
+/* Route vector to handler (runs with interrupts off; must EOI its own interrupt). */
+void x86_irq_register(u8 vector, x86_irq_handler_t handler);
+/* End of every interrupt: preempt the interrupted thread if it should yield. */
+void x86_irq_exit(struct trap_frame *f);
+void x86_syscall_init_cpu(void);
+/* ACPI, APICs, LAPIC timer, and the other CPUs (smp.c). */
+int x86_smp_init(const struct boot_info *bi);
+/* A fault from user mode: resolved (returns) or the process is killed. */
+void x86_user_fault(struct trap_frame *f, u64 cr2);
 /* Run fn(arg) on another stack whose top (16-byte aligned) is top. */
 void x86_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
 

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * arch_thread.h (x86_64) - the per-thread CPU context embedded in struct
+ * thread: the saved kernel stack pointer (the callee-saved registers sit on
+ * that stack, pushed by arch_context_switch) and the FPU/SSE/AVX state.
+ */
+#ifndef MATRIOSKA_ARCH_THREAD_H
+#define MATRIOSKA_ARCH_THREAD_H
+
+#include "types.h"
+
+struct arch_thread {
+	u64 rsp;	/* kernel stack pointer while switched out */
+	void *fpu;	/* XSAVE (or FXSAVE) area, 64-byte aligned */
+	u64 fs_base;	/* user thread pointer (TLS) */
+	u64 kstack_top; /* loaded into TSS.rsp0 and the syscall stack when it runs */
+};
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cpu.h - per-CPU state. Each CPU has one struct cpu, reached in O(1) with
+ * this_cpu() (x86_64: through the GS base). Fields are only written by their
+ * own CPU unless a comment says otherwise.
+ */
+#ifndef MATRIOSKA_CPU_H
+#define MATRIOSKA_CPU_H
+
+#include "types.h"
+
+#define MAX_CPUS 16
+
+struct thread;
+struct runqueue;
+
+struct cpu {
+	struct cpu *self;	/* first: this_cpu() loads it through %gs:0 */
+	u32 id;			/* 0 .. nr_cpus-1, boot CPU is 0 */
+	u32 apic_id;		/* hardware id (x86 local APIC id) */
+	struct thread *current; /* running thread */
+	struct thread *idle;	/* this CPU's idle thread */
+	struct runqueue *rq;	/* this CPU's run queue */
+	u64 kernel_rsp;	      /* arch: stack for syscall entry (x86: loaded by the syscall stub) */
+	u64 user_rsp_scratch; /* arch: user %rsp saved by the syscall stub */
+	u32 preempt_count;    /* > 0: no preemption (spinlocks held, irq handlers) */
+	bool need_resched;    /* set by wake-ups and ticks; checked on irq/syscall return */
+	bool online;
+	u64 irq_count; /* interrupts handled (statistics) */
+	u64 ipi_count;
+	void *arch; /* arch-private per-CPU data (x86: GDT, TSS) */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern u32 nr_cpus; /* CPUs brought online */
+
+struct cpu *this_cpu(void);
+
+static inline struct thread *current_thread(void)
+{
+	return this_cpu()->current;
+}
+
+void preempt_disable(void);
+void preempt_enable(void); /* may reschedule if need_resched and count drops to 0 */
+static inline bool preemptible(void)
+{
+	return this_cpu()->preempt_count == 0;
+}
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sync.h - synchronization (kernel/sched/spinlock.c, waitq.c):
+ *
+ *  - spinlocks: ticket locks (FIFO fair); spin_lock_irqsave() for data also
+ *    touched by interrupt handlers. Holding one disables preemption.
+ *    Lock order is checked in debug builds (CONFIG_LOCK_DEBUG): every lock
+ *    has a rank, and a CPU may only take a
+ *    lock whose rank is higher than every rank it already holds; a violation
+ *    is reported once with both locks' names and the call site. The one
+ *    exception: several LOCK_RANK_RQ locks may be held at once when taken in
+ *    increasing address order (the core locks two run queues to migrate).
+ *  - wait queues: a thread sleeps until a condition holds (wait_until);
+ *    wakers call wake_up_one/all after making the condition true.
+ *  - sleeping locks and signals built on them: mutex, semaphore, completion.
+ *
+ * No lost wake-ups: a waiter adds itself to the queue and marks itself
+ * blocked before re-checking the condition, under the queue's lock; a waker
+ * changes the condition before taking that lock. See wait_until().
+ */
+#ifndef MATRIOSKA_SYNC_H
+#define MATRIOSKA_SYNC_H
+
+#include "list.h"
+#include "types.h"
+
+/* Lock ranks: take locks in increasing rank. */
+#define LOCK_RANK_NONE 0 /* not checked */
+#define LOCK_RANK_WAITQ 10
+#define LOCK_RANK_RQ 20 /* run queues (two at once: lower address first) */
+#define LOCK_RANK_TIMER 30
+#define LOCK_RANK_MM 40
+#define LOCK_RANK_KLOG 50
+
+struct spinlock {
+	volatile u16 owner; /* ticket being served */
+	volatile u16 next;  /* next ticket to hand out */
+	u16 rank;
+	u16 holder_cpu; /* debug: 1 + CPU holding it (0 or 0xffff = none) */
+	const char *name;
+};
+
+#define SPINLOCK_INIT(lname, lrank)            \
+	{                                      \
+		0, 0, (lrank), 0xffff, (lname) \
+	}
+
+void spin_init(struct spinlock *l, const char *name, u16 rank);
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+bool spin_trylock(struct spinlock *l) __must_check;
+unsigned long spin_lock_irqsave(struct spinlock *l) __must_check;
+void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags);
+bool spin_is_locked(const struct spinlock *l);
+/* Lock-order violations seen so far (debug builds; tests assert on it). */
+u64 lock_order_violations(void);
+
+struct thread;
+
+struct wait_queue {
+	struct spinlock lock;	  /* rank LOCK_RANK_WAITQ, taken with interrupts off */
+	struct list_head waiters; /* struct wait_entry, oldest first; under lock */
+};
+
+/* A waiting thread (on its stack); a waker unlinks it and sets woken, under wq->lock. */
+struct wait_entry {
+	struct list_head link;
+	struct thread *thread;
+	bool woken;
+};
+
+void wait_queue_init(struct wait_queue *wq, const char *name);
+/* Wake the longest waiter / every waiter. Any context. Returns how many woke. */
+int wake_up_one(struct wait_queue *wq);
+int wake_up_all(struct wait_queue *wq);
+/*
+ * The waiting primitive: queue the caller, mark it blocked, re-test
+ * cond(arg) under the queue lock, and block until woken or until
+ * deadline_ns (monotonic; 0 = none). Returns 0 when cond held, -ETIMEDOUT.
+ * cond runs with wq->lock held and interrupts off: it must not sleep, and it
+ * may consume what it tests (take a semaphore count) since it runs once per
+ * check under the lock. Thread context, no spinlock held.
+ */
+int wait_until(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns);
+
+/*
+ * A sleeping lock with FIFO hand-off: mutex_unlock() gives the mutex straight
+ * to the longest waiter. Thread context only; unlocked by its owner only.
+ */
+struct mutex {
+	struct thread *owner; /* NULL = free; protected by wq.lock */
+	struct wait_queue wq;
+};
+void mutex_init(struct mutex *m, const char *name);
+void mutex_lock(struct mutex *m);
+bool mutex_trylock(struct mutex *m) __must_check;
+void mutex_unlock(struct mutex *m);
+
+struct semaphore {
+	s64 count; /* protected by wq.lock */
+	struct wait_queue wq;
+};
+void sem_init(struct semaphore *s, const char *name, s64 count);
+void sem_down(struct semaphore *s);
+/* 0, or -ETIMEDOUT after timeout_ns. */
+int sem_down_timeout(struct semaphore *s, u64 timeout_ns) __must_check;
+void sem_up(struct semaphore *s);
+
+struct completion {
+	u32 done; /* complete()s not yet consumed (COMPLETION_ALL: forever); wq.lock */
+	struct wait_queue wq;
+};
+#define COMPLETION_ALL 0xffffffffu
+void completion_init(struct completion *c, const char *name);
+void complete(struct completion *c);	 /* wakes one waiter (or the next to come) */
+void complete_all(struct completion *c); /* every waiter, now and later */
+void wait_for_completion(struct completion *c);
+int wait_for_completion_timeout(struct completion *c, u64 timeout_ns) __must_check;
+
+#endif
