@@ -130,7 +130,7 @@ void page_free(struct page *p);
 /* Take / drop a reference; dropping the last one frees the block. */
 void page_get(struct page *p);
 void page_put(struct page *p);
-/* Return every page parked in the single-page cache to the buddy lists. */
+/* Return every page parked in this CPU's single-page cache to the buddy lists. */
 void pmm_drain_caches(void);
 /* Same, by direct-map address. */
 void *page_alloc_addr(unsigned int order, u32 flags) __must_check;

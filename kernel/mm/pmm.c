@@ -11,18 +11,18 @@
  * Alignment is by absolute frame number: an order-9 block is 2 MiB aligned
  * physically.
  *
- * Single pages go through pcp, a cache of up to PCP_HIGH free order-0 pages
- * refilled and drained in batches of PCP_BATCH. It makes the common
- * page_alloc(0)/page_free pair a list pop and push; with SMP it becomes one
- * cache per CPU.
+ * Single pages go through a per-CPU cache (struct pcp) of up to PCP_HIGH
+ * free order-0 pages, refilled and drained in batches of PCP_BATCH. It makes
+ * the common page_alloc(0)/page_free pair a list pop and push on the local
+ * CPU with interrupts off and no lock.
  *
- * Locking: all allocator state (free lists, counters, pcp) changes with
- * zone_lock held (an IRQ-safe spinlock). The single-page cache is shared by
- * all CPUs for now and covered by the same lock; making it per-CPU will take
- * it off the lock.
+ * Locking: the buddy lists and zone counters change with zone_lock held (an
+ * IRQ-safe spinlock); a CPU's pcp is only touched by that CPU with interrupts
+ * off, and takes zone_lock only to refill or drain.
  */
 #include "arch.h"
 #include "bootinfo.h"
+#include "cpu.h"
 #include "errno.h"
 #include "klog.h"
 #include "lib.h"
@@ -37,18 +37,20 @@ struct page *mm_memmap;
 u64 mm_base_pfn, mm_nr_pages;
 u64 mm_pagetable_pages, mm_slab_pages, mm_large_pages;
 
+/* Per-CPU caches of free single pages: touched only by their CPU, interrupts off. */
+static struct pcp {
+	struct list_head list;
+	u32 count;
+} pcps[MAX_CPUS];
+
 static struct spinlock zone_lock = SPINLOCK_INIT("zone", LOCK_RANK_MM);
 
 static struct {
 	struct list_head free_list[MAX_ORDER];
 	u64 nr_free[MAX_ORDER]; /* blocks on each free list */
-	u64 free_pages;		/* pages in free lists + pcp */
+	u64 free_pages;		/* pages in the buddy free lists (pcp pages not included) */
 	u64 managed_pages;	/* pages ever handed to the allocator */
 	u64 memmap_pages;
-	struct {
-		struct list_head list;
-		u32 count;
-	} pcp;
 } zone;
 
 void pmm_setup(struct page *memmap, u64 base_pfn, u64 nr_pages)
@@ -60,7 +62,10 @@ void pmm_setup(struct page *memmap, u64 base_pfn, u64 nr_pages)
 	memset(&zone, 0, sizeof(zone));
 	for (int o = 0; o < MAX_ORDER; o++)
 		list_init(&zone.free_list[o]);
-	list_init(&zone.pcp.list);
+	for (int c = 0; c < MAX_CPUS; c++) {
+		list_init(&pcps[c].list);
+		pcps[c].count = 0;
+	}
 	for (u64 i = 0; i < nr_pages; i++)
 		memmap[i].flags = PG_RESERVED;
 }
@@ -143,60 +148,69 @@ void pmm_add_free(u64 pfn, u64 count)
 	spin_unlock_irqrestore(&zone_lock, flags);
 }
 
-static struct page *pcp_alloc_locked(void)
+/* Give every page of c back to the buddy lists (zone_lock held). */
+static void pcp_drain_locked(struct pcp *c)
+{
+	while (c->count) {
+		struct page *p = list_first_entry(&c->list, struct page, list);
+
+		list_del(&p->list);
+		c->count--;
+		zone.free_pages++;
+		buddy_free_locked(page_to_pfn(p), 0);
+	}
+}
+
+/* A page from this CPU's cache, refilled from the buddy lists in a batch. Interrupts off. */
+static struct page *pcp_alloc(struct pcp *c)
 {
 	struct page *p;
 
-	if (!zone.pcp.count) {
+	if (unlikely(!c->count)) {
+		spin_lock(&zone_lock);
 		for (int i = 0; i < PCP_BATCH; i++) {
 			p = buddy_alloc_locked(0);
 			if (!p)
 				break;
+			zone.free_pages--;
 			p->flags = PG_PCP;
-			list_add(&p->list, &zone.pcp.list);
-			zone.pcp.count++;
+			list_add(&p->list, &c->list);
+			c->count++;
 		}
-		if (!zone.pcp.count)
+		spin_unlock(&zone_lock);
+		if (!c->count)
 			return NULL;
 	}
-	p = list_first_entry(&zone.pcp.list, struct page, list);
+	p = list_first_entry(&c->list, struct page, list);
 	list_del(&p->list);
-	zone.pcp.count--;
+	c->count--;
 	return p;
 }
 
-static void pcp_free_locked(struct page *p)
+/* Park a free page in this CPU's cache; an overfull cache returns a batch. Interrupts off. */
+static void pcp_free(struct pcp *c, struct page *p)
 {
 	p->flags = PG_PCP;
-	list_add(&p->list, &zone.pcp.list);
-	if (++zone.pcp.count <= PCP_HIGH)
+	list_add(&p->list, &c->list);
+	if (likely(++c->count <= PCP_HIGH))
 		return;
-	/* Too many parked: give the coldest (oldest) batch back to the buddy lists. */
+	spin_lock(&zone_lock);
 	for (int i = 0; i < PCP_BATCH; i++) {
-		struct page *old = list_entry(zone.pcp.list.prev, struct page, list);
+		struct page *old = list_entry(c->list.prev, struct page, list);
 
 		list_del(&old->list);
-		zone.pcp.count--;
+		c->count--;
+		zone.free_pages++;
 		buddy_free_locked(page_to_pfn(old), 0);
 	}
-}
-
-static void pcp_drain_locked(void)
-{
-	while (zone.pcp.count) {
-		struct page *p = list_first_entry(&zone.pcp.list, struct page, list);
-
-		list_del(&p->list);
-		zone.pcp.count--;
-		buddy_free_locked(page_to_pfn(p), 0);
-	}
+	spin_unlock(&zone_lock);
 }
 
 void pmm_drain_caches(void)
 {
 	unsigned long irq = spin_lock_irqsave(&zone_lock);
 
-	pcp_drain_locked();
+	pcp_drain_locked(&pcps[this_cpu()->id]);
 	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
@@ -207,16 +221,22 @@ struct page *page_alloc(unsigned int order, u32 flags)
 
 	if (order >= MAX_ORDER)
 		return NULL;
-	irq = spin_lock_irqsave(&zone_lock);
-	p = order ? buddy_alloc_locked(order) : pcp_alloc_locked();
-	if (!p && order && zone.pcp.count) {
-		/* Parked single pages may be what keeps a larger block from forming. */
-		pcp_drain_locked();
+	if (order == 0) {
+		irq = arch_irq_save();
+		p = pcp_alloc(&pcps[this_cpu()->id]);
+		arch_irq_restore(irq);
+	} else {
+		irq = spin_lock_irqsave(&zone_lock);
 		p = buddy_alloc_locked(order);
+		if (!p) {
+			/* Parked single pages may be what keeps a larger block from forming. */
+			pcp_drain_locked(&pcps[this_cpu()->id]);
+			p = buddy_alloc_locked(order);
+		}
+		if (p)
+			zone.free_pages -= 1ull << order;
+		spin_unlock_irqrestore(&zone_lock, irq);
 	}
-	if (p)
-		zone.free_pages -= 1ull << order;
-	spin_unlock_irqrestore(&zone_lock, irq);
 	if (!p)
 		return NULL;
 	p->order = (u8)order;
@@ -249,12 +269,15 @@ void page_free(struct page *p)
 			p[i].flags = 0;
 	}
 	p->refcount = 0;
+	if (order == 0) {
+		irq = arch_irq_save();
+		pcp_free(&pcps[this_cpu()->id], p);
+		arch_irq_restore(irq);
+		return;
+	}
 	irq = spin_lock_irqsave(&zone_lock);
 	zone.free_pages += 1ull << order;
-	if (order == 0)
-		pcp_free_locked(p);
-	else
-		buddy_free_locked(page_to_pfn(p), order);
+	buddy_free_locked(page_to_pfn(p), order);
 	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
@@ -297,7 +320,10 @@ void mm_stats_get(struct mm_stats *s)
 	s->reserved_pages = mm_nr_pages - zone.managed_pages;
 	for (int o = 0; o < MAX_ORDER; o++)
 		s->free_blocks[o] = zone.nr_free[o];
-	s->free_blocks[0] += zone.pcp.count;
+	for (int c = 0; c < MAX_CPUS; c++) {
+		s->free_pages += pcps[c].count; /* other CPUs' counts: a snapshot */
+		s->free_blocks[0] += pcps[c].count;
+	}
 	s->memmap_pages = zone.memmap_pages;
 	s->pagetable_pages = mm_pagetable_pages;
 	s->slab_pages = mm_slab_pages;
