@@ -173,6 +173,22 @@ def parse_tap(ctx, text, prefix):
     return (int(plan.group(1)) if plan else -1), results
 
 
+def run_ktests(ctx, spec, prefix, extra=(), must_say=None, timeout=110):
+    """Boot with ktest=spec, check the TAP run is complete and all ok; count each test."""
+    q = ctx.kernel(spec, debug_exit=True, extra=list(extra))
+    rc = q.wait_exit(timeout)
+    text = q.text()
+    check('TAP version 13' in text, 'no TAP header')
+    if must_say:
+        check(must_say in text, 'the kernel never said %r' % must_say)
+    plan, results = parse_tap(ctx, text, prefix)
+    check(plan > 0 and plan == len(results),
+          'plan 1..%d but %d results' % (plan, len(results)))
+    bad = [n for s, _, n in results if s != 'ok']
+    check(not bad, 'failing ktests: %s' % ', '.join(bad))
+    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
+
+
 TESTS = []
 
 
@@ -210,32 +226,12 @@ def boot_grub_iso(ctx):
 @test
 def ktest_all(ctx):
     """ktest=all runs every in-kernel test, prints TAP 13 and exits with the pass code."""
-    q = ctx.kernel('ktest=all', debug_exit=True)
-    rc = q.wait_exit(90)
-    text = q.text()
-    check('TAP version 13' in text, 'no TAP header')
-    plan, results = parse_tap(ctx, text, 'ktest.')
-    check(plan > 0 and plan == len(results),
-          'plan 1..%d but %d results' % (plan, len(results)))
-    bad = [n for s, _, n in results if s != 'ok']
-    check(not bad, 'failing ktests: %s' % ', '.join(bad))
-    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
-
+    run_ktests(ctx, 'ktest=all', 'ktest.', timeout=90)
 
 @test
 def ktest_all_cpu_max(ctx):
     """The ktests again on -cpu max: SMEP, SMAP (uaccess opens it), 1 GiB pages, XSAVE."""
-    q = ctx.kernel('ktest=all', debug_exit=True, extra=['-cpu', 'max'])
-    rc = q.wait_exit(90)
-    text = q.text()
-    check('SMAP on' in text, 'SMAP was not turned on')
-    plan, results = parse_tap(ctx, text, 'ktest-cpu-max.')
-    check(plan > 0 and plan == len(results),
-          'plan 1..%d but %d results' % (plan, len(results)))
-    bad = [n for s, _, n in results if s != 'ok']
-    check(not bad, 'failing ktests: %s' % ', '.join(bad))
-    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
-
+    run_ktests(ctx, 'ktest=all', 'ktest-cpu-max.', ['-cpu', 'max'], must_say='SMAP on')
 
 @test
 def ktest_group_selection(ctx):
@@ -447,32 +443,13 @@ def smp_grub_multiboot2(ctx):
 @test
 def ktest_all_smp4(ctx):
     """ktest=all on 4 CPUs: every in-kernel test passes with the APs online."""
-    q = ctx.kernel('ktest=all', debug_exit=True, extra=['-smp', '4'])
-    rc = q.wait_exit(110)
-    text = q.text()
-    check('smp: 4 CPUs online' in text, 'the 4 CPUs did not all come online')
-    plan, results = parse_tap(ctx, text, 'ktest-smp4.')
-    check(plan > 0 and plan == len(results),
-          'plan 1..%d but %d results' % (plan, len(results)))
-    bad = [n for s, _, n in results if s != 'ok']
-    check(not bad, 'failing ktests: %s' % ', '.join(bad))
-    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
-
+    run_ktests(ctx, 'ktest=all', 'ktest-smp4.', ['-smp', '4'], must_say='smp: 4 CPUs online')
 
 @test
 def ktest_smp_oneshot_timer_smp2(ctx):
     """The smp ktests with the LAPIC timer forced to one-shot mode (lapic_timer=oneshot)."""
-    q = ctx.kernel('ktest=smp lapic_timer=oneshot', debug_exit=True, extra=['-smp', '2'])
-    rc = q.wait_exit(60)
-    text = q.text()
-    check('apic: timer in one-shot mode' in text, 'one-shot mode was not chosen')
-    plan, results = parse_tap(ctx, text, 'ktest-smp-oneshot.')
-    check(plan > 0 and plan == len(results),
-          'plan 1..%d but %d results' % (plan, len(results)))
-    bad = [n for s, _, n in results if s != 'ok']
-    check(not bad, 'failing ktests: %s' % ', '.join(bad))
-    check(rc == EXIT_PASS, 'QEMU exit status %d, expected %d' % (rc, EXIT_PASS))
-
+    run_ktests(ctx, 'ktest=smp lapic_timer=oneshot', 'ktest-smp-oneshot.', ['-smp', '2'],
+               must_say='apic: timer in one-shot mode', timeout=60)
 
 @test
 def panic_smp4_stops_other_cpus(ctx):

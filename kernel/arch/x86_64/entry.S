@@ -12,6 +12,7 @@
  *
  * x86_enter_user(rip, rsp): the first return of a new user thread to ring 3.
  */
+#include "frame.inc"
 #include "layout.h"
 
 	.text
@@ -27,41 +28,13 @@ x86_syscall_entry:
 	pushq %rcx /* rip */
 	pushq $0 /* error */
 	pushq $VECTOR_SYSCALL
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	xorl %ebp, %ebp
 	movq %rsp, %rdi
 	sti
 	call x86_syscall
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	addq $16, %rsp /* vector, error */
 	/* [rip, cs, rflags, rsp, ss] */
 	movq (%rsp), %rcx

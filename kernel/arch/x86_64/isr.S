@@ -6,6 +6,7 @@
  * and calls x86_trap(frame); if that returns, the registers are restored and
  * iretq resumes (possibly at a fixed-up RIP).
  */
+#include "frame.inc"
 #include "layout.h"
 
 	.text
@@ -75,40 +76,12 @@ isr_common:
 	testb $3, 24(%rsp)
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_GPRS
 	cld
 	movq %rsp, %rdi
 	xorl %ebp, %ebp /* backtraces of the handler stop here */
 	call x86_trap
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	addq $16, %rsp /* vector and error code */
 	testb $3, 8(%rsp)
 	jz 2f
