@@ -14,6 +14,7 @@
 #ifndef MATRIOSKA_ARCH_H
 #define MATRIOSKA_ARCH_H
 
+#include "arch_cpu.h"
 #include "types.h"
 
 /* ---- debug console (x86_64: 16550 UART on COM1) ---- */
@@ -32,9 +33,12 @@ u64 arch_cycles_khz(void);
 __noreturn void arch_halt(void);
 /* Ask every other CPU to stop (panic). No-op on a single CPU. */
 void arch_stop_other_cpus(void);
-/* Disable interrupts, returning the previous state for arch_irq_restore(). */
-unsigned long arch_irq_save(void);
-void arch_irq_restore(unsigned long flags);
+/*
+ * Disable interrupts, returning the previous state for arch_irq_restore():
+ * static inline in the arch's arch_cpu.h (they sit on every fast path).
+ *   unsigned long arch_irq_save(void);
+ *   void arch_irq_restore(unsigned long flags);
+ */
 /* Hint for busy-wait loops (x86: pause). */
 void arch_cpu_relax(void);
 

@@ -7,6 +7,7 @@
 #ifndef MATRIOSKA_CPU_H
 #define MATRIOSKA_CPU_H
 
+#include "arch_cpu.h"
 #include "types.h"
 
 #define MAX_CPUS 16
@@ -34,7 +35,11 @@ struct cpu {
 extern struct cpu cpus[MAX_CPUS];
 extern u32 nr_cpus; /* CPUs brought online */
 
-struct cpu *this_cpu(void);
+/* This CPU's struct cpu (x86_64: one load through GS). */
+static inline struct cpu *this_cpu(void)
+{
+	return arch_this_cpu();
+}
 
 static inline struct thread *current_thread(void)
 {

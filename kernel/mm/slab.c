@@ -563,20 +563,78 @@ static __noinline void *cache_alloc_debug(struct kmem_cache *c, size_t req, uint
 	return obj;
 }
 
-/* Allocate from c; req is the size asked for (<= c->obj_size), site the caller. */
-static inline void *cache_alloc(struct kmem_cache *c, size_t req, uintptr_t site)
+/*
+ * Refill this CPU's stack of c from the slabs (half full) and take one
+ * object. Interrupts are off on entry; preemption stays off throughout, so
+ * cc stays this CPU's even while a new slab is made with interrupts on.
+ */
+static __noinline void *cpu_cache_refill(struct kmem_cache *c, struct slab_cpu_cache *cc)
 {
 	unsigned long irq;
 	void *obj = NULL;
 
-	if (IS_ENABLED(CONFIG_MM_DEBUG) && c->debug)
-		return cache_alloc_debug(c, req, site);
+	preempt_disable();
 	irq = slab_lock_irqsave();
-	if (likely(!list_empty(&c->partial)) || cache_refill_locked(c, irq)) {
+	while (cc->count < SLAB_CPU_OBJS / 2) {
+		if (list_empty(&c->partial) && !cache_refill_locked(c, irq))
+			break;
 		c->allocs++;
-		obj = slab_pop_locked(c);
+		cc->objs[cc->count++] = slab_pop_locked(c);
+	}
+	if (cc->count) {
+		obj = cc->objs[--cc->count];
+		cc->allocs++;
 	}
 	slab_unlock_irqrestore(irq);
+	preempt_enable();
+	return obj;
+}
+
+/* Give back objects from this CPU's stack of c to their slabs, keeping `keep`. */
+static __noinline void cpu_cache_flush(struct kmem_cache *c, struct slab_cpu_cache *cc, u32 keep)
+{
+	unsigned long irq = slab_lock_irqsave();
+
+	while (cc->count > keep) {
+		void *obj = cc->objs[--cc->count];
+		uintptr_t base;
+
+		obj_head_page(obj, &base);
+		c->frees++;
+		slab_push_locked(c, (struct slab *)base, obj);
+	}
+	slab_unlock_irqrestore(irq);
+}
+
+/* Free a non-debug object to this CPU's stack; interrupts off. */
+static inline void cpu_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct slab_cpu_cache *cc = &c->cpu[this_cpu()->id];
+
+	if (unlikely(cc->count == SLAB_CPU_OBJS))
+		cpu_cache_flush(c, cc, SLAB_CPU_OBJS / 2);
+	cc->objs[cc->count++] = obj;
+	cc->frees++;
+}
+
+/* Allocate from c; req is the size asked for (<= c->obj_size), site the caller. */
+static inline void *cache_alloc(struct kmem_cache *c, size_t req, uintptr_t site)
+{
+	struct slab_cpu_cache *cc;
+	unsigned long irq;
+	void *obj;
+
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && c->debug)
+		return cache_alloc_debug(c, req, site);
+	irq = arch_irq_save();
+	cc = &c->cpu[this_cpu()->id];
+	if (likely(cc->count)) {
+		obj = cc->objs[--cc->count];
+		cc->allocs++;
+	} else {
+		obj = cpu_cache_refill(c, cc);
+	}
+	arch_irq_restore(irq);
 	return obj;
 }
 
@@ -624,10 +682,10 @@ static inline void cache_free(struct kmem_cache *c, struct slab *s, void *obj, u
 		cache_free_debug(c, s, obj, site);
 		return;
 	}
-	irq = slab_lock_irqsave();
-	c->frees++;
-	slab_push_locked(c, s, obj);
-	slab_unlock_irqrestore(irq);
+	(void)s;
+	irq = arch_irq_save();
+	cpu_cache_free(c, obj);
+	arch_irq_restore(irq);
 }
 
 /* Free one of the allocator's own records. */
@@ -681,6 +739,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	if (!c)
 		return;
 	irq = slab_lock_irqsave();
+	cpu_cache_flush(c, &c->cpu[this_cpu()->id], 0);
 	active = c->allocs - c->frees + c->quarantined;
 	if ((c->flags & SLAB_STATIC) || active) {
 		slab_unlock_irqrestore(irq);
@@ -864,17 +923,15 @@ void kfree(const void *p)
 		kfree_checked(p, RET_ADDR);
 		return;
 	}
-	/* Interrupts go off first, so that only p lives across that call. */
-	irq = slab_lock_irqsave();
 	head = obj_head_page(p, &base);
 	if (likely(head->flags & PG_SLAB)) {
-		struct kmem_cache *c = head->slab_cache;
-
-		c->frees++;
-		slab_push_locked(c, (struct slab *)base, (void *)p);
-	} else {
-		kfree_other(head, p, RET_ADDR);
+		irq = arch_irq_save();
+		cpu_cache_free(head->slab_cache, (void *)p);
+		arch_irq_restore(irq);
+		return;
 	}
+	irq = slab_lock_irqsave();
+	kfree_other(head, p, RET_ADDR);
 	slab_unlock_irqrestore(irq);
 }
 
@@ -925,17 +982,39 @@ int kmem_cache_stats_all(struct kmem_cache_stats *out, int max)
 			st->name = c->name;
 			st->obj_size = c->size;
 			st->slot_size = c->slot_size;
-			st->active_objs = c->allocs - c->frees + c->quarantined;
+			u64 parked = 0, allocs = 0, frees = 0;
+
+			for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
+				parked += c->cpu[cpu].count;
+				allocs += c->cpu[cpu].allocs;
+				frees += c->cpu[cpu].frees;
+			}
+			/* slab-level counts, minus what sits free in per-CPU stacks */
+			st->active_objs = c->allocs - c->frees - parked + c->quarantined;
 			st->total_objs = c->total_objs;
 			st->slabs = c->slabs;
 			st->pages = c->pages;
-			st->allocs = c->allocs;
-			st->frees = c->frees;
+			st->allocs = c->debug ? c->allocs : allocs;
+			st->frees = c->debug ? c->frees : frees;
 		}
 		n++;
 	}
 	slab_unlock_irqrestore(irq);
 	return n;
+}
+
+void slab_flush_cpu_caches(void)
+{
+	struct list_head *pos;
+	unsigned long irq = slab_lock_irqsave();
+
+	list_for_each(pos, &slab_caches)
+	{
+		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
+
+		cpu_cache_flush(c, &c->cpu[this_cpu()->id], 0);
+	}
+	slab_unlock_irqrestore(irq);
 }
 
 void slab_shrink_all(void)
@@ -945,7 +1024,11 @@ void slab_shrink_all(void)
 
 	list_for_each(pos, &slab_caches)
 	{
-		cache_release_empty_locked(list_entry(pos, struct kmem_cache, link));
+		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
+
+		/* this CPU's parked objects only: other CPUs own theirs */
+		cpu_cache_flush(c, &c->cpu[this_cpu()->id], 0);
+		cache_release_empty_locked(c);
 	}
 	slab_unlock_irqrestore(irq);
 }

@@ -21,6 +21,7 @@
 #define MATRIOSKA_MM_SLAB_PRIV_H
 
 #include "config.h"
+#include "cpu.h"
 #include "list.h"
 #include "mm.h"
 #include "types.h"
@@ -88,9 +89,23 @@ struct slab {
  *
  * Statistics: active objects = allocs - frees + quarantined = sum of inuse.
  */
+/*
+ * A CPU's stack of free objects of one cache (caches without debug checks):
+ * the fast paths pop and push here with only that CPU's interrupts off; the
+ * shared slabs are touched, under slab_lock, only to refill or flush a batch.
+ * Objects parked here are free to users but still in use for their slab.
+ */
+#define SLAB_CPU_OBJS 14
+struct slab_cpu_cache {
+	u32 count;
+	u64 allocs, frees; /* user-level operations on this CPU */
+	void *objs[SLAB_CPU_OBJS];
+};
+
 struct kmem_cache {
 	/* hot: the allocation and free fast paths */
-	struct list_head partial; /* slabs with free slots, allocated from first */
+	struct slab_cpu_cache cpu[MAX_CPUS]; /* each touched only by its CPU, interrupts off */
+	struct list_head partial;	     /* slabs with free slots, allocated from first */
 	u32 free_off; /* offset of the free-list link from an object (0 without debug) */
 	bool debug;   /* redzones, poison, call sites (CONFIG_MM_DEBUG, not SLAB_NO_DEBUG) */
 	u64 allocs, frees;
@@ -185,6 +200,8 @@ void slab_shrink_all(void);
  * are protected by this one IRQ-safe spinlock (per-CPU object caches that
  * avoid it on the fast path are future work).
  */
+/* Return this CPU's parked free objects of every cache to their slabs (tests). */
+void slab_flush_cpu_caches(void);
 unsigned long slab_lock_irqsave(void);
 void slab_unlock_irqrestore(unsigned long flags);
 

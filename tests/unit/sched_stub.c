@@ -81,7 +81,7 @@ static void log_append(const char *fmt, va_list ap)
 
 /* ---- cpu.h ---- */
 
-struct cpu *this_cpu(void)
+struct cpu *arch_this_cpu(void)
 {
 	return &cpus[cpu_id];
 }

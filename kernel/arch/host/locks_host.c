@@ -14,7 +14,7 @@
 
 static struct cpu host_cpu = {.self = &host_cpu};
 
-struct cpu *this_cpu(void)
+struct cpu *arch_this_cpu(void)
 {
 	return &host_cpu;
 }

@@ -172,20 +172,6 @@ void arch_stop_other_cpus(void)
 	x86_stop_other_cpus();
 }
 
-unsigned long arch_irq_save(void)
-{
-	unsigned long flags;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	if (flags & (1ul << 9))
-		__asm__ volatile("sti" : : : "memory");
-}
-
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("pause");

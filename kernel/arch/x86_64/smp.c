@@ -76,14 +76,6 @@ struct idt_ptr {
 } __packed;
 static struct idt_ptr boot_idt; /* the IDT is shared: APs load the boot CPU's */
 
-struct cpu *this_cpu(void)
-{
-	struct cpu *c;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
-	return c;
-}
-
 u64 x86_online_mask(void)
 {
 	return __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
