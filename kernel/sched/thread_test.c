@@ -7,6 +7,8 @@
  * never durations.
  */
 #include "arch.h"
+#include "cpu.h"
+#include "errno.h"
 #include "kbench.h"
 #include "klog.h"
 #include "ktest.h"
@@ -276,4 +278,56 @@ KBENCH(sched, yield_pingpong)
 	thread_join(other);
 	if (sched_set_affinity(current_thread(), ~0ull))
 		kprintf("# could not restore affinity\n");
+}
+
+/* ---- CPUs and affinity ---- */
+
+static volatile u64 ran_on[4];
+static volatile bool spread_stop;
+
+static void record_cpus(void *arg)
+{
+	u64 i = (u64)(uintptr_t)arg;
+	u64 end = clock_ns() + 30000000;
+
+	while (clock_ns() < end && !spread_stop)
+		ran_on[i] |= 1ull << this_cpu()->id;
+}
+
+KTEST(sched, threads_spread_over_all_cpus)
+{
+	struct thread *th[4];
+	u64 all = 0, want = nr_cpus >= 4 ? 0xf : (1ull << nr_cpus) - 1;
+
+	spread_stop = false;
+	for (int i = 0; i < 4; i++) {
+		ran_on[i] = 0;
+		th[i] = thread_create("ktest-spread", record_cpus, (void *)(uintptr_t)i, NULL);
+		KT_EXPECT(t, th[i] != NULL);
+	}
+	for (int i = 0; i < 4; i++) {
+		if (th[i])
+			thread_join(th[i]);
+		all |= ran_on[i];
+	}
+	kprintf("# 4 threads ran on CPU mask %#llx with %u CPUs online\n", (unsigned long long)all,
+		nr_cpus);
+	KT_EXPECT_EQ(t, all & want, want);
+}
+
+KTEST(sched, affinity_is_respected)
+{
+	u32 last = nr_cpus - 1; /* the highest CPU: CPU 0 on a single CPU */
+	struct thread_attr attr = {.policy = SCHED_NORMAL, .affinity = 1ull << last};
+	struct thread *th;
+
+	ran_on[0] = 0;
+	spread_stop = false;
+	th = thread_create("ktest-pinned", record_cpus, (void *)0, &attr);
+	KT_EXPECT(t, th != NULL);
+	if (th)
+		thread_join(th);
+	KT_EXPECT_EQ(t, ran_on[0], 1ull << last);
+	/* An affinity with no online CPU is refused. */
+	KT_EXPECT_EQ(t, sched_set_affinity(current_thread(), 1ull << 40), (u64)-EINVAL);
 }
