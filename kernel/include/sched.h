@@ -57,13 +57,14 @@ struct thread {
 	struct arch_thread arch; /* saved context; arch code only */
 	u64 tid;
 	char name[THREAD_NAME_MAX];
-	u32 state;    /* enum thread_state; changes under the thread's rq lock */
-	u32 policy;   /* SCHED_* */
-	int nice;     /* SCHED_NORMAL: -20..19 */
-	u32 rt_prio;  /* SCHED_FIFO/RR: 1..99 */
-	u64 affinity; /* bit n: may run on CPU n */
-	u32 cpu;      /* CPU whose run queue owns the thread */
-	bool on_rq;   /* in a class queue (not running) */
+	u32 state;		  /* enum thread_state; changes under the thread's rq lock */
+	u32 policy;		  /* SCHED_* */
+	int nice;		  /* SCHED_NORMAL: -20..19 */
+	u32 rt_prio;		  /* SCHED_FIFO/RR: 1..99 */
+	u64 affinity;		  /* bit n: may run on CPU n */
+	u32 cpu;		  /* CPU whose run queue owns the thread */
+	bool on_rq;		  /* in a class queue (not running) */
+	struct list_head rq_link; /* in rq->queued while on_rq (for balancing) */
 	const struct sched_class *class;
 	/* Class-private scheduling entity (fair: vruntime, tree node; rt: list node). */
 	u64 sched_data[SCHED_ENTITY_WORDS];
@@ -140,6 +141,8 @@ struct runqueue {
 	u64 nr_switches;
 	struct thread *dead; /* exited thread whose stack is still in use until the switch ends */
 	struct thread *push; /* thread leaving for another CPU, re-woken after the switch */
+	struct list_head queued;	     /* threads with on_rq set, oldest first (balancing) */
+	u64 nr_pulled;			     /* threads this CPU took from others while idle */
 	void *class_data[SCHED_MAX_CLASSES]; /* per-class state, by class id */
 };
 

@@ -104,6 +104,7 @@ void rq_init(u32 cpu, struct thread *idle)
 	struct runqueue *rq = &runqueues[cpu];
 
 	spin_init(&rq->lock, "runqueue", LOCK_RANK_RQ);
+	list_init(&rq->queued);
 	rq->cpu = cpu;
 	rq->idle = idle;
 	rq->curr = idle;
@@ -174,6 +175,70 @@ static void check_preempt_locked(struct runqueue *rq, struct thread *t)
 		arch_send_reschedule(rq->cpu);
 }
 
+/*
+ * rq has work waiting: wake one idle CPU (reschedule IPI) so that its idle
+ * loop can pull a thread over (sched_idle_pull). Caller holds rq->lock.
+ */
+void kick_idle_cpu(struct runqueue *rq)
+{
+	for (u32 c = 0; c < nr_cpus; c++) {
+		struct runqueue *other = &runqueues[c];
+
+		if (other != rq && other->nr_running == 0 && other->curr == other->idle &&
+		    c != this_cpu()->id) {
+			arch_send_reschedule(c);
+			return;
+		}
+	}
+}
+
+/*
+ * Called by an idle CPU: take one queued thread that may run here from the
+ * busiest other run queue. Returns true if one was moved. Interrupts off.
+ */
+bool sched_idle_pull(void)
+{
+	struct runqueue *me = this_rq(), *busiest = NULL;
+	struct thread *found = NULL;
+	struct list_head *pos;
+	u32 most = 1;
+
+	for (u32 c = 0; c < nr_cpus; c++) {
+		if (runqueues[c].nr_running > most && &runqueues[c] != me) {
+			most = runqueues[c].nr_running;
+			busiest = &runqueues[c];
+		}
+	}
+	if (!busiest)
+		return false;
+	/* Two run queues: lower address first. */
+	if (busiest < me) {
+		spin_lock(&busiest->lock);
+		spin_lock(&me->lock);
+	} else {
+		spin_lock(&me->lock);
+		spin_lock(&busiest->lock);
+	}
+	list_for_each(pos, &busiest->queued)
+	{
+		struct thread *t = list_entry(pos, struct thread, rq_link);
+
+		if (t->affinity & (1ull << me->cpu)) {
+			found = t;
+			break;
+		}
+	}
+	if (found) {
+		busiest->clock_ns = clock_ns();
+		dequeue_locked(busiest, found, DEQ_MIGRATE);
+		enqueue_locked(me, found, ENQ_MIGRATE);
+		me->nr_pulled++;
+	}
+	spin_unlock(&busiest->lock);
+	spin_unlock(&me->lock);
+	return found != NULL;
+}
+
 /* Put runnable t in rq's queue (it is not running). Caller holds rq->lock. */
 void enqueue_locked(struct runqueue *rq, struct thread *t, int flags)
 {
@@ -181,7 +246,10 @@ void enqueue_locked(struct runqueue *rq, struct thread *t, int flags)
 	t->cpu = rq->cpu;
 	t->class->enqueue(rq, t, flags);
 	t->on_rq = true;
+	list_add_tail(&t->rq_link, &rq->queued);
 	rq->nr_running++;
+	if (rq->nr_running >= 2)
+		kick_idle_cpu(rq);
 	check_preempt_locked(rq, t);
 	update_slice_timer_locked(rq);
 }
@@ -190,6 +258,7 @@ void dequeue_locked(struct runqueue *rq, struct thread *t, int flags)
 {
 	t->class->dequeue(rq, t, flags);
 	t->on_rq = false;
+	list_del(&t->rq_link);
 	rq->nr_running--;
 }
 
@@ -255,6 +324,7 @@ void schedule(void)
 		prev->class->put_prev(rq, prev);
 		if (stays) {
 			prev->on_rq = true;
+			list_add_tail(&prev->rq_link, &rq->queued);
 		} else {
 			/* blocking, exiting, or no longer allowed on this CPU: it leaves */
 			prev->class->dequeue(rq, prev, DEQ_SLEEP);
@@ -271,6 +341,8 @@ void schedule(void)
 		next = classes[i]->pick_next(rq);
 	if (!next)
 		next = rq->idle;
+	if (next->on_rq)
+		list_del(&next->rq_link);
 	next->on_rq = false;
 	next->exec_start_ns = rq->clock_ns;
 	if (next->class->set_curr)

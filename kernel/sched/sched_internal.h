@@ -25,6 +25,10 @@ void dequeue_locked(struct runqueue *rq, struct thread *t, int flags);
 struct runqueue *select_rq_locked(struct runqueue *rq, struct thread *t);
 /* Load next's address space if it differs from prev's. */
 void sched_switch_mm(struct thread *prev, struct thread *next);
+/* rq has waiting work: wake an idle CPU so it can pull (rq locked). */
+void kick_idle_cpu(struct runqueue *rq);
+/* An idle CPU takes a waiting thread from the busiest run queue; true if it did. */
+bool sched_idle_pull(void);
 /* Free an exited thread (its stack no longer in use). */
 void thread_free(struct thread *t);
 /* First code of every new thread: release the run-queue lock schedule() held. */

@@ -51,6 +51,7 @@ static void thread_setup(struct thread *t, const char *name, const struct thread
 	t->detached = attr && attr->detached;
 	completion_init(&t->exited, "thread exit");
 	list_init(&t->proc_link);
+	list_init(&t->rq_link);
 	f = spin_lock_irqsave(&threads_lock);
 	t->tid = next_tid++;
 	list_add_tail(&t->all_link, &all_threads);
@@ -270,6 +271,8 @@ int sched_set_affinity(struct thread *t, u64 mask)
 	irq = arch_irq_save();
 	rq = lock_thread_rq(t);
 	t->affinity = mask;
+	if (rq->nr_running >= 2)
+		kick_idle_cpu(rq); /* a wider mask may let an idle CPU take it */
 	if (!(mask & (1ull << rq->cpu))) {
 		if (t->on_rq) {
 			/* queued on a CPU it may no longer use: move it now */
@@ -299,6 +302,11 @@ static void idle_loop(void *arg)
 	for (;;) {
 		arch_irq_disable();
 		if (!this_cpu()->need_resched && this_rq()->nr_running == 0) {
+			if (nr_cpus > 1 && sched_idle_pull()) {
+				arch_irq_enable();
+				schedule();
+				continue;
+			}
 			arch_idle(); /* returns with interrupts on, after an interrupt */
 			continue;
 		}
