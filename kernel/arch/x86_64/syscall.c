@@ -41,8 +41,9 @@ void x86_syscall(struct trap_frame *f);
 void x86_syscall(struct trap_frame *f)
 {
 	f->rax = (u64)syscall_dispatch(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-	/* Return to user mode is a preemption point. */
-	sched_preempt_irq(true);
+	/* Return to user mode is a preemption point (checked inline: the common case is no). */
+	if (unlikely(this_cpu()->need_resched))
+		sched_preempt_irq(true);
 }
 
 void arch_enter_user(vaddr_t entry, vaddr_t stack_top)
