@@ -231,10 +231,13 @@ int sched_set_policy(struct thread *t, u32 policy, int prio_or_nice)
 	rq->clock_ns = clock_ns();
 	queued = t->on_rq;
 	running = rq->curr == t;
-	if (queued)
+	if (queued) {
 		dequeue_locked(rq, t, 0);
-	else if (running)
-		t->class->put_prev(rq, t), t->class->dequeue(rq, t, 0);
+	} else if (running) {
+		/* the running thread leaves its old class as if it blocked */
+		t->class->put_prev(rq, t);
+		t->class->dequeue(rq, t, 0);
+	}
 	t->policy = policy;
 	if (policy == SCHED_NORMAL)
 		t->nice = prio_or_nice;

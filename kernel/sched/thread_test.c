@@ -365,3 +365,22 @@ KTEST(sched, idle_cpu_pulls_waiting_thread)
 	else
 		KT_EXPECT_EQ(t, both, 1);
 }
+
+KTEST(sched, set_policy_validates_and_switches_class)
+{
+	struct thread *me = current_thread();
+	const struct sched_class *fair = me->class;
+
+	KT_EXPECT_EQ(t, sched_set_policy(me, SCHED_FIFO, 0), (u64)-EINVAL);
+	KT_EXPECT_EQ(t, sched_set_policy(me, SCHED_FIFO, 100), (u64)-EINVAL);
+	KT_EXPECT_EQ(t, sched_set_policy(me, SCHED_NORMAL, 20), (u64)-EINVAL);
+	KT_EXPECT_EQ(t, sched_set_policy(me, 77, 0), (u64)-EINVAL);
+	/* the running thread changes class and keeps running */
+	KT_EXPECT_EQ(t, sched_set_policy(me, SCHED_FIFO, 10), 0);
+	KT_EXPECT_EQ(t, me->policy, SCHED_FIFO);
+	KT_EXPECT(t, me->class != fair);
+	sched_yield();
+	KT_EXPECT_EQ(t, sched_set_policy(me, SCHED_NORMAL, 0), 0);
+	KT_EXPECT(t, me->class == fair);
+	KT_EXPECT_EQ(t, me->state, THREAD_RUNNABLE);
+}
