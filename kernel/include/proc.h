@@ -39,6 +39,11 @@ struct process *proc_spawn_flat(const char *name, const void *image, size_t len,
 int proc_wait(struct process *p);
 /* End the calling thread's whole process with code. */
 __noreturn void proc_exit(int code);
+/* Process groups and sessions (job control, the controlling tty). */
+int proc_current_pgid(void);
+int proc_current_sid(void);
+/* Is there a process in group pgid whose session is sid? */
+bool proc_pgrp_in_session(int pgid, int sid);
 /* The calling thread's process, NULL for kernel threads. */
 struct process *current_proc(void);
 

@@ -82,6 +82,8 @@ int wake_up_all(struct wait_queue *wq);
  * check under the lock. Thread context, no spinlock held.
  */
 int wait_until(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns);
+/* The same, but a pending signal (signal_pending()) ends the wait with -EINTR. */
+int wait_until_intr(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns);
 
 /*
  * A sleeping lock with FIFO hand-off: mutex_unlock() gives the mutex straight

@@ -40,6 +40,7 @@
 #include "ksyms.h"
 #include "panic.h"
 #include "sched.h"
+#include "signal.h"
 #include "sync.h"
 #include "timer.h"
 
@@ -163,7 +164,7 @@ static void check_may_sleep(uintptr_t ip)
 }
 
 static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns,
-			 uintptr_t ip)
+			 bool intr, uintptr_t ip)
 {
 	struct thread *t = current_thread();
 	struct wait_entry e = {.thread = t};
@@ -187,6 +188,10 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 		}
 		if (deadline_ns && clock_ns() >= deadline_ns) {
 			ret = -ETIMEDOUT;
+			break;
+		}
+		if (intr && signal_pending()) {
+			ret = -EINTR;
 			break;
 		}
 		if (!t)
@@ -216,7 +221,14 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 
 int wait_until(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns)
 {
-	return wait_until_ip(wq, cond, arg, deadline_ns, (uintptr_t)__builtin_return_address(0));
+	return wait_until_ip(wq, cond, arg, deadline_ns, false,
+			     (uintptr_t)__builtin_return_address(0));
+}
+
+int wait_until_intr(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns)
+{
+	return wait_until_ip(wq, cond, arg, deadline_ns, true,
+			     (uintptr_t)__builtin_return_address(0));
 }
 
 /* Monotonic deadline timeout_ns from now; never 0 (which means "none"). */
@@ -268,7 +280,7 @@ void mutex_lock(struct mutex *m)
 	if (mutex_owner(m) == me)
 		panic("mutex \"%s\" locked again by its owner \"%s\": would deadlock",
 		      m->wq.lock.name, me->name);
-	wait_until_ip(&m->wq, mutex_cond, m, 0, (uintptr_t)__builtin_return_address(0));
+	wait_until_ip(&m->wq, mutex_cond, m, 0, false, (uintptr_t)__builtin_return_address(0));
 }
 
 bool mutex_trylock(struct mutex *m)
@@ -323,12 +335,12 @@ static bool sem_cond(void *arg)
 
 void sem_down(struct semaphore *s)
 {
-	wait_until_ip(&s->wq, sem_cond, s, 0, (uintptr_t)__builtin_return_address(0));
+	wait_until_ip(&s->wq, sem_cond, s, 0, false, (uintptr_t)__builtin_return_address(0));
 }
 
 int sem_down_timeout(struct semaphore *s, u64 timeout_ns)
 {
-	return wait_until_ip(&s->wq, sem_cond, s, deadline_after(timeout_ns),
+	return wait_until_ip(&s->wq, sem_cond, s, deadline_after(timeout_ns), false,
 			     (uintptr_t)__builtin_return_address(0));
 }
 
@@ -381,11 +393,11 @@ void complete_all(struct completion *c)
 
 void wait_for_completion(struct completion *c)
 {
-	wait_until_ip(&c->wq, completion_cond, c, 0, (uintptr_t)__builtin_return_address(0));
+	wait_until_ip(&c->wq, completion_cond, c, 0, false, (uintptr_t)__builtin_return_address(0));
 }
 
 int wait_for_completion_timeout(struct completion *c, u64 timeout_ns)
 {
-	return wait_until_ip(&c->wq, completion_cond, c, deadline_after(timeout_ns),
+	return wait_until_ip(&c->wq, completion_cond, c, deadline_after(timeout_ns), false,
 			     (uintptr_t)__builtin_return_address(0));
 }

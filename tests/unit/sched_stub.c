@@ -18,6 +18,7 @@
 #include "ksyms.h"
 #include "panic.h"
 #include "sched_stub.h"
+#include "signal.h"
 
 struct cpu cpus[MAX_CPUS];
 u32 nr_cpus = MAX_CPUS;
@@ -135,6 +136,13 @@ void sched_wake(struct thread *t)
 		stub.woken[stub.wakes] = t;
 	stub.wakes++;
 	t->state = THREAD_RUNNABLE;
+}
+
+/* ---- signal.h ---- */
+
+bool signal_pending(void)
+{
+	return stub.signal_pending;
 }
 
 /* ---- timer.h ---- */

@@ -19,10 +19,11 @@
 #define STUB_MAX_WAKES 64
 
 struct sched_stub {
-	u32 block_calls; /* sched_block() calls */
-	u32 yield_calls; /* sched_yield() calls */
-	u32 stuck;	 /* sched_block() returned with nobody having woken the thread */
-	u32 wakes;	 /* sched_wake() calls; the threads in woken[] */
+	u32 block_calls;     /* sched_block() calls */
+	u32 yield_calls;     /* sched_yield() calls */
+	bool signal_pending; /* what signal_pending() answers */
+	u32 stuck;	     /* sched_block() returned with nobody having woken the thread */
+	u32 wakes;	     /* sched_wake() calls; the threads in woken[] */
 	struct thread *woken[STUB_MAX_WAKES];
 	u32 arms, cancels;   /* timer_arm / successful timer_cancel calls */
 	struct timer *armed; /* last timer armed */
