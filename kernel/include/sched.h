@@ -78,6 +78,8 @@ struct thread {
 	void (*entry)(void *arg);
 	void *arg;
 	int exit_code;
+	u64 sig_pending; /* SIGMASK() bits sent to this thread; atomic */
+	u64 sig_blocked; /* the thread's signal mask; changed by itself only */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
 };
