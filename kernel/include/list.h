@@ -13,6 +13,7 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 #define LIST_HEAD_INIT(name)     \
 	{                        \
 		&(name), &(name) \
@@ -65,5 +66,15 @@ static inline void list_del(struct list_head *n)
 #define list_for_each(pos, h) for (pos = (h)->next; pos != (h); pos = pos->next)
 #define list_for_each_safe(pos, tmp, h) \
 	for (pos = (h)->next, tmp = pos->next; pos != (h); pos = tmp, tmp = pos->next)
+/* Iterate over the structures (of pos's type) linked through member. */
+#define list_for_each_entry(pos, h, member)                                              \
+	for (pos = list_entry((h)->next, __typeof__(*pos), member); &pos->member != (h); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+/* The same, allowing pos to be removed from the list while iterating. */
+#define list_for_each_entry_safe(pos, tmp, h, member)                     \
+	for (pos = list_entry((h)->next, __typeof__(*pos), member),       \
+	    tmp = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (h);                                         \
+	     pos = tmp, tmp = list_entry(tmp->member.next, __typeof__(*tmp), member))
 
 #endif
