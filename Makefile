@@ -162,6 +162,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 	-iquote tests/unit -DHOST_TEST
 UNIT_TESTS :=
 include $(sort $(wildcard tests/unit/*.mk))
+include userland/build.mk
 UNIT_BINS := $(patsubst %,$(O)/unit/test_%,$(UNIT_TESTS))
 
 define unit_rule

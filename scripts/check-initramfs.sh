@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# check-initramfs.sh ARCHIVE - check the built-in initramfs
+# (scripts/mkinitramfs.sh) without booting: list it with cpio and verify that
+# sbin/init is a regular executable file and is our init (it carries the
+# "Matrioska init starting" banner; not a busybox link), bin/busybox is a
+# regular file, bin/sh is a symlink to busybox, etc/inittab and the test
+# programs are there, and /tmp is world-writable and sticky. Prints one line
+# per check ("ok - ..." / "not ok - ...") and exits 1 if any failed.
+set -eu
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 ARCHIVE" >&2
+	exit 2
+fi
+archive=$1
+[ -f "$archive" ] || { echo "check-initramfs: '$archive' does not exist" >&2; exit 2; }
+case $archive in
+/*) ;;
+*) archive=$PWD/$archive ;;
+esac
+command -v cpio > /dev/null || { echo "check-initramfs: cpio is missing (run scripts/deps.sh)" >&2; exit 2; }
+
+list=$(mktemp)
+work=$(mktemp -d)
+trap 'rm -rf "$list" "$work"' EXIT INT TERM
+if ! cpio --quiet -itv < "$archive" > "$list" 2> "$work/err"; then
+	echo "not ok - '$archive' is not a readable cpio archive: $(cat "$work/err")"
+	exit 1
+fi
+
+failed=0
+check() { # description, then a command that succeeds when the check passes
+	d=$1
+	shift
+	if "$@"; then
+		echo "ok - $d"
+	else
+		echo "not ok - $d"
+		failed=1
+	fi
+}
+
+# `cpio -itv` lines: MODE LINKS OWNER GROUP SIZE MON DAY YEAR NAME [-> TARGET]
+entry() { # name: print the listing line of that member
+	awk -v n="$1" '$9 == n' "$list"
+}
+is_file() { entry "$1" | grep -q '^-rwx'; }
+is_link_to_busybox() { entry "$1" | grep -qE '^l.* -> (/bin/)?busybox$'; }
+has() { [ -n "$(entry "$1")" ]; }
+
+check "newc format" sh -c "head -c 6 '$archive' | grep -q '^070701$'"
+check "sbin/init is an executable file" is_file sbin/init
+check "bin/busybox is an executable file" is_file bin/busybox
+check "bin/sh is a symlink to busybox" is_link_to_busybox bin/sh
+check "etc/inittab is present" has etc/inittab
+check "etc/init.d/rcS is an executable file" is_file etc/init.d/rcS
+check "tmp is mode 1777" sh -c "awk '\$9 == \"tmp\"' '$list' | grep -q '^drwxrwxrwt'"
+for d in proc dev sys root etc; do
+	check "$d/ is a directory" sh -c "awk -v n=$d '\$9 == n' '$list' | grep -q '^d'"
+done
+for t in hello args forkwait crash-segv crash-ud; do
+	check "usr/libexec/matrioska-tests/$t is an executable file" \
+		is_file "usr/libexec/matrioska-tests/$t"
+done
+
+# Our init, not busybox's: extract it and look for its banner.
+if (cd "$work" && cpio --quiet -id sbin/init < "$archive" 2> /dev/null) &&
+	[ -f "$work/sbin/init" ]; then
+	check "sbin/init is Matrioska's init" grep -q "Matrioska init starting" "$work/sbin/init"
+	check "sbin/init is not busybox" sh -c "! grep -q 'BusyBox is copyrighted' '$work/sbin/init'"
+else
+	echo "not ok - could not extract sbin/init"
+	failed=1
+fi
+
+exit $failed
