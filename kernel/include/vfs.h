@@ -328,7 +328,10 @@ struct fdtable *fdtable_create(void);
 struct fdtable *fdtable_clone(struct fdtable *t);
 struct fdtable *fdtable_get(struct fdtable *t); /* CLONE_FILES sharing */
 void fdtable_put(struct fdtable *t);		/* last put closes everything */
-/* Install f (consuming the caller's reference) at the lowest free fd >= minfd. fd or -EMFILE. */
+/*
+ * Install f (consuming the caller's reference) at the lowest free fd >= minfd. fd or -EMFILE
+ * (-EINVAL if minfd is out of range); on an error the caller keeps its reference.
+ */
 int fd_install(struct fdtable *t, struct file *f, int minfd, bool cloexec);
 /* A new reference to the file at fd, or NULL (EBADF). */
 struct file *fd_get(struct fdtable *t, int fd);
@@ -351,5 +354,179 @@ void fdtable_for_each(struct fdtable *t, bool (*fn)(int fd, struct file *f, void
  */
 int chrdev_register(const char *name, u64 dev, u32 mode, const struct file_operations *fops,
 		    void *priv);
+
+/* ======================================================================
+ * Internals: for file-system implementations (tmpfs, devfs, procfs) and
+ * host tests only. System calls use the public part above. The model and
+ * the locking rules are in docs/design/vfs.md.
+ * ====================================================================== */
+
+struct super_block;
+struct fs_type;
+
+/*
+ * What an inode does beyond the generic behaviour. Every member may be
+ * NULL. Called with the namespace lock held (lookup, revalidate, readlink)
+ * or with inode->lock held (truncate); none may call back into the VFS's
+ * path calls.
+ */
+struct inode_operations {
+	/*
+	 * Synthetic directories (procfs): find `name` (len bytes, no NUL) in
+	 * dir; *out = a new inode (one reference). -ENOENT if there is none.
+	 * NULL: the dentry cache is the whole directory (tmpfs, devfs).
+	 */
+	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	/* Is a cached inode still there (procfs: does its process exist)? NULL: yes. */
+	bool (*revalidate)(struct inode *inode);
+	/* Symlinks: copy the target (no NUL) into buf; its length or -errno. NULL: inode->link. */
+	s64 (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* Regular files: change the size; inode->lock held. NULL: -EINVAL. */
+	int (*truncate)(struct inode *inode, u64 size);
+};
+
+struct super_operations {
+	/*
+	 * A new inode of type and permissions `mode` (rdev for device nodes)
+	 * for mkdir/mknod/creat/symlink, one reference. NULL: the file system
+	 * cannot create (-EPERM).
+	 */
+	struct inode *(*alloc_inode)(struct super_block *sb, u32 mode, u64 rdev);
+	/* Free the file system's part of an inode at its last reference. */
+	void (*evict)(struct inode *inode);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* The super block goes away (after its last inode). */
+	void (*put_super)(struct super_block *sb);
+};
+
+/*
+ * A mounted file-system instance. refcount counts its live inodes plus one
+ * while mounted; the last sb_put calls ops->put_super and frees it.
+ */
+struct super_block {
+	u32 refcount;  /* atomic */
+	u32 mounts;    /* struct mount using it; under the namespace lock */
+	u64 dev;       /* st_dev of its inodes */
+	u64 magic;     /* statfs f_type */
+	u64 next_ino;  /* atomic; inode numbers handed out */
+	u64 nr_inodes; /* atomic; live inodes */
+	struct dentry *root;
+	const struct fs_type *type;
+	const struct super_operations *ops;
+	void *priv;
+};
+
+/*
+ * An inode: one file-system object. Reference counted (dentries and open
+ * files hold references); freed (ops->evict, then memory) at the last
+ * inode_put, which for tmpfs happens once the last link and the last open
+ * file are gone. The immutable fields (ino, type bits of mode, rdev, sb,
+ * iop, fop) never change; the rest is under lock.
+ */
+struct inode {
+	u32 refcount; /* atomic */
+	struct mutex lock;
+	u64 ino;
+	u32 mode, nlink, uid, gid; /* under lock */
+	u64 rdev;
+	s64 size;			      /* under lock */
+	u64 blocks;			      /* 512-byte units in use; under lock */
+	struct ktimespec atime, mtime, ctime; /* under lock */
+	u64 next_cookie; /* directories: getdents position of the next entry; namespace lock */
+	struct super_block *sb;
+	const struct inode_operations *iop;
+	const struct file_operations *fop; /* what vfs_open gives regular files and dirs */
+	char *link;			   /* symlink target (kmalloc'd, NUL-terminated) */
+	void *priv;			   /* the file system's data */
+};
+
+/*
+ * A name in a directory. Dentries form the tree of every file system
+ * (tmpfs has no other directory structure). There are no negative
+ * dentries: inode is never NULL.
+ *
+ * A dentry is "hashed" while it is linked into its parent's children. It
+ * is freed when it is unhashed and no reference is left: references come
+ * from struct path (open files, cwd, root, mounts) and from children
+ * (each child holds one on its parent). refcount and hashed change under
+ * the dentry lock (fs/dcache.c); parent, name, children, cookie and
+ * mounted under the namespace lock.
+ */
+struct dentry {
+	u32 refcount;
+	bool hashed;
+	u32 mounted;		/* mounts on this dentry */
+	u64 cookie;		/* position in the parent for getdents (>= 2) */
+	struct dentry *parent;	/* NULL for a super block's root */
+	struct inode *inode;	/* holds a reference */
+	struct list_head child; /* in parent->children, in cookie order */
+	struct list_head children;
+	u16 namelen;
+	char name[NAME_MAX + 1];
+};
+
+/* A mount: sb's tree, from `root`, attached at mountpoint in parent. */
+struct mount {
+	u32 refcount;		   /* atomic: struct path references (busy when > 0) */
+	struct mount *parent;	   /* NULL for the root of the tree */
+	struct dentry *mountpoint; /* in parent; holds a reference */
+	struct dentry *root;	   /* holds a reference */
+	struct super_block *sb;
+	u64 flags;	       /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	struct list_head link; /* in the mount table, oldest first */
+	char source[64];
+};
+
+/* A file-system type, found by name by mount(2). */
+struct fs_type {
+	const char *name;
+	/* A new super block with its root dentry (sb->root) and one reference. */
+	int (*mount)(const struct fs_type *t, const char *source, u64 flags, const void *data,
+		     struct super_block **out);
+	struct list_head link;
+};
+
+int vfs_register_fs(struct fs_type *t); /* -EEXIST if the name is taken */
+
+/* Super blocks: refcount 1, a fresh device number. NULL if out of memory. */
+struct super_block *sb_alloc(const struct fs_type *t, const struct super_operations *ops,
+			     u64 magic);
+void sb_put(struct super_block *sb);
+
+/*
+ * A new inode on sb (refcount 1, nlink 1, ino assigned, times now, owner
+ * root, iop/fop/priv NULL for the caller to fill). NULL if out of memory.
+ */
+struct inode *inode_alloc(struct super_block *sb, u32 mode);
+struct inode *inode_get(struct inode *inode);
+void inode_put(struct inode *inode);
+
+/* The root dentry of a new super block (takes over the caller's inode reference). */
+struct dentry *d_alloc_root(struct inode *inode);
+/*
+ * Link inode (taking over the caller's reference) under parent as `name`;
+ * the namespace lock must be held, except while building a super block
+ * nobody can see yet. -EEXIST if the name is there, -ENOMEM.
+ */
+int d_add_child(struct dentry *parent, const char *name, size_t len, struct inode *inode);
+struct dentry *dget(struct dentry *d);
+void dput(struct dentry *d);
+
+/* lseek without a method: SEEK_SET/CUR/END against f->pos and inode->size. */
+s64 generic_llseek(struct file *f, s64 off, int whence);
+
+/* The directory file operations of a dcache-only directory (tmpfs, devfs). */
+extern const struct file_operations dcache_dir_fops;
+
+/* Current wall-clock time: clock_ns() plus the realtime offset. */
+struct ktimespec vfs_now(void);
+void vfs_set_realtime_offset(s64 ns);
+/* Permission check of mask (R_OK|W_OK|X_OK) on inode by cr (classic mode bits). */
+int inode_permission(const struct cred *cr, struct inode *inode, int mask);
+
+/* Host tests: unmount everything and free the tree (no reference may be left). */
+void vfs_shutdown(void);
+
+#define TMPFS_MAGIC 0x01021994
 
 #endif
