@@ -5,6 +5,9 @@
  * writing through a struct uio, seeking, getdents64 records, and the
  * reference counting that ends in ops->release.
  *
+ * FIFOs open through fs/pipe.c (pipe_fifo_fops), which may wait for the
+ * other end; that happens after vfs_ns_lock is dropped.
+ *
  * Locking: f->lock serializes users of f->pos (read, write, lseek,
  * getdents on the same description); it is taken before vfs_ns_lock
  * (getdents) and before the inode lock the file system takes in its read
@@ -12,6 +15,7 @@
  * and written without f->lock so a blocked reader does not stall others.
  */
 #include "internal.h"
+#include "pipe.h"
 #include "uaccess.h"
 
 /* ---- uio ---- */
@@ -273,8 +277,10 @@ int vfs_open(const struct vfs_ctx *c, const char *path, int flags, u32 mode, str
 			err = chrdev_lookup(inode->rdev, &ops, &priv);
 		} else if (S_ISREG(inode->mode) || S_ISDIR(inode->mode)) {
 			ops = inode->fop;
+		} else if (S_ISFIFO(inode->mode)) {
+			ops = &pipe_fifo_fops; /* its open finds or makes the pipe */
 		} else {
-			err = -ENXIO; /* block devices, FIFOs and sockets: not yet */
+			err = -ENXIO; /* block devices and sockets: not yet */
 		}
 		if (err)
 			goto out_path;
