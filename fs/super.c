@@ -103,6 +103,8 @@ void vfs_init(void)
 {
 	struct super_block *sb;
 
+	if (vfs_root_mnt)
+		return; /* already done (a ktest may run before stage 4) */
 	mutex_init(&vfs_ns_lock, "vfs_ns");
 	list_init(&fs_types);
 	list_init(&vfs_mounts);

@@ -259,7 +259,7 @@ struct vfs_ctx {
 
 /* ---- the file-system calls (each checks permissions with ctx->cred) ---- */
 
-void vfs_init(void); /* file-system types registered, tmpfs mounted at / */
+void vfs_init(void); /* file-system types registered, tmpfs mounted at /; idempotent */
 
 int vfs_open(const struct vfs_ctx *c, const char *path, int flags, u32 mode, struct file **out)
 	__must_check;
