@@ -53,6 +53,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-r
 
 KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c \
 	kernel/genarch/*/*.c kernel/arch/x86_64/*.c))
+KSRC_C += $(KSRC_EXTRA)
 KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld

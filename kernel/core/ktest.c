@@ -45,9 +45,9 @@ static bool selected(const char *spec, const struct ktest_case *tc)
 		const char *end = strchr(spec, ',');
 		size_t len = end ? (size_t)(end - spec) : strlen(spec);
 
-		if (len == 3 && !strncmp(spec, "all", 3) && !tc->fatal)
+		if (len == 3 && !strncmp(spec, "all", 3) && !tc->explicit_only)
 			return true;
-		if (len == glen && !strncmp(spec, tc->group, glen) && !tc->fatal)
+		if (len == glen && !strncmp(spec, tc->group, glen) && !tc->explicit_only)
 			return true;
 		if (len == glen + 1 + strlen(tc->name) && !strncmp(spec, tc->group, glen) &&
 		    spec[glen] == '.' && !strncmp(spec + glen + 1, tc->name, len - glen - 1))

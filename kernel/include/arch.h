@@ -20,6 +20,14 @@
 /* ---- debug console (x86_64: 16550 UART on COM1) ---- */
 /* Write n bytes to the early/debug console, polling; "\n" becomes "\r\n". Safe in panic. */
 void arch_console_write(const char *s, size_t n);
+/* The same, byte for byte (no "\n" translation): for the console tty, which does its own. */
+void arch_console_write_raw(const char *s, size_t n);
+/*
+ * Console input: the receive interrupt passes every byte it reads to this
+ * hook (interrupt context, interrupts off: must not sleep); while it is NULL
+ * the bytes are dropped. Set with __atomic_store_n; the console tty installs it.
+ */
+extern void (*serial_rx_hook)(const char *buf, size_t n);
 
 /* ---- time ---- */
 /* Monotonic nanoseconds since kernel entry (x86_64: TSC calibrated against the PIT). */

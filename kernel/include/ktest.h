@@ -14,7 +14,8 @@
  * to serial as TAP version 13; afterwards QEMU is ended through isa-debug-exit
  * with KTEST_EXIT_PASS or KTEST_EXIT_FAIL. KTEST_FATAL tests (they crash the
  * kernel on purpose, e.g. to check the double-fault report) only run when
- * named explicitly, never with "all".
+ * named explicitly, never with "all". So do KTEST_EXPLICIT tests, which need
+ * something from outside the kernel (a line typed on the console).
  */
 #ifndef MATRIOSKA_KTEST_H
 #define MATRIOSKA_KTEST_H
@@ -27,6 +28,7 @@ struct ktest_case {
 	const char *name;
 	void (*fn)(struct ktest *t);
 	bool fatal;
+	bool explicit_only; /* only when named as GROUP.NAME (fatal tests too) */
 };
 
 /* Per-run state of one test; the assertion macros record into it. */
@@ -41,14 +43,15 @@ struct ktest {
 #define KTEST_EXIT_FAIL 0x11  /* QEMU exit status 35 */
 #define KTEST_EXIT_PANIC 0x12 /* QEMU exit status 37 */
 
-#define __KTEST(grp, nm, is_fatal)                                                               \
+#define __KTEST(grp, nm, is_fatal, is_explicit)                                                  \
 	static void ktest_##grp##_##nm(struct ktest *t);                                         \
 	static const struct ktest_case __ktest_case_##grp##_##nm __used __section("ktest_cases") \
-		__aligned(8) = {#grp, #nm, ktest_##grp##_##nm, is_fatal};                        \
+		__aligned(8) = {#grp, #nm, ktest_##grp##_##nm, is_fatal, is_explicit};           \
 	static void ktest_##grp##_##nm(struct ktest *t __unused)
 
-#define KTEST(grp, nm) __KTEST(grp, nm, false)
-#define KTEST_FATAL(grp, nm) __KTEST(grp, nm, true)
+#define KTEST(grp, nm) __KTEST(grp, nm, false, false)
+#define KTEST_FATAL(grp, nm) __KTEST(grp, nm, true, true)
+#define KTEST_EXPLICIT(grp, nm) __KTEST(grp, nm, false, true)
 
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 
