@@ -422,8 +422,8 @@ static void child_ended(pid_t pid, int status)
 	/* An orphan inherited by init: nothing more to do than reaping it. */
 }
 
-/* Reap every child that has ended, without blocking. */
-static void reap_all(void)
+/* Reap every child that has ended, without blocking; false once none is left. */
+static bool reap_all(void)
 {
 	for (;;) {
 		int status;
@@ -435,7 +435,7 @@ static void reap_all(void)
 		}
 		if (pid < 0 && errno == EINTR)
 			continue;
-		return;
+		return !(pid < 0 && errno == ECHILD);
 	}
 }
 
@@ -589,12 +589,8 @@ __attribute__((noreturn)) static void shutdown_system(int sig)
 	say("sending SIGTERM to every process");
 	kill(-1, SIGTERM);
 	/* Give them up to a second to go. */
-	for (int i = 0; i < 10; i++) {
-		reap_all();
-		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
-			break;
+	for (int i = 0; i < 10 && reap_all(); i++)
 		sleep_ms(100);
-	}
 	say("sending SIGKILL to every process");
 	kill(-1, SIGKILL);
 	sleep_ms(100);
