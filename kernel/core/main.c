@@ -23,6 +23,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "random.h"
 #include "sched.h"
 #include "version.h"
 
@@ -143,6 +144,7 @@ void kmain(void)
 		stage_fail(2, "%s", why);
 	if (pmm_init(&boot_info))
 		stage_fail(2, "no room for the page allocator's memory map");
+	random_init();
 	mm_stats_log();
 	stage_line(2, "ok");
 

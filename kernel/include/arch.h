@@ -49,6 +49,12 @@ void arch_stop_other_cpus(void);
  */
 /* Hint for busy-wait loops (x86: pause). */
 void arch_cpu_relax(void);
+/*
+ * A random 64-bit value from the CPU's own generator (x86_64: RDSEED, else
+ * RDRAND, each retried a bounded number of times). False if the CPU has none
+ * or it kept failing. Any context; does not block for long.
+ */
+bool arch_random_u64(u64 *out);
 
 /* ---- emulator / test support ---- */
 /* End the emulator with a status through isa-debug-exit; returns if there is none. */

@@ -69,16 +69,15 @@ static long do_rw(u64 fdreg, u64 buf, u64 count, bool write, s64 pos)
 	}
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	if (count == 0) {
-		ret = 0; /* whatever the pointer, as on Linux (even NULL) */
-		goto out;
-	}
 	if (!access_ok(UPTR(buf), count)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	u = (struct uio){UPTR(buf), count, true};
-	ret = rw_one(f, &u, write, pos);
+	ret = 0;
+	if (count) {
+		u = (struct uio){UPTR(buf), count, true};
+		ret = rw_one(f, &u, write, pos);
+	}
 out:
 	file_put(f);
 	return ret;
@@ -145,7 +144,7 @@ static int iov_import(u64 uiov, u64 cnt, struct linux_iovec **out, size_t *total
 		}
 		if (iov[i].len > MAX_RW_COUNT - sum)
 			iov[i].len = MAX_RW_COUNT - sum;
-		if (iov[i].len && !access_ok(UPTR(iov[i].base), iov[i].len)) {
+		if (!access_ok(UPTR(iov[i].base), iov[i].len)) {
 			kfree(iov);
 			return -EFAULT;
 		}
@@ -428,7 +427,7 @@ static long sys_getdents64(SYSCALL_ARGS)
 
 	if (!f)
 		return -EBADF;
-	if (count && !access_ok(UPTR(a1), count))
+	if (!access_ok(UPTR(a1), count))
 		ret = -EFAULT;
 	else
 		ret = vfs_getdents64(f, &u);

@@ -55,7 +55,6 @@ struct slot {
 	pid_t pid;		    /* running child, 0 if none */
 	bool pending;		    /* respawn/askfirst: should be running */
 	bool started_once;	    /* a later start is a restart (rate limit) */
-	unsigned long starts;	    /* times it was forked */
 	long long not_before;	    /* earliest (re)start time, ms */
 	struct respawn_limit limit; /* restart history */
 };
@@ -273,11 +272,8 @@ static bool is_respawning(const struct inittab_entry *e)
 	return e->action == INITTAB_RESPAWN || e->action == INITTAB_ASKFIRST;
 }
 
-/*
- * In the child: put the entry's tty on fds 0-2 (if it names one) and take it
- * over. Failing to take it over is only reported on the entry's first start.
- */
-static void child_setup_tty(const struct inittab_entry *e, bool first)
+/* In the child: put the entry's tty on fds 0-2 (if it names one) and take it over. */
+static void child_setup_tty(const struct inittab_entry *e)
 {
 	char tty[sizeof("/dev/") + INITTAB_ID_MAX];
 	const char *name = CONSOLE_PATH;
@@ -300,14 +296,12 @@ static void child_setup_tty(const struct inittab_entry *e, bool first)
 	if (!is_respawning(e))
 		return;
 	/* A session of its own, with the tty as controlling terminal, so ^C reaches it. */
-	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) {
-		if (first)
-			say("%s: cannot make %s the controlling terminal: %s (no job control)",
-			    e->process, name, strerror(errno));
-	} else if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0 && first) {
+	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		say("%s: cannot make %s the controlling terminal: %s (no job control)", e->process,
+		    name, strerror(errno));
+	else if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
 		say("%s: cannot put it in the foreground of %s: %s", e->process, name,
 		    strerror(errno));
-	}
 }
 
 static void child_wait_for_enter(void)
@@ -328,7 +322,7 @@ static void child_wait_for_enter(void)
 }
 
 __attribute__((noreturn)) static void child_run(const struct inittab_entry *e,
-						struct inittab_argv *a, bool first)
+						struct inittab_argv *a)
 {
 	extern char **environ;
 	sigset_t none;
@@ -340,7 +334,7 @@ __attribute__((noreturn)) static void child_run(const struct inittab_entry *e,
 	if (setsid() < 0)
 		say("%s: setsid failed: %s", e->process, strerror(errno));
 	/* SIGTTOU is still blocked or ignored here, so tcsetpgrp cannot stop us. */
-	child_setup_tty(e, first);
+	child_setup_tty(e);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (e->action == INITTAB_ASKFIRST)
@@ -372,9 +366,8 @@ static pid_t spawn(unsigned int i)
 		return -1;
 	}
 	if (pid == 0)
-		child_run(e, &a, slots[i].starts == 0);
+		child_run(e, &a);
 	slots[i].pid = pid;
-	slots[i].starts++;
 	say("started %s (pid %d)", e->process, (int)pid);
 	return pid;
 }
@@ -422,8 +415,8 @@ static void child_ended(pid_t pid, int status)
 	/* An orphan inherited by init: nothing more to do than reaping it. */
 }
 
-/* Reap every child that has ended, without blocking; false once none is left. */
-static bool reap_all(void)
+/* Reap every child that has ended, without blocking. */
+static void reap_all(void)
 {
 	for (;;) {
 		int status;
@@ -435,7 +428,7 @@ static bool reap_all(void)
 		}
 		if (pid < 0 && errno == EINTR)
 			continue;
-		return !(pid < 0 && errno == ECHILD);
+		return;
 	}
 }
 
@@ -589,8 +582,12 @@ __attribute__((noreturn)) static void shutdown_system(int sig)
 	say("sending SIGTERM to every process");
 	kill(-1, SIGTERM);
 	/* Give them up to a second to go. */
-	for (int i = 0; i < 10 && reap_all(); i++)
+	for (int i = 0; i < 10; i++) {
+		reap_all();
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			break;
 		sleep_ms(100);
+	}
 	say("sending SIGKILL to every process");
 	kill(-1, SIGKILL);
 	sleep_ms(100);

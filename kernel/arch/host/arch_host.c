@@ -94,6 +94,13 @@ void arch_cpu_relax(void)
 {
 }
 
+/* No hardware generator on the host: the RNG falls back to its other sources. */
+bool arch_random_u64(u64 *out)
+{
+	(void)out;
+	return false;
+}
+
 void arch_emulator_exit(u32 code)
 {
 	fflush(stdout);

@@ -14,6 +14,7 @@
 #include "x86.h"
 
 struct x86_features x86_cpu;
+static bool has_rdrand, has_rdseed; /* set by cpu_detect(); read by arch_random_u64() */
 
 struct gdt_ptr {
 	u16 limit;
@@ -126,10 +127,12 @@ void cpu_detect(void)
 	x86_cpu.pge = d & (1u << 13);
 	x86_cpu.apic = d & (1u << 9);
 	x86_cpu.xsave = c & (1u << 26);
+	has_rdrand = c & (1u << 30);
 	if (max >= 7) {
 		cpuid(7, 0, &a, &b, &c, &d);
 		x86_cpu.smep = b & (1u << 7);
 		x86_cpu.smap = b & (1u << 20);
+		has_rdseed = b & (1u << 18);
 	}
 	cpuid(0x80000000, 0, &maxext, &b, &c, &d);
 	if (maxext >= 0x80000001) {
@@ -170,6 +173,41 @@ void arch_halt(void)
 void arch_stop_other_cpus(void)
 {
 	x86_stop_other_cpus();
+}
+
+/* RDSEED / RDRAND: CF=1 when the value is valid. */
+static bool rdseed64(u64 *v)
+{
+	bool ok;
+
+	__asm__ volatile("rdseed %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
+static bool rdrand64(u64 *v)
+{
+	bool ok;
+
+	__asm__ volatile("rdrand %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
+/*
+ * RDSEED (full entropy, may run dry briefly) first, then RDRAND (a DRBG
+ * reseeded by the same source), 10 tries each as Intel advises. All ones is
+ * refused: some AMD parts return it with CF=1 when their generator is broken.
+ */
+bool arch_random_u64(u64 *out)
+{
+	for (int i = 0; has_rdseed && i < 10; i++) {
+		if (rdseed64(out) && *out != ~0ull)
+			return true;
+		__asm__ volatile("pause");
+	}
+	for (int i = 0; has_rdrand && i < 10; i++)
+		if (rdrand64(out) && *out != ~0ull)
+			return true;
+	return false;
 }
 
 void arch_cpu_relax(void)
