@@ -192,7 +192,7 @@ struct file_operations {
 	s64 (*llseek)(struct file *f, s64 off, int whence);
 	/* arg is the raw syscall argument (often a user pointer). */
 	long (*ioctl)(struct file *f, u32 cmd, u64 arg);
-	/* Current POLL* mask; register wait queues with poll_wait(pt, wq) when pt != NULL. */
+	/* POLL* mask now; poll_wait(pt, wq) each queue if pt != NULL. Must not sleep. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
 	int (*iterate)(struct file *f, struct dir_ctx *ctx); /* directories */
 	int (*fsync)(struct file *f);

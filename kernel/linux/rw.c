@@ -69,15 +69,16 @@ static long do_rw(u64 fdreg, u64 buf, u64 count, bool write, s64 pos)
 	}
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
+	if (count == 0) {
+		ret = 0; /* whatever the pointer, as on Linux (even NULL) */
+		goto out;
+	}
 	if (!access_ok(UPTR(buf), count)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	ret = 0;
-	if (count) {
-		u = (struct uio){UPTR(buf), count, true};
-		ret = rw_one(f, &u, write, pos);
-	}
+	u = (struct uio){UPTR(buf), count, true};
+	ret = rw_one(f, &u, write, pos);
 out:
 	file_put(f);
 	return ret;
@@ -144,7 +145,7 @@ static int iov_import(u64 uiov, u64 cnt, struct linux_iovec **out, size_t *total
 		}
 		if (iov[i].len > MAX_RW_COUNT - sum)
 			iov[i].len = MAX_RW_COUNT - sum;
-		if (!access_ok(UPTR(iov[i].base), iov[i].len)) {
+		if (iov[i].len && !access_ok(UPTR(iov[i].base), iov[i].len)) {
 			kfree(iov);
 			return -EFAULT;
 		}
@@ -427,7 +428,7 @@ static long sys_getdents64(SYSCALL_ARGS)
 
 	if (!f)
 		return -EBADF;
-	if (!access_ok(UPTR(a1), count))
+	if (count && !access_ok(UPTR(a1), count))
 		ret = -EFAULT;
 	else
 		ret = vfs_getdents64(f, &u);

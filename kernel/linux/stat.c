@@ -84,7 +84,7 @@ static long do_fstatat(int dirfd, u64 upath, u64 ubuf, int flags)
 	struct lx_at at;
 	int err;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	err = lx_at_get(&at, dirfd, upath, (flags & AT_EMPTY_PATH) ? LX_AT_EMPTY : 0);
 	if (err)

@@ -55,6 +55,7 @@ struct slot {
 	pid_t pid;		    /* running child, 0 if none */
 	bool pending;		    /* respawn/askfirst: should be running */
 	bool started_once;	    /* a later start is a restart (rate limit) */
+	unsigned long starts;	    /* times it was forked */
 	long long not_before;	    /* earliest (re)start time, ms */
 	struct respawn_limit limit; /* restart history */
 };
@@ -272,8 +273,11 @@ static bool is_respawning(const struct inittab_entry *e)
 	return e->action == INITTAB_RESPAWN || e->action == INITTAB_ASKFIRST;
 }
 
-/* In the child: put the entry's tty on fds 0-2 (if it names one) and take it over. */
-static void child_setup_tty(const struct inittab_entry *e)
+/*
+ * In the child: put the entry's tty on fds 0-2 (if it names one) and take it
+ * over. Failing to take it over is only reported on the entry's first start.
+ */
+static void child_setup_tty(const struct inittab_entry *e, bool first)
 {
 	char tty[sizeof("/dev/") + INITTAB_ID_MAX];
 	const char *name = CONSOLE_PATH;
@@ -296,12 +300,14 @@ static void child_setup_tty(const struct inittab_entry *e)
 	if (!is_respawning(e))
 		return;
 	/* A session of its own, with the tty as controlling terminal, so ^C reaches it. */
-	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
-		say("%s: cannot make %s the controlling terminal: %s (no job control)", e->process,
-		    name, strerror(errno));
-	else if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
+	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) {
+		if (first)
+			say("%s: cannot make %s the controlling terminal: %s (no job control)",
+			    e->process, name, strerror(errno));
+	} else if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0 && first) {
 		say("%s: cannot put it in the foreground of %s: %s", e->process, name,
 		    strerror(errno));
+	}
 }
 
 static void child_wait_for_enter(void)
@@ -322,7 +328,7 @@ static void child_wait_for_enter(void)
 }
 
 __attribute__((noreturn)) static void child_run(const struct inittab_entry *e,
-						struct inittab_argv *a)
+						struct inittab_argv *a, bool first)
 {
 	extern char **environ;
 	sigset_t none;
@@ -334,7 +340,7 @@ __attribute__((noreturn)) static void child_run(const struct inittab_entry *e,
 	if (setsid() < 0)
 		say("%s: setsid failed: %s", e->process, strerror(errno));
 	/* SIGTTOU is still blocked or ignored here, so tcsetpgrp cannot stop us. */
-	child_setup_tty(e);
+	child_setup_tty(e, first);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (e->action == INITTAB_ASKFIRST)
@@ -366,8 +372,9 @@ static pid_t spawn(unsigned int i)
 		return -1;
 	}
 	if (pid == 0)
-		child_run(e, &a);
+		child_run(e, &a, slots[i].starts == 0);
 	slots[i].pid = pid;
+	slots[i].starts++;
 	say("started %s (pid %d)", e->process, (int)pid);
 	return pid;
 }
@@ -415,8 +422,8 @@ static void child_ended(pid_t pid, int status)
 	/* An orphan inherited by init: nothing more to do than reaping it. */
 }
 
-/* Reap every child that has ended, without blocking. */
-static void reap_all(void)
+/* Reap every child that has ended, without blocking; false once none is left. */
+static bool reap_all(void)
 {
 	for (;;) {
 		int status;
@@ -428,7 +435,7 @@ static void reap_all(void)
 		}
 		if (pid < 0 && errno == EINTR)
 			continue;
-		return;
+		return !(pid < 0 && errno == ECHILD);
 	}
 }
 
@@ -582,12 +589,8 @@ __attribute__((noreturn)) static void shutdown_system(int sig)
 	say("sending SIGTERM to every process");
 	kill(-1, SIGTERM);
 	/* Give them up to a second to go. */
-	for (int i = 0; i < 10; i++) {
-		reap_all();
-		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
-			break;
+	for (int i = 0; i < 10 && reap_all(); i++)
 		sleep_ms(100);
-	}
 	say("sending SIGKILL to every process");
 	kill(-1, SIGKILL);
 	sleep_ms(100);
