@@ -32,7 +32,9 @@ die() {
 }
 
 # Validate every input before building anything.
-[ -f "$init" ] && [ -x "$init" ] || die "init binary '$init' is missing or not executable"
+if [ ! -f "$init" ] || [ ! -x "$init" ]; then
+	die "init binary '$init' is missing or not executable"
+fi
 [ -d "$tests" ] || die "test program directory '$tests' does not exist"
 [ -x "$BUSYBOX" ] || die "$BUSYBOX is missing: install busybox-static (run scripts/deps.sh)"
 command -v cpio > /dev/null || die "cpio is missing (run scripts/deps.sh)"
@@ -65,7 +67,9 @@ for a in $applets; do
 done
 
 for t in "$tests"/*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+		continue
+	fi
 	install -m 0755 "$t" "$stage/usr/libexec/matrioska-tests/$(basename "$t")"
 done
 
