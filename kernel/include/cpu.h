@@ -25,7 +25,20 @@ struct cpu {
 	u64 kernel_rsp;	      /* arch: stack for syscall entry (x86: loaded by the syscall stub) */
 	u64 user_rsp_scratch; /* arch: user %rsp saved by the syscall stub */
 	u32 preempt_count;    /* > 0: no preemption (spinlocks held, irq handlers) */
-	bool need_resched;    /* set by wake-ups and ticks; checked on irq/syscall return */
+	/*
+	 * Work for the way back to user mode, one word so that the syscall exit
+	 * tests it with one instruction (entry.S; syscall_exit_work() does it).
+	 * need_resched: set by wake-ups and ticks, also checked on irq return.
+	 * sig_work: a signal may be pending for the current thread (set by
+	 * sched_notify_signal() and at each switch; may be written by other CPUs).
+	 */
+	union {
+		u32 exit_work;
+		struct {
+			bool need_resched;
+			bool sig_work;
+		};
+	};
 	bool online;
 	u64 irq_count; /* interrupts handled (statistics) */
 	u64 ipi_count;

@@ -43,6 +43,12 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent, st
 void rb_insert_color(struct rb_node *node, struct rb_root *root);
 /* Remove node from the tree and rebalance. */
 void rb_erase(struct rb_node *node, struct rb_root *root);
+/*
+ * Put new (not in any tree) where old is, and take old out: same parent,
+ * children and colour, no rebalancing. The caller guarantees that new's key
+ * belongs exactly where old's was in the order.
+ */
+void rb_replace_node(struct rb_node *old, struct rb_node *new, struct rb_root *root);
 
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);

@@ -64,7 +64,7 @@ struct thread {
 	u64 affinity;		  /* bit n: may run on CPU n */
 	u32 cpu;		  /* CPU whose run queue owns the thread */
 	bool on_rq;		  /* in a class queue (not running) */
-	struct list_head rq_link; /* in rq->queued while on_rq (for balancing) */
+	struct list_head rq_link; /* in rq->threads while runnable there (for balancing) */
 	const struct sched_class *class;
 	/* Class-private scheduling entity (fair: vruntime, tree node; rt: list node). */
 	u64 sched_data[SCHED_ENTITY_WORDS];
@@ -73,6 +73,7 @@ struct thread {
 	u64 nr_switches;
 	struct kstack *kstack;
 	struct process *proc;	    /* NULL for kernel threads */
+	struct vm_space *kvm;	    /* kernel thread: a user space it loaded itself, or NULL */
 	struct list_head proc_link; /* in proc->threads */
 	struct list_head all_link;  /* in the global thread list */
 	void (*entry)(void *arg);
@@ -109,6 +110,12 @@ struct sched_class {
 	void (*dequeue)(struct runqueue *rq, struct thread *t, int flags);
 	/* Remove and return the thread that should run next, or NULL. */
 	struct thread *(*pick_next)(struct runqueue *rq);
+	/*
+	 * Optional fast path for a switch: exactly put_prev(curr) then pick_next(),
+	 * called when curr (of this class) stays runnable on this CPU and no
+	 * higher class has a thread queued, so it never returns NULL.
+	 */
+	struct thread *(*pick_next_after)(struct runqueue *rq, struct thread *curr);
 	/* curr stops running but stays runnable: account its run and queue it. */
 	void (*put_prev)(struct runqueue *rq, struct thread *curr);
 	/* curr starts running. */
@@ -143,8 +150,11 @@ struct runqueue {
 	u64 nr_switches;
 	struct thread *dead; /* exited thread whose stack is still in use until the switch ends */
 	struct thread *push; /* thread leaving for another CPU, re-woken after the switch */
-	struct list_head queued;	     /* threads with on_rq set, oldest first (balancing) */
-	u64 nr_pulled;			     /* threads this CPU took from others while idle */
+	struct list_head threads; /* runnable threads here, curr included, oldest first */
+	u64 nr_pulled;		  /* threads this CPU took from others while idle */
+	u64 next_balance_ns;	  /* busy: when the next periodic balance is due */
+	u64 nr_balanced;	  /* threads taken from others by periodic balancing */
+	u32 class_queued;	  /* bit id: class id may have threads queued (cleared lazily) */
 	void *class_data[SCHED_MAX_CLASSES]; /* per-class state, by class id */
 };
 
@@ -204,6 +214,14 @@ int sched_set_affinity(struct thread *t, u64 mask) __must_check;
 void sched_preempt_irq(bool interrupted_irqs_on);
 /* Called from the timer interrupt of this CPU. */
 void sched_timer_tick(void);
+/*
+ * A signal became pending for t (t->sig_pending already set): if t is some
+ * CPU's running thread, set that CPU's sig_work (struct cpu) so its way back
+ * to user mode calls syscall_exit_work(), and interrupt it if it is another
+ * CPU. A thread switched in later gets sig_work from its sig_pending.
+ * sched_wake() of a thread that is not blocked does the same.
+ */
+void sched_notify_signal(struct thread *t);
 /* Nice level -> load weight (Linux's table, 1024 at nice 0). */
 u32 sched_nice_to_weight(int nice);
 /* SCHED_RR quantum (kernel/sched/rt.c): 100 ms, or "sched_rr_ms=N" on the command line. */

@@ -264,6 +264,16 @@ void rb_erase(struct rb_node *node, struct rb_root *root)
 		rb_erase_fixup(x, x_parent, root);
 }
 
+void rb_replace_node(struct rb_node *old, struct rb_node *new, struct rb_root *root)
+{
+	*new = *old;
+	rb_replace_child(root, rb_parent(old), old, new);
+	if (new->left)
+		rb_set_parent(new->left, new);
+	if (new->right)
+		rb_set_parent(new->right, new);
+}
+
 struct rb_node *rb_first(const struct rb_root *root)
 {
 	struct rb_node *n = root->node;

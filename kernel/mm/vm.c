@@ -29,15 +29,21 @@
  * Locking: none yet; one thread uses a space at a time. With SMP each space
  * gets a sleeping lock (vm_space.lock) held across every function here
  * (fault included), vm_tlb_flush() becomes a shootdown to the CPUs that have
- * the space loaded, page refcounts and mm_pagetable_pages become atomic, and
- * the active space becomes per-CPU.
+ * the space loaded, and page refcounts and mm_pagetable_pages become atomic.
+ * The active space is per CPU (vm_active[]). A kernel thread that loads a
+ * user space itself has it recorded (thread.kvm) so the scheduler loads it
+ * again whenever that thread runs; otherwise the scheduler gives kernel
+ * threads the kernel's table, so a space is loaded only where one of its
+ * users runs and vm_space_destroy() has just its own CPU to unload.
  */
 #include "vm.h"
 #include "arch.h"
+#include "cpu.h"
 #include "errno.h"
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
+#include "sched.h"
 
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 #define PT_ROOT_LEVEL (ARCH_PT_LEVELS - 1)
@@ -54,8 +60,8 @@ STATIC_ASSERT((1 << PT_INDEX_BITS) == ARCH_PT_ENTRIES, "PT_INDEX_BITS must match
 #define VM_GATHER_MAX 64
 STATIC_ASSERT(VM_GATHER_MAX > VM_TLB_FLUSH_MAX_PAGES, "a full gather should flush everything");
 
-/* The space loaded on this CPU by vm_space_activate (per-CPU with SMP). */
-static struct vm_space *vm_active;
+/* The space each CPU has loaded (NULL: the kernel's table); that CPU's, interrupts off. */
+static struct vm_space *vm_active[MAX_CPUS];
 
 /* ---- page-table pages ---- */
 
@@ -434,7 +440,7 @@ void vm_space_destroy(struct vm_space *vs)
 
 	if (!vs)
 		return;
-	if (vm_active == vs)
+	if (vm_current() == vs)
 		vm_space_activate(NULL);
 	pt_unmap(vs, arch_user_base(), arch_user_top());
 	while ((n = rb_first(&vs->areas)))
@@ -450,13 +456,25 @@ void vm_space_destroy(struct vm_space *vs)
 
 void vm_space_activate(struct vm_space *vs)
 {
-	vm_active = vs;
+	unsigned long flags = arch_irq_save();
+	struct thread *t = current_thread();
+
+	vm_active[this_cpu()->id] = vs;
+	if (t && !t->proc)
+		t->kvm = vs; /* a kernel thread keeps the space it loaded (sched_switch_mm) */
 	arch_mmu_load(vs ? vs->root_phys : arch_mmu_kernel_root());
+	arch_irq_restore(flags);
 }
 
 struct vm_space *vm_current(void)
 {
-	return vm_active && vm_active->root_phys == arch_mmu_current() ? vm_active : NULL;
+	unsigned long flags = arch_irq_save();
+	struct vm_space *vs = vm_active[this_cpu()->id];
+
+	if (vs && vs->root_phys != arch_mmu_current())
+		vs = NULL;
+	arch_irq_restore(flags);
+	return vs;
 }
 
 void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)

@@ -23,10 +23,23 @@
  * schedule() puts it straight back; otherwise it queues it. Both decisions
  * are made under the same lock, so no wake-up is lost.
  *
- * Tickless: the slice timer is armed only while another thread waits for the
- * CPU and the running thread's class has a slice (slice_ns() > 0).
+ * Tickless: an idle CPU has no scheduler timer. A busy CPU arms its one
+ * timer (slice_timers[]) for the end of the running thread's slice while
+ * another thread waits and the class has a slice (slice_ns() > 0), and, with
+ * more than one CPU online, for its next periodic balance (every
+ * BALANCE_INTERVAL_NS). The timer is re-armed only when it would fire too
+ * late: an early expiry just finds nothing due and arms the rest, which costs
+ * far less than reprogramming the timer at every switch.
+ *
+ * Load balancing: an idle CPU pulls one waiting thread from the busiest run
+ * queue (sched_idle_pull, from its idle loop, after a kick_idle_cpu IPI); a
+ * busy CPU, on its balance tick, pulls half the difference from the busiest
+ * run queue when that has at least two runnable threads more than it
+ * (balance_tick). Only queued threads move (never a running one), only to a
+ * CPU their affinity allows, with dequeue(DEQ_MIGRATE)/enqueue(ENQ_MIGRATE).
  */
 #include "arch.h"
+#include "config.h"
 #include "cpu.h"
 #include "klog.h"
 #include "lib.h"
@@ -39,9 +52,11 @@
 extern const struct sched_class *const __start_sched_classes[];
 extern const struct sched_class *const __stop_sched_classes[];
 
+#define BALANCE_INTERVAL_NS 4000000ULL /* periodic balancing on a busy CPU */
+
 static const struct sched_class *classes[SCHED_MAX_CLASSES];
 static u32 nr_classes;
-static struct runqueue runqueues[MAX_CPUS];
+struct runqueue sched_runqueues[MAX_CPUS];
 static struct timer slice_timers[MAX_CPUS];
 
 const struct sched_class *const *sched_classes(u32 *count)
@@ -50,14 +65,9 @@ const struct sched_class *const *sched_classes(u32 *count)
 	return classes;
 }
 
-struct runqueue *cpu_rq(u32 cpu)
-{
-	return &runqueues[cpu];
-}
-
 struct runqueue *this_rq(void)
 {
-	return &runqueues[this_cpu()->id];
+	return this_cpu()->rq;
 }
 
 const struct sched_class *sched_class_for(u32 policy)
@@ -71,6 +81,41 @@ const struct sched_class *sched_class_for(u32 policy)
 const struct sched_class *sched_idle_class(void)
 {
 	return classes[nr_classes - 1];
+}
+
+/*
+ * The run-queue lock on the scheduler's hot paths (switch, yield, wake-up).
+ * It is always taken with interrupts off, so releasing it never has to check
+ * for a pending reschedule; release builds inline the ticket lock of
+ * spinlock.c (same fields, same protocol, and preemption counted the same
+ * way, so spin_unlock() may release what rq_lock() took and the other way
+ * round). Debug builds call spin_lock()/spin_unlock() for their checks.
+ */
+static inline void rq_lock(struct cpu *c, struct runqueue *rq)
+{
+	u16 ticket;
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_lock(&rq->lock);
+		return;
+	}
+	c->preempt_count++;
+	__asm__ volatile("" : : : "memory");
+	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
+/* Release rq->lock; interrupts are off (the caller checks for preemption later). */
+static inline void rq_unlock(struct cpu *c, struct runqueue *rq)
+{
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	__atomic_store_n(&rq->lock.owner, (u16)(rq->lock.owner + 1), __ATOMIC_RELEASE);
+	__asm__ volatile("" : : : "memory");
+	c->preempt_count--;
 }
 
 /* Register the classes found in the image, highest priority first. */
@@ -101,13 +146,14 @@ static void slice_timer_fn(struct timer *tm)
 /* Set up this CPU's run queue with idle as its idle thread. */
 void rq_init(u32 cpu, struct thread *idle)
 {
-	struct runqueue *rq = &runqueues[cpu];
+	struct runqueue *rq = &sched_runqueues[cpu];
 
 	spin_init(&rq->lock, "runqueue", LOCK_RANK_RQ);
-	list_init(&rq->queued);
+	list_init(&rq->threads);
 	rq->cpu = cpu;
 	rq->idle = idle;
 	rq->curr = idle;
+	cpus[cpu].rq = rq;
 	for (u32 i = 0; i < nr_classes; i++) {
 		void *data = NULL;
 
@@ -128,24 +174,42 @@ void sched_core_init(void)
 	register_classes();
 }
 
-/* Arm or stop the slice timer for rq->curr. Caller holds rq->lock. */
-static void update_slice_timer_locked(struct runqueue *rq)
+/*
+ * Make this CPU's timer fire by the time rq needs it: the end of curr's slice
+ * if another thread waits, and on a busy CPU of an SMP system the next
+ * periodic balance. A timer already due earlier is left alone (it will find
+ * nothing to do and arm the rest), and one no longer needed is only stopped
+ * when the CPU goes idle, so that idle CPUs sleep. Returns the deadline
+ * wanted (0 = none). Caller holds rq->lock; rq->clock_ns is fresh; with
+ * arm false (rq of another CPU) nothing is armed.
+ */
+static inline u64 update_slice_timer_locked(struct runqueue *rq, bool arm)
 {
+	struct timer *tm = &slice_timers[rq->cpu];
 	struct thread *curr = rq->curr;
-	u64 slice = 0;
+	u64 when = 0;
 
-	if (rq->nr_running > 1 && curr != rq->idle && curr->class->slice_ns)
-		slice = curr->class->slice_ns(rq, curr);
-	if (rq->cpu != this_cpu()->id) {
-		/* Timers fire where they are armed: let that CPU arm its own. */
-		if (slice)
-			arch_send_reschedule(rq->cpu);
-		return;
+	if (curr == rq->idle) {
+		if (arm && tm->heap_index != TIMER_IDLE)
+			timer_cancel(tm);
+		return 0;
 	}
-	if (slice)
-		timer_arm(&slice_timers[rq->cpu], rq->clock_ns + slice);
-	else
-		timer_cancel(&slice_timers[rq->cpu]);
+	if (rq->nr_running > 1 && curr->class->slice_ns) {
+		u64 slice = curr->class->slice_ns(rq, curr);
+
+		if (slice)
+			when = rq->clock_ns + slice;
+	}
+	if (nr_cpus > 1) {
+		u64 balance = MAX(rq->next_balance_ns, 1); /* overdue: at once */
+
+		if (!when || balance < when)
+			when = balance;
+	}
+	/* timer_pending() and the deadline, read inline: only this CPU arms it */
+	if (arm && when && (tm->heap_index == TIMER_IDLE || tm->deadline_ns > when))
+		timer_arm(tm, when);
+	return when;
 }
 
 static inline bool class_above(const struct sched_class *a, const struct sched_class *b)
@@ -154,25 +218,15 @@ static inline bool class_above(const struct sched_class *a, const struct sched_c
 }
 
 /* t became runnable on rq: should it preempt rq->curr? Caller holds rq->lock. */
-static void check_preempt_locked(struct runqueue *rq, struct thread *t)
+static bool should_preempt_locked(struct runqueue *rq, struct thread *t)
 {
 	struct thread *curr = rq->curr;
-	bool preempt;
 
-	if (curr == rq->idle)
-		preempt = true;
-	else if (class_above(t->class, curr->class))
-		preempt = true;
-	else if (t->class == curr->class && t->class->check_preempt)
-		preempt = t->class->check_preempt(rq, curr, t);
-	else
-		preempt = false;
-	if (!preempt)
-		return;
-	if (rq->cpu == this_cpu()->id)
-		this_cpu()->need_resched = true;
-	else
-		arch_send_reschedule(rq->cpu);
+	if (curr == rq->idle || class_above(t->class, curr->class))
+		return true;
+	if (t->class == curr->class && t->class->check_preempt)
+		return t->class->check_preempt(rq, curr, t);
+	return false;
 }
 
 /*
@@ -182,7 +236,7 @@ static void check_preempt_locked(struct runqueue *rq, struct thread *t)
 void kick_idle_cpu(struct runqueue *rq)
 {
 	for (u32 c = 0; c < nr_cpus; c++) {
-		struct runqueue *other = &runqueues[c];
+		struct runqueue *other = &sched_runqueues[c];
 
 		if (other != rq && other->nr_running == 0 && other->curr == other->idle &&
 		    c != this_cpu()->id) {
@@ -192,66 +246,136 @@ void kick_idle_cpu(struct runqueue *rq)
 	}
 }
 
+/* Lock two run queues: lower address first (the rule for every pair). */
+static void lock_two_rqs(struct runqueue *a, struct runqueue *b)
+{
+	if (a > b) {
+		struct runqueue *x = a;
+
+		a = b;
+		b = x;
+	}
+	spin_lock(&a->lock);
+	spin_lock(&b->lock);
+}
+
+static void unlock_two_rqs(struct runqueue *a, struct runqueue *b)
+{
+	spin_unlock(&a->lock);
+	spin_unlock(&b->lock);
+}
+
+/*
+ * Move up to count queued threads that may run on dst's CPU from src to dst,
+ * oldest first; returns how many moved. The running thread (not on_rq) is
+ * never moved. Both run queues locked.
+ */
+static u32 move_queued_locked(struct runqueue *src, struct runqueue *dst, u32 count)
+{
+	u64 bit = 1ull << dst->cpu;
+	struct list_head *pos, *tmp;
+	u32 moved = 0;
+
+	src->clock_ns = clock_ns();
+	list_for_each_safe(pos, tmp, &src->threads)
+	{
+		struct thread *t = list_entry(pos, struct thread, rq_link);
+
+		if (moved == count)
+			break;
+		if (!t->on_rq || !(t->affinity & bit))
+			continue;
+		dequeue_locked(src, t, DEQ_MIGRATE);
+		enqueue_locked(dst, t, ENQ_MIGRATE);
+		moved++;
+	}
+	return moved;
+}
+
+/*
+ * The run queue other than me with the most runnable threads, if it has more
+ * than `than`. Unlocked reads: the caller re-checks under the locks.
+ */
+static struct runqueue *find_busiest(struct runqueue *me, u32 than)
+{
+	struct runqueue *busiest = NULL;
+	u32 most = than;
+
+	for (u32 c = 0; c < nr_cpus; c++) {
+		u32 n = __atomic_load_n(&sched_runqueues[c].nr_running, __ATOMIC_RELAXED);
+
+		if (n > most && &sched_runqueues[c] != me) {
+			most = n;
+			busiest = &sched_runqueues[c];
+		}
+	}
+	return busiest;
+}
+
 /*
  * Called by an idle CPU: take one queued thread that may run here from the
  * busiest other run queue. Returns true if one was moved. Interrupts off.
  */
 bool sched_idle_pull(void)
 {
-	struct runqueue *me = this_rq(), *busiest = NULL;
-	struct thread *found = NULL;
-	struct list_head *pos;
-	u32 most = 1;
+	struct runqueue *me = this_rq(), *busiest = find_busiest(me, 1);
+	u32 moved;
 
-	for (u32 c = 0; c < nr_cpus; c++) {
-		if (runqueues[c].nr_running > most && &runqueues[c] != me) {
-			most = runqueues[c].nr_running;
-			busiest = &runqueues[c];
-		}
-	}
 	if (!busiest)
 		return false;
-	/* Two run queues: lower address first. */
-	if (busiest < me) {
-		spin_lock(&busiest->lock);
-		spin_lock(&me->lock);
-	} else {
-		spin_lock(&me->lock);
-		spin_lock(&busiest->lock);
-	}
-	list_for_each(pos, &busiest->queued)
-	{
-		struct thread *t = list_entry(pos, struct thread, rq_link);
+	lock_two_rqs(me, busiest);
+	moved = move_queued_locked(busiest, me, 1);
+	me->nr_pulled += moved;
+	unlock_two_rqs(me, busiest);
+	return moved != 0;
+}
 
-		if (t->affinity & (1ull << me->cpu)) {
-			found = t;
-			break;
-		}
-	}
-	if (found) {
-		busiest->clock_ns = clock_ns();
-		dequeue_locked(busiest, found, DEQ_MIGRATE);
-		enqueue_locked(me, found, ENQ_MIGRATE);
-		me->nr_pulled++;
-	}
-	spin_unlock(&busiest->lock);
-	spin_unlock(&me->lock);
-	return found != NULL;
+/*
+ * Periodic balancing, from the balance tick of a busy CPU (interrupts off, no
+ * run-queue lock held): if the busiest other run queue has at least two
+ * runnable threads more than this one, take half the difference, so that
+ * neither ends up with more than the other had. Threads pinned elsewhere stay.
+ */
+static void balance_tick(void)
+{
+	struct runqueue *me = this_rq(), *busiest;
+	u32 mine = __atomic_load_n(&me->nr_running, __ATOMIC_RELAXED);
+
+	busiest = find_busiest(me, mine + 1);
+	if (!busiest)
+		return;
+	lock_two_rqs(me, busiest);
+	if (busiest->nr_running >= me->nr_running + 2)
+		me->nr_balanced +=
+			move_queued_locked(busiest, me, (busiest->nr_running - me->nr_running) / 2);
+	unlock_two_rqs(me, busiest);
 }
 
 /* Put runnable t in rq's queue (it is not running). Caller holds rq->lock. */
 void enqueue_locked(struct runqueue *rq, struct thread *t, int flags)
 {
+	bool preempt;
+
 	rq->clock_ns = clock_ns(); /* classes place the thread against the current time */
 	t->cpu = rq->cpu;
 	t->class->enqueue(rq, t, flags);
 	t->on_rq = true;
-	list_add_tail(&t->rq_link, &rq->queued);
+	rq->class_queued |= 1u << t->class->id;
+	list_add_tail(&t->rq_link, &rq->threads);
 	rq->nr_running++;
-	if (rq->nr_running >= 2)
+	if (rq->nr_running >= 2 && nr_cpus > 1)
 		kick_idle_cpu(rq);
-	check_preempt_locked(rq, t);
-	update_slice_timer_locked(rq);
+	preempt = should_preempt_locked(rq, t);
+	if (rq->cpu != this_cpu()->id) {
+		/* Timers fire where they are armed: that CPU arms its own. */
+		if (preempt || update_slice_timer_locked(rq, false))
+			arch_send_reschedule(rq->cpu);
+	} else if (preempt) {
+		/* schedule() follows at the next preemption point and sets the timer up */
+		this_cpu()->need_resched = true;
+	} else {
+		update_slice_timer_locked(rq, true);
+	}
 }
 
 void dequeue_locked(struct runqueue *rq, struct thread *t, int flags)
@@ -263,22 +387,53 @@ void dequeue_locked(struct runqueue *rq, struct thread *t, int flags)
 }
 
 /* Lock the run queue t currently belongs to (it may move while we wait). */
-struct runqueue *lock_thread_rq(struct thread *t)
+static inline struct runqueue *lock_thread_rq_inline(struct cpu *c, struct thread *t)
 {
 	for (;;) {
-		struct runqueue *rq = &runqueues[t->cpu];
+		u32 cpu = __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+		struct runqueue *rq = &sched_runqueues[cpu];
 
-		spin_lock(&rq->lock);
-		if (rq->cpu == t->cpu)
+		rq_lock(c, rq);
+		if (t->cpu == cpu)
 			return rq;
-		spin_unlock(&rq->lock);
+		rq_unlock(c, rq);
 	}
+}
+
+struct runqueue *lock_thread_rq(struct thread *t)
+{
+	return lock_thread_rq_inline(this_cpu(), t);
+}
+
+/* A reschedule was asked for while it could not happen: do it now if it may. */
+static inline void preempt_check_resched(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (unlikely(c->need_resched) && c->preempt_count == 0 && arch_irqs_enabled() && c->current)
+		schedule();
+}
+
+/*
+ * t runs on rq's CPU and a signal is pending for it: make that CPU's way back
+ * to user mode look (sig_work), interrupting it if it is another CPU. Under
+ * t's rq lock, so either this sees t running or its switch-in (which copies
+ * sig_work from sig_pending) sees the signal.
+ */
+static void notify_signal_locked(struct runqueue *rq, struct thread *t)
+{
+	if (rq->curr != t || !__atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&cpus[rq->cpu].sig_work, true, __ATOMIC_RELAXED);
+	if (rq->cpu != this_cpu()->id)
+		arch_send_reschedule(rq->cpu); /* out of user mode, through the exit path */
 }
 
 void sched_wake(struct thread *t)
 {
 	unsigned long irq = arch_irq_save();
-	struct runqueue *rq = lock_thread_rq(t);
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = lock_thread_rq_inline(c, t);
 
 	if (t->state == THREAD_BLOCKED) {
 		t->state = THREAD_RUNNABLE;
@@ -287,19 +442,33 @@ void sched_wake(struct thread *t)
 			rq = select_rq_locked(rq, t);
 			enqueue_locked(rq, t, ENQ_WAKEUP);
 		}
+	} else {
+		notify_signal_locked(rq, t); /* waking a running thread: a signal, maybe */
 	}
+	rq_unlock(c, rq);
+	arch_irq_restore(irq);
+	/* The woken thread may preempt the waker: from thread context, at once. */
+	preempt_check_resched();
+}
+
+void sched_preempt_check(void)
+{
+	preempt_check_resched();
+}
+
+void sched_notify_signal(struct thread *t)
+{
+	unsigned long irq = arch_irq_save();
+	struct runqueue *rq = lock_thread_rq(t);
+
+	notify_signal_locked(rq, t);
 	spin_unlock(&rq->lock);
 	arch_irq_restore(irq);
 }
 
-/* Second half of every switch, run by the thread that now owns the CPU. */
-static void finish_switch(struct runqueue *rq)
+/* What finish_switch() found to do once the previous thread is off its stack. */
+static void finish_switch_slow(struct thread *dead, struct thread *push)
 {
-	struct thread *dead = rq->dead, *push = rq->push;
-
-	rq->dead = NULL;
-	rq->push = NULL;
-	spin_unlock(&rq->lock);
 	if (dead && dead->detached)
 		thread_free(dead);
 	else if (dead)
@@ -308,64 +477,126 @@ static void finish_switch(struct runqueue *rq)
 		sched_wake(push); /* its context is saved now: another CPU may take it */
 }
 
-void schedule(void)
+/* Second half of every switch, run by the thread that now owns the CPU. */
+static inline void finish_switch(struct cpu *c, struct runqueue *rq)
 {
-	unsigned long irq = arch_irq_save();
-	struct runqueue *rq = this_rq();
-	struct thread *prev, *next = NULL;
+	struct thread *dead = rq->dead, *push = rq->push;
 
-	spin_lock(&rq->lock);
-	prev = rq->curr;
-	rq->clock_ns = clock_ns();
-	this_cpu()->need_resched = false;
+	if (unlikely(dead || push)) {
+		rq->dead = NULL;
+		rq->push = NULL;
+		rq_unlock(c, rq);
+		finish_switch_slow(dead, push);
+		return;
+	}
+	rq_unlock(c, rq);
+}
+
+/* prev stops running and leaves this CPU: it blocks, exits or may not stay. */
+static void put_prev_leaving(struct runqueue *rq, struct thread *prev)
+{
+	prev->class->put_prev(rq, prev);
+	prev->class->dequeue(rq, prev, DEQ_SLEEP);
+	list_del(&prev->rq_link);
+	rq->nr_running--;
+	if (prev->state == THREAD_DEAD) {
+		rq->dead = prev;
+	} else if (prev->state == THREAD_RUNNABLE) {
+		prev->state = THREAD_BLOCKED;
+		rq->push = prev; /* re-woken elsewhere once off this CPU */
+	}
+}
+
+/*
+ * Does a class above c have threads queued on rq? rq->class_queued has the
+ * bit of every class that may have some (set at each enqueue); a class found
+ * empty here loses its bit, so this is one test while no higher class is used.
+ */
+static inline bool higher_class_queued(struct runqueue *rq, const struct sched_class *c)
+{
+	u32 above = rq->class_queued & ((1u << c->id) - 1);
+
+	while (unlikely(above)) {
+		u32 i = (u32)__builtin_ctz(above);
+
+		if (!classes[i]->nr_queued || classes[i]->nr_queued(rq))
+			return true;
+		rq->class_queued &= ~(1u << i);
+		above &= above - 1;
+	}
+	return false;
+}
+
+/*
+ * The scheduling decision and the switch: rq is c's, locked, with interrupts
+ * off and rq->clock_ns fresh. Returns (in the caller's thread, maybe on
+ * another CPU, maybe much later) with the lock released. Inlined into its
+ * two callers: this is the path every switch takes.
+ */
+static inline __attribute__((always_inline)) void schedule_locked(struct cpu *c,
+								  struct runqueue *rq)
+{
+	struct thread *prev = rq->curr, *next = NULL;
+
+	c->need_resched = false;
 	if (prev != rq->idle) {
-		bool stays = prev->state == THREAD_RUNNABLE && (prev->affinity & (1ull << rq->cpu));
-
-		prev->class->put_prev(rq, prev);
-		if (stays) {
+		if (likely(prev->state == THREAD_RUNNABLE &&
+			   (prev->affinity & (1ull << rq->cpu)))) {
+			/* stays: back into its class (rq->threads lists it either way) */
 			prev->on_rq = true;
-			list_add_tail(&prev->rq_link, &rq->queued);
+			rq->class_queued |= 1u << prev->class->id;
+			if (prev->class->pick_next_after && !higher_class_queued(rq, prev->class))
+				next = prev->class->pick_next_after(rq, prev);
+			else
+				prev->class->put_prev(rq, prev);
 		} else {
-			/* blocking, exiting, or no longer allowed on this CPU: it leaves */
-			prev->class->dequeue(rq, prev, DEQ_SLEEP);
-			rq->nr_running--;
-			if (prev->state == THREAD_DEAD) {
-				rq->dead = prev;
-			} else if (prev->state == THREAD_RUNNABLE) {
-				prev->state = THREAD_BLOCKED;
-				rq->push = prev; /* re-woken elsewhere once off this CPU */
-			}
+			put_prev_leaving(rq, prev);
 		}
 	}
-	for (u32 i = 0; i < nr_classes && !next; i++)
-		next = classes[i]->pick_next(rq);
-	if (!next)
-		next = rq->idle;
-	if (next->on_rq)
-		list_del(&next->rq_link);
+	for (const struct sched_class *const *cl = classes; !next; cl++)
+		next = (*cl)->pick_next(rq); /* the idle class, last, always has one */
 	next->on_rq = false;
 	next->exec_start_ns = rq->clock_ns;
 	if (next->class->set_curr)
 		next->class->set_curr(rq, next);
 	rq->curr = next;
-	this_cpu()->current = next;
-	update_slice_timer_locked(rq);
-	if (next != prev) {
+	c->current = next;
+	c->sig_work = __atomic_load_n(&next->sig_pending, __ATOMIC_RELAXED) != 0;
+	if (unlikely(prev == rq->idle) && next != prev)
+		rq->next_balance_ns = rq->clock_ns + BALANCE_INTERVAL_NS; /* busy again */
+	update_slice_timer_locked(rq, true);
+	if (likely(next != prev)) {
 		rq->nr_switches++;
 		next->nr_switches++;
-		sched_switch_mm(prev, next);
+		if (next->proc || prev->proc || next->kvm || prev->kvm)
+			sched_switch_mm(prev,
+					next); /* kernel threads in the kernel's table: none */
 		arch_context_switch(prev, next);
 		/* prev runs again here, maybe on another CPU */
-		rq = this_rq();
+		c = this_cpu();
+		rq = c->rq;
 	}
-	finish_switch(rq);
+	finish_switch(c, rq);
+}
+
+void schedule(void)
+{
+	unsigned long irq = arch_irq_save();
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+
+	rq_lock(c, rq);
+	rq->clock_ns = arch_clock_ns();
+	schedule_locked(c, rq);
 	arch_irq_restore(irq);
 }
 
 /* The first thing a new thread does (its rq lock was held by schedule()). */
 void sched_thread_first_run(void)
 {
-	finish_switch(this_rq());
+	struct cpu *c = this_cpu();
+
+	finish_switch(c, c->rq);
 	arch_irq_enable();
 }
 
@@ -374,35 +605,46 @@ void sched_block(void)
 	schedule();
 }
 
+/* The class moves curr behind its peers, then one decision under the same lock. */
 void sched_yield(void)
 {
 	unsigned long irq = arch_irq_save();
-	struct runqueue *rq = this_rq();
-	struct thread *curr = rq->curr;
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+	struct thread *curr;
 
-	spin_lock(&rq->lock);
-	if (curr != rq->idle && curr->class->yield) {
-		rq->clock_ns = clock_ns();
+	rq_lock(c, rq);
+	rq->clock_ns = arch_clock_ns();
+	curr = rq->curr;
+	if (curr != rq->idle && curr->class->yield)
 		curr->class->yield(rq, curr);
-	}
-	spin_unlock(&rq->lock);
+	schedule_locked(c, rq);
 	arch_irq_restore(irq);
-	schedule();
 }
 
+/* The slice timer of this CPU fired (interrupt context): slice end, balance tick. */
 void sched_timer_tick(void)
 {
 	unsigned long irq = arch_irq_save();
 	struct runqueue *rq = this_rq();
 	struct thread *curr;
+	bool balance = false;
 
 	spin_lock(&rq->lock);
 	curr = rq->curr;
 	rq->clock_ns = clock_ns();
-	if (curr != rq->idle && curr->class->tick && curr->class->tick(rq, curr))
-		this_cpu()->need_resched = true;
-	update_slice_timer_locked(rq);
+	if (curr != rq->idle) {
+		if (curr->class->tick && curr->class->tick(rq, curr))
+			this_cpu()->need_resched = true;
+		if (nr_cpus > 1 && rq->clock_ns >= rq->next_balance_ns) {
+			balance = true;
+			rq->next_balance_ns = rq->clock_ns + BALANCE_INTERVAL_NS;
+		}
+	}
+	update_slice_timer_locked(rq, true);
 	spin_unlock(&rq->lock);
+	if (balance)
+		balance_tick();
 	arch_irq_restore(irq);
 }
 

@@ -188,7 +188,7 @@ static void fair_tree_remove(struct fair_rq *frq, struct fair_entity *se)
 }
 
 /* Move min_vruntime up to min(curr, leftmost), never down. */
-static void fair_update_min(struct fair_rq *frq)
+static inline void fair_update_min(struct fair_rq *frq)
 {
 	u64 v = frq->min_vruntime;
 	bool any = false;
@@ -208,21 +208,25 @@ static void fair_update_min(struct fair_rq *frq)
 		frq->min_vruntime = v;
 }
 
-/* Charge the running thread for the time since it last started or was charged. */
-static void fair_update_curr(struct runqueue *rq, struct fair_rq *frq)
+/* fair_update_curr() with time to charge. */
+static inline void fair_charge(struct runqueue *rq, struct fair_rq *frq, struct thread *curr)
 {
-	struct thread *curr = frq->curr;
-	struct fair_entity *se;
-	u64 delta;
+	struct fair_entity *se = fair_entity_of(curr);
+	u64 delta = rq->clock_ns - curr->exec_start_ns;
 
-	if (!curr || rq->clock_ns <= curr->exec_start_ns)
-		return;
-	se = fair_entity_of(curr);
-	delta = rq->clock_ns - curr->exec_start_ns;
 	curr->exec_start_ns = rq->clock_ns;
 	curr->runtime_ns += delta;
 	se->vruntime += fair_vdelta(delta, se);
 	fair_update_min(frq);
+}
+
+/* Charge the running thread for the time since it last started or was charged. */
+static inline void fair_update_curr(struct runqueue *rq, struct fair_rq *frq)
+{
+	struct thread *curr = frq->curr;
+
+	if (curr && rq->clock_ns > curr->exec_start_ns)
+		fair_charge(rq, frq, curr);
 }
 
 /* latency * weight / total weight (se counted even if not runnable yet), >= min granularity. */
@@ -364,19 +368,87 @@ static void fair_put_prev(struct runqueue *rq, struct thread *curr)
 		fair_tree_insert(frq, se);
 }
 
-static void fair_set_curr(struct runqueue *rq, struct thread *curr)
+/* The node after the leftmost one: its right subtree's first node, or its parent. */
+static inline struct rb_node *fair_leftmost_next(const struct fair_rq *frq)
+{
+	struct rb_node *n = frq->leftmost->right;
+
+	if (!n)
+		return rb_parent(frq->leftmost);
+	while (n->left)
+		n = n->left;
+	return n;
+}
+
+/* The two calls fair_pick_next_after() stands for, when no shortcut applies. */
+static __attribute__((noinline)) struct thread *fair_put_prev_pick_next(struct runqueue *rq,
+									struct thread *prev)
+{
+	fair_put_prev(rq, prev);
+	return fair_pick_next(rq);
+}
+
+/*
+ * put_prev(prev) then pick_next() in one step (the core's fast path: prev
+ * stays runnable, no higher class has a thread). The usual cases touch no
+ * tree link: prev is still ahead of the leftmost thread, so it would be
+ * queued and picked straight back; or prev would be queued right after the
+ * leftmost thread, which is picked, so prev just takes over its node.
+ */
+static struct thread *fair_pick_next_after(struct runqueue *rq, struct thread *prev)
 {
 	struct fair_rq *frq = fair_rq_of(rq);
+	struct fair_entity *se = fair_entity_of(prev), *first;
+	struct rb_node *second;
+
+	if (unlikely(frq->curr != prev || !se->runnable || se->queued))
+		return fair_put_prev_pick_next(rq, prev); /* not the plain case */
+	fair_update_curr(rq, frq);
+	frq->curr = NULL;
+	if (!frq->leftmost)
+		return prev;
+	first = fair_node_entity(frq->leftmost);
+	if (fair_before(se->vruntime, first->vruntime))
+		return prev; /* it would go in leftmost (ties go right) */
+	second = fair_leftmost_next(frq);
+	if (unlikely(second && !fair_before(se->vruntime, fair_node_entity(second)->vruntime)))
+		return fair_put_prev_pick_next(rq, prev); /* it belongs further right */
+	rb_replace_node(&first->node, &se->node, &frq->tree);
+	frq->leftmost = &se->node;
+	se->queued = true;
+	first->queued = false;
+	return fair_thread_of(first);
+}
+
+/* set_curr of a thread still in the tree or not yet counted (policy changes, boot). */
+static __attribute__((noinline)) void
+fair_set_curr_prepare(struct runqueue *rq, struct fair_rq *frq, struct thread *curr)
+{
 	struct fair_entity *se = fair_entity_of(curr);
 
 	if (se->queued)
 		fair_tree_remove(frq, se);
 	if (!se->runnable)
 		fair_make_runnable(rq, frq, curr, 0);
+}
+
+static void fair_set_curr(struct runqueue *rq, struct thread *curr)
+{
+	struct fair_rq *frq = fair_rq_of(rq);
+	struct fair_entity *se = fair_entity_of(curr);
+	u64 v;
+
+	if (unlikely(se->queued || !se->runnable))
+		fair_set_curr_prepare(rq, frq, curr);
 	frq->curr = curr;
 	curr->exec_start_ns = rq->clock_ns;
 	se->slice_start_ns = curr->runtime_ns;
-	fair_update_min(frq);
+	/* fair_update_min() with curr known */
+	v = se->vruntime;
+	if (frq->leftmost && fair_before(fair_node_entity(frq->leftmost)->vruntime, v))
+		v = fair_node_entity(frq->leftmost)->vruntime;
+	if (fair_before(frq->min_vruntime, v))
+		frq->min_vruntime = v;
 }
 
 /* Preempt once curr has had its slice and a waiting thread is behind it. */
@@ -450,6 +522,7 @@ static struct sched_class fair_sched_class = {
 	.enqueue = fair_enqueue,
 	.dequeue = fair_dequeue,
 	.pick_next = fair_pick_next,
+	.pick_next_after = fair_pick_next_after,
 	.put_prev = fair_put_prev,
 	.set_curr = fair_set_curr,
 	.tick = fair_tick,

@@ -10,8 +10,21 @@
 
 void sched_core_init(void);
 void rq_init(u32 cpu, struct thread *idle);
-struct runqueue *cpu_rq(u32 cpu);
 struct runqueue *this_rq(void);
+
+extern struct runqueue sched_runqueues[MAX_CPUS]; /* core.c; CPU i's is [i] */
+
+static inline struct runqueue *cpu_rq(u32 cpu)
+{
+	return &sched_runqueues[cpu];
+}
+
+/*
+ * A reschedule was asked for (need_resched) while interrupts were off: do it
+ * now if the caller may be preempted. Call right after restoring interrupts
+ * when a wake-up or enqueue may have asked for one.
+ */
+void sched_preempt_check(void);
 const struct sched_class *sched_class_for(u32 policy);
 const struct sched_class *sched_idle_class(void);
 /* Lock the run queue t belongs to (interrupts already off). */
@@ -23,7 +36,7 @@ void dequeue_locked(struct runqueue *rq, struct thread *t, int flags);
  * (locked). May switch the lock to another run queue; returns the locked one.
  */
 struct runqueue *select_rq_locked(struct runqueue *rq, struct thread *t);
-/* Load next's address space if it differs from prev's. */
+/* Load next's address space (a kernel thread's: the kernel's, or its kvm) if not loaded. */
 void sched_switch_mm(struct thread *prev, struct thread *next);
 /* rq has waiting work: wake an idle CPU so it can pull (rq locked). */
 void kick_idle_cpu(struct runqueue *rq);

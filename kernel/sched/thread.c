@@ -65,6 +65,8 @@ struct runqueue *select_rq_locked(struct runqueue *rq, struct thread *t)
 
 	if (!allowed)
 		allowed = 1; /* nothing allowed is online: CPU 0 */
+	if (allowed == 1ull << rq->cpu)
+		return rq; /* pinned here: nothing to choose */
 	/* Stay unless not allowed here, or busy here while an allowed CPU idles. */
 	if (!(allowed & (1ull << rq->cpu)) || rq->nr_running > 0) {
 		u32 fallback = MAX_CPUS;
@@ -93,11 +95,16 @@ struct runqueue *select_rq_locked(struct runqueue *rq, struct thread *t)
 
 void sched_switch_mm(struct thread *prev, struct thread *next)
 {
-	struct vm_space *want = next->proc ? next->proc->vm : NULL;
+	/*
+	 * A kernel thread gets the kernel's table or the space it loaded itself,
+	 * never one left behind by the thread before it: a space is loaded only
+	 * where a thread that uses it runs, so a process's last thread can free
+	 * its space after unloading it from its own CPU (vm_space_destroy).
+	 */
+	struct vm_space *want = next->proc ? next->proc->vm : next->kvm;
 
 	(void)prev;
-	/* Kernel threads run in whatever space is loaded (its kernel half is the same). */
-	if (want && want != vm_current())
+	if (want != vm_current())
 		vm_space_activate(want);
 }
 
@@ -142,6 +149,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
 	enqueue_locked(rq, t, ENQ_NEW);
 	spin_unlock(&rq->lock);
 	arch_irq_restore(irq);
+	sched_preempt_check(); /* a thread of a higher class runs at once */
 	return t;
 
 out_stack:
@@ -254,12 +262,17 @@ int sched_set_policy(struct thread *t, u32 policy, int prio_or_nice)
 		c->dequeue(rq, t, 0);
 		if (c->set_curr)
 			c->set_curr(rq, t);
-		this_cpu()->need_resched = true;
+		if (rq->cpu == this_cpu()->id)
+			this_cpu()->need_resched = true;
+		else
+			arch_send_reschedule(rq->cpu);
 	}
 	spin_unlock(&rq->lock);
 	arch_irq_restore(irq);
 	if (running && t == current_thread())
 		schedule();
+	else
+		sched_preempt_check();
 	return 0;
 }
 
@@ -296,6 +309,7 @@ int sched_set_affinity(struct thread *t, u64 mask)
 		arch_send_reschedule(t->cpu);
 	}
 	arch_irq_restore(irq);
+	sched_preempt_check();
 	return 0;
 }
 
@@ -345,6 +359,7 @@ void sched_init(void)
 	rq = cpu_rq(0);
 	rq->curr = &boot_thread;
 	rq->nr_running = 1;
+	list_add_tail(&boot_thread.rq_link, &rq->threads);
 	if (boot_thread.class->init_thread)
 		boot_thread.class->init_thread(rq, &boot_thread);
 	boot_thread.exec_start_ns = clock_ns();

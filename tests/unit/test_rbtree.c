@@ -492,6 +492,57 @@ UNIT_TEST(equal_keys_keep_insertion_order)
 	}
 }
 
+/*
+ * rb_replace_node: in trees of every size up to 200, each node in turn is
+ * replaced by a fresh node with the same key (the only use the contract
+ * allows) and then the new node by the old one again; the tree must stay
+ * valid with exactly the same keys, and the replaced node must be out of
+ * the walk.
+ */
+UNIT_TEST(replace_node_keeps_tree_and_order)
+{
+	enum { MAXN = 200 };
+	static struct item items[MAXN], spare;
+	static bool present[MAXN];
+	int done = 0;
+
+	for (int n = 1; n <= MAXN; n += (n < 20 ? 1 : 17)) {
+		struct rb_root root = RB_ROOT_INIT;
+		int order[MAXN];
+
+		for (int i = 0; i < n; i++) {
+			order[i] = i;
+			present[i] = true;
+		}
+		rng_seed((uint64_t)n);
+		shuffle(order, n);
+		for (int i = 0; i < n; i++) {
+			items[order[i]].key = order[i];
+			tree_insert(&root, &items[order[i]]);
+		}
+		for (int k = 0; k < n; k++) {
+			bool found = false;
+
+			spare.key = k;
+			rb_replace_node(&items[k].node, &spare.node, &root);
+			for (struct rb_node *p = rb_first(&root); p; p = rb_next(p)) {
+				CHECK(p != &items[k].node);
+				found |= p == &spare.node;
+			}
+			CHECK(found);
+			CHECK(tree_find(&root, k) == &spare);
+			if (!verify_keys(&root, present, n))
+				return;
+			rb_replace_node(&spare.node, &items[k].node, &root);
+			CHECK(tree_find(&root, k) == &items[k]);
+			if (!verify_keys(&root, present, n))
+				return;
+			done++;
+		}
+	}
+	CHECK(done > 1000);
+}
+
 /* rb_check must notice each kind of damage, or the tests above prove little. */
 UNIT_TEST(rb_check_detects_broken_trees)
 {

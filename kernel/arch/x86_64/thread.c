@@ -4,11 +4,25 @@
  * thread, the context switch (stack, FPU/SSE/AVX state, kernel entry stack),
  * and FPU set-up.
  *
- * FPU state is switched eagerly on every context switch with XSAVE/XRSTOR
- * (the components the CPU reports, up to AVX) or FXSAVE/FXRSTOR on CPUs
- * without XSAVE. The kernel itself is built without SSE, so only threads'
- * own use of the FPU matters. A new thread starts from the architectural
- * initial state (FCW 0x37f, MXCSR 0x1f80, everything else zero).
+ * FPU state is saved and restored with XSAVE/XRSTOR (the components the
+ * CPU reports, up to AVX) or FXSAVE/FXRSTOR on CPUs without XSAVE, but only
+ * for threads that use it. The kernel is built without SSE, so a thread
+ * uses the FPU only through user code or explicit instructions (tests).
+ * Every thread starts "inactive" (arch.fpu_active false) and runs with
+ * CR0.TS set, so its first FPU/SSE/AVX instruction raises #NM;
+ * x86_fpu_trap() then loads the thread's own area - the architectural
+ * initial state (FCW 0x37f, MXCSR 0x1f80, everything else zero) for a new
+ * thread - and makes it active for the rest of its life. At a switch
+ * (fpu_switch): an active prev is saved; an active next is restored; when
+ * an inactive next follows an active prev, the registers are reset to the
+ * initial state before TS is set again, so no thread's values are left
+ * where another could read them (not even speculatively, past a TS fault).
+ * Switching between two inactive threads - kernel threads - touches
+ * neither the FPU nor CR0.
+ *
+ * Invariants, per CPU, with interrupts off: CR0.TS is set iff the running
+ * thread is inactive; while it is, the FPU registers hold the initial state
+ * (or the reset state of a CPU that has run no active thread yet).
  */
 #include "arch.h"
 #include "cpu.h"
@@ -16,6 +30,7 @@
 #include "kstack.h"
 #include "lib.h"
 #include "mm.h"
+#include "panic.h"
 #include "sched.h"
 #include "x86.h"
 
@@ -32,6 +47,8 @@ void x86_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 extern char x86_thread_start[];
 
 static u32 fpu_size = 512; /* bytes of the save area (FXSAVE: 512) */
+/* Initial state for XRSTOR/FXRSTOR: XSTATE_BV 0 (all components at init), MXCSR set. */
+static u8 fpu_init_state[1024] __aligned(64);
 static u64 xcr0;
 static bool use_xsave;
 
@@ -70,6 +87,19 @@ void x86_fpu_init(void)
 		cpuid(0xd, 0, &a, &b, &c, &d);
 		fpu_size = b; /* size for the components enabled in XCR0 */
 	}
+	BUG_ON(fpu_size > sizeof(fpu_init_state));
+	*(u16 *)fpu_init_state = 0x37f;		/* FCW (FXRSTOR loads it) */
+	*(u32 *)(fpu_init_state + 24) = 0x1f80; /* MXCSR (both load it) */
+}
+
+static inline void fpu_set_ts(void)
+{
+	write_cr0(read_cr0() | CR0_TS);
+}
+
+static inline void clts(void)
+{
+	__asm__ volatile("clts" ::: "memory");
 }
 
 static void fpu_save(void *area)
@@ -140,15 +170,48 @@ void arch_thread_free(struct thread *t)
 void arch_thread_adopt(struct thread *t)
 {
 	t->arch.fpu = fpu_area_alloc(); /* NULL: this thread's FPU state is not kept */
+	t->arch.fpu_active = false;
 	t->arch.kstack_top = t->kstack ? t->kstack->top : 0;
+	fpu_set_ts(); /* an inactive thread runs now (the invariant starts here) */
+}
+
+/*
+ * #NM: the running thread touched the FPU while inactive (CR0.TS set). Load
+ * its own state and let it keep the FPU from now on; the instruction is
+ * then retried. False for a #NM that is not this (no area, TS clear):
+ * the caller reports it as before. Interrupts are off (interrupt gate).
+ */
+bool x86_fpu_trap(void)
+{
+	struct thread *t = current_thread();
+
+	if (!t || t->arch.fpu_active || !t->arch.fpu || !(read_cr0() & CR0_TS))
+		return false;
+	clts();
+	fpu_restore(t->arch.fpu);
+	t->arch.fpu_active = true;
+	return true;
+}
+
+/* At least one of prev and next uses the FPU: move the registers over (see the top). */
+static void fpu_switch(struct thread *prev, struct thread *next)
+{
+	if (prev->arch.fpu_active)
+		fpu_save(prev->arch.fpu);
+	else
+		clts();
+	if (next->arch.fpu_active) {
+		fpu_restore(next->arch.fpu);
+	} else {
+		fpu_restore(fpu_init_state);
+		fpu_set_ts();
+	}
 }
 
 void arch_context_switch(struct thread *prev, struct thread *next)
 {
-	if (prev->arch.fpu)
-		fpu_save(prev->arch.fpu);
-	if (next->arch.fpu)
-		fpu_restore(next->arch.fpu);
+	if (unlikely(prev->arch.fpu_active | next->arch.fpu_active))
+		fpu_switch(prev, next);
 	if (next->arch.kstack_top)
 		x86_set_kernel_stack(next->arch.kstack_top);
 	x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);

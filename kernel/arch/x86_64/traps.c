@@ -213,6 +213,8 @@ void x86_trap(struct trap_frame *f)
 		irq_dispatch(f);
 		return;
 	}
+	if (f->vector == 7 && x86_fpu_trap())
+		return; /* a thread's first FPU instruction: retried with its state loaded */
 	cr2 = read_cr2();
 
 	/* Faults the code expected (extable) are never fatal: resume at the fixup. */

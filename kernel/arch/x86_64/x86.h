@@ -122,6 +122,8 @@ void cpu_detect(void);
 void cpu_enable_protections(void);
 void x86_fpu_init(void);
 void x86_fpu_init_cpu(void);
+/* #NM from a thread's first FPU use: true if handled (thread.c). */
+bool x86_fpu_trap(void);
 /* Kernel stack for entries from user mode (TSS.rsp0, syscall stack) on this CPU. */
 void x86_set_kernel_stack(u64 top);
 /* CR4.SMAP is on: uaccess must bracket user accesses with stac/clac. */

@@ -10,10 +10,11 @@
 #include "types.h"
 
 struct arch_thread {
-	u64 rsp;	/* kernel stack pointer while switched out */
-	void *fpu;	/* XSAVE (or FXSAVE) area, 64-byte aligned */
-	u64 fs_base;	/* user thread pointer (TLS) */
-	u64 kstack_top; /* loaded into TSS.rsp0 and the syscall stack when it runs */
+	u64 rsp;	 /* kernel stack pointer while switched out */
+	void *fpu;	 /* XSAVE (or FXSAVE) area, 64-byte aligned */
+	bool fpu_active; /* uses the FPU: its state is switched (thread.c); own CPU only */
+	u64 fs_base;	 /* user thread pointer (TLS) */
+	u64 kstack_top;	 /* loaded into TSS.rsp0 and the syscall stack when it runs */
 };
 
 #endif
