@@ -95,6 +95,16 @@ u64 klog_dropped(void)
 	return next_seq > KLOG_RECORDS ? next_seq - KLOG_RECORDS : 0;
 }
 
+u64 klog_next_seq(void)
+{
+	return __atomic_load_n(&next_seq, __ATOMIC_RELAXED);
+}
+
+u32 klog_capacity(void)
+{
+	return KLOG_RECORDS;
+}
+
 int klog_console_level(void)
 {
 	return console_level;

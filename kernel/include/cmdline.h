@@ -47,5 +47,8 @@ int cmdline_parse(const char *cmdline, const struct cmdline_param *begin,
 
 /* Parse the boot command line against every CMDLINE_PARAM in the image, warning via klog. */
 int cmdline_parse_boot(const char *cmdline);
+/* The line cmdline_parse_boot() was given, cut at CMDLINE_SAVED_MAX - 1 bytes ("" before). */
+#define CMDLINE_SAVED_MAX 1024
+const char *cmdline_boot_string(void);
 
 #endif

@@ -53,5 +53,33 @@ struct klog_record {
  */
 bool klog_read(u64 *seq, struct klog_record *rec);
 u64 klog_dropped(void);
+/* The sequence number the next record will get (every record so far, dropped ones too). */
+u64 klog_next_seq(void);
+/* How many records the ring keeps; older ones are overwritten. */
+u32 klog_capacity(void);
+
+/*
+ * Text forms of records for user space (kernel/core/klog_text.c). Like
+ * snprintf, each returns the length of the whole text (which may be more
+ * than size) and NUL-terminates when size > 0.
+ *
+ * syslog(2) and dmesg: "<level>[seconds.micros] text\n", seconds padded
+ * to 5 columns as Linux prints them.
+ */
+size_t klog_format_syslog(const struct klog_record *r, char *buf, size_t size);
+/* /dev/kmsg: "level,seq,usec,-;text\n", bytes < 0x20, >= 0x7f and '\\' as \xNN. */
+size_t klog_format_kmsg(const struct klog_record *r, char *buf, size_t size);
+#define KLOG_KMSG_LINE_MAX (4 * KLOG_MSG_MAX + 64) /* longest klog_format_kmsg() text */
+/*
+ * syslog(2) READ_ALL: the records from seq from on in syslog form, as many
+ * of the newest as fit in size bytes (no partial lines); bytes written.
+ * May sleep (allocates).
+ */
+size_t klog_print_all(u64 from, char *buf, size_t size);
+/* Bytes the records from seq from on take in syslog form (SIZE_UNREAD). */
+size_t klog_print_size(u64 from);
+
+/* Register /dev/kmsg (drivers/char/kmsg.c, device 1,11); boot calls it after vfs_init(). */
+int kmsg_register(void);
 
 #endif
