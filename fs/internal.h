@@ -40,6 +40,8 @@ extern struct mount *vfs_root_mnt;
 
 /* Register a file-system type; vfs_ns_lock held, or inside vfs_init. */
 int vfs_register_fs_locked(struct fs_type *t);
+/* /proc/filesystems: "nodev\tNAME\n" per registered type into buf; the total length. */
+size_t vfs_format_filesystems(char *buf, size_t size);
 
 /* ---- dcache.c ---- */
 /* A new hashed child (namespace lock held); takes over the inode reference. */

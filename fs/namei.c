@@ -88,6 +88,7 @@ int vfs_lookup_child(struct path *dir, const char *name, size_t len, struct path
 	d = d_find_child(dir->dentry, name, len);
 	if (d && d->inode->iop && d->inode->iop->revalidate &&
 	    !d->inode->iop->revalidate(d->inode)) {
+		d_prune_tree(d); /* its cached children go too (a dead process's files) */
 		d_unhash(d);
 		d = NULL;
 	}

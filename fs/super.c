@@ -243,6 +243,28 @@ out_unlock:
 	return err;
 }
 
+size_t vfs_format_filesystems(char *buf, size_t size)
+{
+	struct list_head *pos;
+	size_t total = 0;
+
+	if (size)
+		buf[0] = '\0';
+	mutex_lock(&vfs_ns_lock);
+	list_for_each(pos, &fs_types)
+	{
+		struct fs_type *t = list_entry(pos, struct fs_type, link);
+		/* No file system needs a block device yet: every one is "nodev". */
+		int n = snprintf(total < size ? buf + total : NULL, total < size ? size - total : 0,
+				 "nodev\t%s\n", t->name);
+
+		if (n > 0)
+			total += (size_t)n;
+	}
+	mutex_unlock(&vfs_ns_lock);
+	return total;
+}
+
 size_t vfs_format_mounts(struct fs_struct *fs, char *buf, size_t size)
 {
 	struct list_head *pos;
