@@ -28,6 +28,7 @@
  * read_mutex is taken before either and never while waiting for input.
  */
 #include "tty.h"
+#include "boot.h"
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
@@ -657,6 +658,7 @@ static s64 tty_read(struct file *f, struct uio *u, u64 *pos)
 	(void)pos;
 	if (!u->len)
 		return 0;
+	boot_console_reader(); /* the first read completes boot stage 5 */
 	for (;;) {
 		r = wait_for_input(t, u->len, nonblock);
 		if (r < 0)
@@ -721,8 +723,10 @@ static u32 tty_poll(struct file *f, struct poll_table *pt)
 	unsigned long flags;
 	u8 vmin, vtime;
 
-	if (pt)
+	if (pt) {
+		boot_console_reader(); /* waiting for input counts as reading (stage 5) */
 		poll_wait(pt, &t->wq);
+	}
 	flags = spin_lock_irqsave(&t->lock);
 	vmin = t->termios.c_cc[VMIN];
 	vtime = t->termios.c_cc[VTIME];

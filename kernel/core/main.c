@@ -7,25 +7,36 @@
  *   1 bootloader handoff  boot information and memory map, command line
  *   2 hardware init       CPU features, final page tables (arch_hw_init)
  *   3 kernel activation   core services; requested ktests run here
- *   4 user space          (not yet: later issues)
- *   5 shell               (not yet: later issues)
+ *   4 user space          VFS and devices, initramfs unpacked (built-in
+ *                         archive, then any -initrd modules over it), the
+ *                         Linux personality, /sbin/init started as pid 1
+ *   5 shell               the console is first read by a user program: the
+ *                         shell's prompt is up (boot_console_reader())
  *
  * A stage that cannot complete prints what is wrong and halts: no triple
  * fault, no silent reboot.
  */
+#include "../linux/linux.h"
 #include "arch.h"
+#include "boot.h"
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "cpio.h"
 #include "cpu.h"
+#include "initramfs.h"
 #include "kbench.h"
 #include "klog.h"
 #include "ktest.h"
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "proc.h"
+#include "procfs.h"
 #include "random.h"
 #include "sched.h"
+#include "tty.h"
 #include "version.h"
+#include "vfs.h"
 
 #define NR_STAGES 5
 #define MIN_RAM MiB(32)
@@ -131,6 +142,46 @@ static void stage1_handoff(void)
 	stage_line(1, "ok");
 }
 
+static const char *const init_argv[] = {"/sbin/init", NULL};
+static const char *const init_envp[] = {"HOME=/", "TERM=vt100",
+					"PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL};
+static bool stage5_done;
+
+/* The first read of the console by a user program: the shell is waiting for input. */
+void boot_console_reader(void)
+{
+	if (__atomic_exchange_n(&stage5_done, true, __ATOMIC_ACQ_REL))
+		return;
+	stage_line(5, "ok");
+}
+
+static void stage4_user_space(void)
+{
+	size_t len = (size_t)(__initramfs_end - __initramfs_start);
+	int pid, err;
+
+	vfs_init();
+	if (procfs_register() || kmsg_register())
+		pr_warn("[boot] /proc or /dev/kmsg could not be registered");
+	console_tty_init();
+	err = tty_register_devices();
+	if (err)
+		stage_fail(4, "cannot register the console devices (error %d)", err);
+	if (len)
+		initramfs_unpack(__initramfs_start, len, "built-in initramfs");
+	for (u32 i = 0; i < boot_info.nr_modules; i++) {
+		const struct boot_module *m = &boot_info.modules[i];
+
+		initramfs_unpack(phys_to_virt(m->start), (size_t)(m->end - m->start),
+				 "boot module (-initrd)");
+	}
+	linux_init();
+	pid = proc_start_init(init_argv[0], init_argv, init_envp);
+	if (pid < 0)
+		stage_fail(4, "cannot start %s (error %d)", init_argv[0], pid);
+	stage_line(4, "ok");
+}
+
 void kmain(void);
 void kmain(void)
 {
@@ -155,8 +206,6 @@ void kmain(void)
 	ktest_boot();
 	kbench_boot();
 
-	stage_line(4, "not yet");
-	stage_line(5, "not yet");
-	pr_info("[boot] no user space or shell yet: the kernel idles here (QEMU: Ctrl-A X quits)");
-	thread_exit(0); /* the CPU goes to its idle thread: halted until an interrupt */
+	stage4_user_space();
+	thread_exit(0); /* the CPU goes to its idle thread; init runs on */
 }

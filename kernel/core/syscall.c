@@ -8,6 +8,7 @@
  * the program.
  */
 #include "../../abi/matrioska/syscall.h"
+#include "../linux/linux.h"
 #include "arch.h"
 #include "errno.h"
 #include "klog.h"
@@ -97,13 +98,14 @@ long syscall_dispatch(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	if (nr >= MSYS_BASE && nr - MSYS_BASE < MSYS_COUNT && native_table[nr - MSYS_BASE])
 		return native_table[nr - MSYS_BASE](a0, a1, a2, a3, a4, a5);
+	if (nr < MSYS_BASE)
+		return linux_syscall(nr, a0, a1, a2, a3, a4, a5);
 	if (enosys_logged < ENOSYS_LOG_LIMIT) {
 		struct process *p = current_proc();
 
 		enosys_logged++;
-		pr_warn("syscall: %s (pid %llu) called unimplemented syscall %llu",
-			p ? p->name : "?", p ? (unsigned long long)p->pid : 0ull,
-			(unsigned long long)nr);
+		pr_warn("syscall: %s (pid %d) called unimplemented native syscall %llu",
+			p ? p->name : "?", p ? p->pid : 0, (unsigned long long)nr);
 	}
 	return -ENOSYS;
 }

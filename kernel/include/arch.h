@@ -145,6 +145,35 @@ void arch_thread_adopt(struct thread *t);
 /* Leave for user mode at entry with stack pointer stack_top; never returns. */
 __noreturn void arch_enter_user(vaddr_t entry, vaddr_t stack_top);
 
+/*
+ * User register frames. Every entry from user mode (system call, interrupt,
+ * fault) saves the user registers in one struct trap_frame at the top of
+ * the thread's kernel stack; changing it changes what user mode resumes
+ * with. Generic code treats the frame as opaque and uses these accessors.
+ */
+struct trap_frame;
+struct k_sigaction;
+struct trap_frame *arch_user_frame(struct thread *t);
+size_t arch_user_frame_size(void);
+/* A fresh frame: all registers zero, at ip with stack pointer sp (execve). */
+void arch_user_frame_init(struct trap_frame *f, vaddr_t ip, vaddr_t sp);
+void arch_user_frame_set_retval(struct trap_frame *f, u64 v);
+void arch_user_frame_set_sp(struct trap_frame *f, vaddr_t sp);
+/* Return to user mode through the current thread's frame (after fork, sigreturn). */
+__noreturn void arch_return_to_user(void);
+/* The user thread pointer (x86_64: the FS base; arch_prctl(ARCH_SET_FS)). */
+void arch_set_tls(struct thread *t, u64 base);
+u64 arch_get_tls(struct thread *t);
+/*
+ * Signal frames of the Linux ABI: push a frame for handler ka of sig on the
+ * user stack (saving f and the old mask) and point f at the handler. 0, or
+ * -EFAULT if the stack is unusable (the caller then kills with SIGSEGV).
+ */
+int arch_signal_frame_setup(struct trap_frame *f, int sig, const struct k_sigaction *ka,
+			    u64 old_mask);
+/* rt_sigreturn: restore f and *mask from the frame at the user stack pointer. */
+int arch_signal_frame_restore(struct trap_frame *f, u64 *mask);
+
 /* ---- interrupts and timers ---- */
 void arch_irq_enable(void);
 void arch_irq_disable(void);

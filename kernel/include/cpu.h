@@ -42,7 +42,8 @@ struct cpu {
 	bool online;
 	u64 irq_count; /* interrupts handled (statistics) */
 	u64 ipi_count;
-	void *arch; /* arch-private per-CPU data (x86: GDT, TSS) */
+	u64 exit_work_calls; /* syscalls that returned through syscall_exit_work (statistics) */
+	void *arch;	     /* arch-private per-CPU data (x86: GDT, TSS) */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -79,8 +79,11 @@ struct thread {
 	void (*entry)(void *arg);
 	void *arg;
 	int exit_code;
-	u64 sig_pending; /* SIGMASK() bits sent to this thread; atomic */
-	u64 sig_blocked; /* the thread's signal mask; changed by itself only */
+	u64 sig_pending;	  /* SIGMASK() bits sent to this thread; atomic */
+	u64 sig_blocked;	  /* the thread's signal mask; changed by itself only */
+	u64 robust_list;	  /* set_robust_list() head (user address), recorded only */
+	u64 sig_saved_mask;	  /* rt_sigsuspend: the mask to restore after delivery */
+	bool sig_restore_mask;	  /* sig_saved_mask is valid */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
 };

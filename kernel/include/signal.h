@@ -56,4 +56,10 @@ void signal_send_thread(struct thread *t, int sig);
 /* Does the calling thread have a pending signal that should interrupt a sleep? */
 bool signal_pending(void);
 
+struct trap_frame;
+/* Return-to-user hook (arch code, when current_thread()->sig_pending != 0): act on signals. */
+void signal_deliver(struct trap_frame *f);
+/* rt_sigreturn: restore the frame saved by the last handler invocation (kills on a bad frame). */
+int signal_sigreturn(struct trap_frame *f);
+
 #endif

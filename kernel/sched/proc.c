@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proc.c - processes: an address space plus its threads. For now a process
- * runs one user thread started from a flat program image (the ELF loader
- * and fork/exec belong to the user-space issue); the kernel's ktests use it
- * to run small embedded test programs in ring 3.
+ * proc.c - processes: creation (flat images for ktests, fork/vfork/clone),
+ * exit and zombies, wait4 with reparenting to init, process groups and
+ * sessions, and process-directed signals.
  *
- * Lifetime: proc_spawn_flat() creates the process and its first thread;
- * when the last thread exits, proc_exit() tears the address
- * space down and completes p->done; proc_wait() joins the first thread,
- * collects the exit code and frees the process.
+ * Lifetime: a process is created with one thread. When its last thread
+ * leaves (proc_exit), it closes its files, drops its address space,
+ * hands its children to init (pid 1), becomes a zombie and wakes its
+ * parent's child_wq; the parent's wait4 frees it. A process without a
+ * parent (started by the kernel) completes p->done instead, and whoever
+ * started it calls proc_wait() to free it.
  *
- * Locking: p->lock covers threads, nr_threads, exit_code and exited.
+ * Locking: see proc.h. proc_tree_lock is a leaf spinlock taken with
+ * interrupts off; nothing sleeps under it.
  */
 #include "proc.h"
 #include "arch.h"
@@ -18,15 +20,22 @@
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
+#include "panic.h"
 #include "sched.h"
+#include "timer.h"
 #include "uaccess.h"
+#include "vfs.h"
 #include "vm.h"
 
 #define USER_STACK_SIZE (64 * 1024)
 #define FLAT_BSS_EXTRA (64 * 1024) /* zero-filled room after a flat image */
+#define PID_MAX 32768
 
-static struct spinlock pid_lock = SPINLOCK_INIT("pid", LOCK_RANK_NONE);
-static u64 next_pid = 1;
+static struct spinlock proc_tree_lock = SPINLOCK_INIT("proc_tree", LOCK_RANK_NONE);
+static LIST_HEAD(all_procs); /* every process, by creation; proc_tree_lock */
+static int last_pid;
+static int nr_procs;
+static struct process *init_proc;
 
 struct process *current_proc(void)
 {
@@ -35,21 +44,116 @@ struct process *current_proc(void)
 	return t ? t->proc : NULL;
 }
 
-/* First code of a process's first thread: join the process, enter ring 3. */
-static void user_thread_main(void *arg)
+static struct process *find_pid_locked(int pid)
 {
-	struct process *p = arg;
+	struct process *p;
+
+	list_for_each_entry(p, &all_procs, all_link) if (p->pid == pid) return p;
+	return NULL;
+}
+
+/* The next free pid (wrapping, skipping used ones); proc_tree_lock held. */
+static int alloc_pid_locked(void)
+{
+	for (int tries = 0; tries < PID_MAX; tries++) {
+		int pid = last_pid + 1 >= PID_MAX ? 2 : last_pid + 1;
+
+		last_pid = pid;
+		if (!find_pid_locked(pid))
+			return pid;
+	}
+	return -EAGAIN;
+}
+
+/* A zeroed process with its locks and lists set up, not yet visible. */
+static struct process *proc_alloc(void)
+{
+	struct process *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	list_init(&p->children);
+	list_init(&p->sibling);
+	list_init(&p->all_link);
+	list_init(&p->threads);
+	spin_init(&p->lock, "process", LOCK_RANK_NONE);
+	wait_queue_init(&p->child_wq, "child_wq");
+	completion_init(&p->done, "process done");
+	p->start_ns = clock_ns();
+	p->mmap_top = arch_user_top() - GiB(1);
+	return p;
+}
+
+static void proc_free(struct process *p)
+{
+	kfree(p);
+}
+
+/* Make p visible with a new pid; returns the pid or -EAGAIN. */
+static int proc_publish(struct process *p, struct process *parent)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	int pid = alloc_pid_locked();
+
+	if (pid > 0) {
+		p->pid = pid;
+		p->parent = parent;
+		if (parent)
+			list_add_tail(&p->sibling, &parent->children);
+		list_add_tail(&p->all_link, &all_procs);
+		nr_procs++;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return pid;
+}
+
+/* The calling thread joins p. */
+static void proc_attach_current(struct process *p)
+{
 	struct thread *t = current_thread();
 	unsigned long f = spin_lock_irqsave(&p->lock);
 
 	t->proc = p;
 	list_add_tail(&t->proc_link, &p->threads);
 	spin_unlock_irqrestore(&p->lock, f);
+}
+
+void proc_set_name(struct process *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	strlcpy(p->name, base, sizeof(p->name));
+}
+
+void proc_set_cmdline(struct process *p, const char *const *argv, u32 argc)
+{
+	u32 len = 0;
+
+	for (u32 i = 0; i < argc && argv[i]; i++) {
+		size_t n = strlen(argv[i]) + 1;
+
+		if (len + n > sizeof(p->cmdline))
+			break;
+		memcpy(p->cmdline + len, argv[i], n);
+		len += (u32)n;
+	}
+	p->cmdline_len = len;
+}
+
+/* ---- flat images (ktests) ---- */
+
+static void flat_thread_main(void *arg)
+{
+	struct process *p = arg;
+
+	proc_attach_current(p);
 	vm_space_activate(p->vm);
 	arch_enter_user(p->entry, p->stack_top);
 }
 
-/* Copy image into p's space at addr (activates the space for the copy). */
 static int load_image(struct process *p, const void *image, size_t len, vaddr_t addr)
 {
 	struct vm_space *old = vm_current();
@@ -67,8 +171,7 @@ struct process *proc_spawn_flat(const char *name, const void *image, size_t len,
 	struct thread_attr attr = {.policy = SCHED_NORMAL};
 	size_t span = ALIGN_UP(len, PAGE_SIZE) + FLAT_BSS_EXTRA;
 	vaddr_t stack_base = arch_user_top() - USER_STACK_SIZE;
-	struct process *p = kzalloc(sizeof(*p));
-	unsigned long f;
+	struct process *p = proc_alloc();
 
 	if (!p)
 		return NULL;
@@ -79,62 +182,631 @@ struct process *proc_spawn_flat(const char *name, const void *image, size_t len,
 	    vm_map_anon(p->vm, stack_base, USER_STACK_SIZE, VM_READ | VM_WRITE) ||
 	    load_image(p, image, len, load_addr))
 		goto out_vm;
-	strlcpy(p->name, name, sizeof(p->name));
-	list_init(&p->threads);
-	spin_init(&p->lock, "process", LOCK_RANK_NONE);
-	completion_init(&p->done, "process done");
+	proc_set_name(p, name);
+	p->cred = cred_root;
 	p->entry = entry;
 	p->stack_top = arch_user_top() - 64; /* 16-byte aligned, a little headroom */
 	p->nr_threads = 1;
-	f = spin_lock_irqsave(&pid_lock);
-	p->pid = next_pid++;
-	spin_unlock_irqrestore(&pid_lock, f);
-	/* Joined by proc_wait(), so the process is gone for good when it returns. */
-	p->main_thread = thread_create(name, user_thread_main, p, &attr);
-	if (!p->main_thread)
+	p->pgid = p->sid = 0;
+	if (proc_publish(p, NULL) < 0)
 		goto out_vm;
+	p->pgid = p->sid = p->pid;
+	/* Joined by proc_wait(), so the process is gone for good when it returns. */
+	p->main_thread = thread_create(name, flat_thread_main, p, &attr);
+	if (!p->main_thread)
+		goto out_unpublish;
 	return p;
 
+out_unpublish : {
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+
+	list_del(&p->all_link);
+	nr_procs--;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+}
 out_vm:
 	vm_space_destroy(p->vm);
 out_free:
-	kfree(p);
+	proc_free(p);
 	return NULL;
-}
-
-void proc_exit(int code)
-{
-	struct thread *t = current_thread();
-	struct process *p = t->proc;
-	unsigned long f;
-	bool last;
-
-	if (!p)
-		thread_exit(code);
-	f = spin_lock_irqsave(&p->lock);
-	if (!p->exited) {
-		p->exited = true;
-		p->exit_code = code;
-	}
-	list_del(&t->proc_link);
-	last = --p->nr_threads == 0;
-	spin_unlock_irqrestore(&p->lock, f);
-	t->proc = NULL;
-	if (last) {
-		vm_space_destroy(p->vm); /* switches this CPU to the kernel's table first */
-		p->vm = NULL;
-		complete_all(&p->done);
-	}
-	thread_exit(code);
 }
 
 int proc_wait(struct process *p)
 {
+	unsigned long f;
 	int code;
 
 	wait_for_completion(&p->done);
 	thread_join(p->main_thread);
 	code = p->exit_code;
-	kfree(p);
+	f = spin_lock_irqsave(&proc_tree_lock);
+	list_del(&p->all_link);
+	nr_procs--;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	proc_free(p);
 	return code;
+}
+
+/* ---- exit ---- */
+
+/* Release what a process holds in user space terms: files, fs, memory. */
+static void proc_release_resources(struct process *p)
+{
+	struct vm_space *vm = p->vm;
+
+	if (p->files) {
+		fdtable_put(p->files);
+		p->files = NULL;
+	}
+	if (p->fs) {
+		fs_struct_put(p->fs);
+		p->fs = NULL;
+	}
+	if (p->exe) {
+		file_put(p->exe);
+		p->exe = NULL;
+	}
+	p->vm = NULL;
+	if (vm && !p->vm_borrowed)
+		vm_space_destroy(vm); /* switches this CPU to the kernel's table first */
+	else if (vm)
+		vm_space_activate(NULL);
+}
+
+/* A child of parent changed state: wake its wait4 (and send sig). proc_tree_lock held. */
+static void notify_parent_locked(struct process *parent, int sig)
+{
+	__atomic_fetch_add(&parent->child_events, 1, __ATOMIC_RELEASE);
+	if (sig && parent->main_thread)
+		signal_send_thread(parent->main_thread, sig);
+	wake_up_all(&parent->child_wq);
+}
+
+static __noreturn void proc_do_exit(int status, int legacy_code)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	struct process *parent, *c, *tmp;
+	struct completion *vfork_done;
+	unsigned long f;
+	bool last, wake_init = false;
+
+	if (!p)
+		thread_exit(legacy_code);
+	if (p == init_proc)
+		panic("init (pid 1) exited with status %#x", status);
+	f = spin_lock_irqsave(&p->lock);
+	if (!p->exiting) {
+		p->exiting = true;
+		p->exit_status = status;
+		p->exit_code = legacy_code;
+	}
+	list_del(&t->proc_link);
+	last = --p->nr_threads == 0;
+	vfork_done = p->vfork_done;
+	p->vfork_done = NULL;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (!last) {
+		t->proc = NULL;
+		thread_exit(legacy_code);
+	}
+	proc_release_resources(p);
+	if (vfork_done)
+		complete(vfork_done);
+
+	f = spin_lock_irqsave(&proc_tree_lock);
+	/* Children go to init (or lose their parent if there is no init). */
+	list_for_each_entry_safe(c, tmp, &p->children, sibling)
+	{
+		list_del(&c->sibling);
+		c->parent = init_proc;
+		if (init_proc) {
+			list_add_tail(&c->sibling, &init_proc->children);
+			if (c->state == PROC_ZOMBIE)
+				wake_init = true;
+		} else {
+			list_init(&c->sibling);
+		}
+	}
+	p->state = PROC_ZOMBIE;
+	p->children_runtime_ns += t->runtime_ns;
+	parent = p->parent;
+	t->proc = NULL;
+	/*
+	 * Tell the parent while still holding the tree lock: once it is
+	 * dropped the parent may exit and be reaped (and p with it). Waiters
+	 * never take this lock inside their wait queue's lock (see wait4).
+	 */
+	if (wake_init)
+		notify_parent_locked(init_proc, 0);
+	if (parent)
+		notify_parent_locked(parent, SIGCHLD);
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	if (!parent)
+		complete_all(&p->done);
+	thread_exit(legacy_code);
+}
+
+void proc_exit(int code)
+{
+	proc_do_exit((code & 0xff) << 8, code & 0xff);
+}
+
+void proc_exit_signal(int sig, bool core)
+{
+	struct process *p = current_proc();
+
+	if (p && sig != SIGKILL && sig != SIGINT && sig != SIGTERM && sig != SIGPIPE)
+		pr_warn("[user] %s (pid %d) killed by signal %d%s", p->name, p->pid, sig,
+			core ? " (core dumped)" : "");
+	proc_do_exit(sig | (core ? 0x80 : 0), 128 + sig);
+}
+
+/* ---- wait4 ---- */
+
+static bool child_matches(struct process *parent, struct process *c, int pid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == parent->pgid;
+	return c->pgid == -pid;
+}
+
+struct wait_scan {
+	struct process *parent;
+	int pid;
+	struct process *zombie; /* found and unlinked */
+	bool any;		/* some child matches at all */
+};
+
+/* Find (and unlink) a matching zombie; note whether any child matches. */
+static void wait_scan(struct wait_scan *w)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	struct process *c;
+
+	w->any = false;
+	list_for_each_entry(c, &w->parent->children, sibling)
+	{
+		if (!child_matches(w->parent, c, w->pid))
+			continue;
+		w->any = true;
+		if (c->state == PROC_ZOMBIE) {
+			list_del(&c->sibling);
+			list_del(&c->all_link);
+			nr_procs--;
+			w->zombie = c;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+}
+
+struct wait_events {
+	struct process *p;
+	u32 seen;
+};
+
+/* wait_until condition: some child changed state since the last scan. */
+static bool child_event_cond(void *arg)
+{
+	struct wait_events *e = arg;
+
+	return __atomic_load_n(&e->p->child_events, __ATOMIC_ACQUIRE) != e->seen;
+}
+
+int proc_wait4(int pid, int *status, int options, u64 *child_runtime_ns)
+{
+	struct process *self = current_proc();
+	struct wait_scan w = {.parent = self, .pid = pid};
+	struct wait_events ev = {.p = self};
+	int ret;
+
+	if (!self)
+		return -ECHILD;
+	if (options & ~(WNOHANG | WUNTRACED | 0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */ |
+			8 /* WCONTINUED */))
+		return -EINVAL;
+	for (;;) {
+		/* Read the counter before scanning: an exit after the scan changes it. */
+		ev.seen = __atomic_load_n(&self->child_events, __ATOMIC_ACQUIRE);
+		wait_scan(&w);
+		if (w.zombie || !w.any || (options & WNOHANG))
+			break;
+		ret = wait_until_intr(&self->child_wq, child_event_cond, &ev, 0);
+		if (ret)
+			return ret;
+	}
+	if (!w.zombie)
+		return w.any ? 0 : -ECHILD;
+	/* The zombie's thread may still be finishing thread_exit; it is detached and frees itself.
+	 */
+	if (status)
+		*status = w.zombie->exit_status;
+	if (child_runtime_ns)
+		*child_runtime_ns = w.zombie->children_runtime_ns;
+	self->children_runtime_ns += w.zombie->children_runtime_ns;
+	ret = w.zombie->pid;
+	proc_free(w.zombie);
+	return ret;
+}
+
+/* ---- fork ---- */
+
+struct fork_args {
+	struct process *child;
+	u64 tls, sig_blocked; /* the parent's thread pointer and signal mask */
+	u8 frame[];	      /* the child's initial user registers (arch_user_frame_size bytes) */
+};
+
+static void fork_child_main(void *arg)
+{
+	struct fork_args *fa = arg;
+	struct thread *t = current_thread();
+
+	proc_attach_current(fa->child);
+	arch_set_tls(t, fa->tls);
+	t->sig_blocked = fa->sig_blocked;
+	memcpy(arch_user_frame(t), fa->frame, arch_user_frame_size());
+	kfree(fa);
+	vm_space_activate(t->proc->vm);
+	arch_return_to_user();
+}
+
+int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
+{
+	struct thread *self_t = current_thread();
+	struct process *self = self_t->proc;
+	struct thread_attr attr = {.policy = SCHED_NORMAL, .detached = true};
+	struct completion vfork_done;
+	struct fork_args *fa;
+	struct process *c;
+	struct thread *ct;
+	unsigned long f;
+	int pid, err = -ENOMEM;
+
+	if (!self)
+		return -EINVAL;
+	(void)exit_signal; /* SIGCHLD is what the parent gets; others are not distinguished yet */
+	c = proc_alloc();
+	if (!c)
+		return -ENOMEM;
+	fa = kmalloc(sizeof(*fa) + arch_user_frame_size());
+	if (!fa)
+		goto out_free;
+	if (flags & PROC_CLONE_VM) {
+		c->vm = self->vm;
+		c->vm_borrowed = true;
+	} else {
+		c->vm = vm_space_clone(self->vm);
+		if (!c->vm)
+			goto out_fa;
+	}
+	c->files =
+		(flags & PROC_CLONE_FILES) ? fdtable_get(self->files) : fdtable_clone(self->files);
+	c->fs = (flags & PROC_CLONE_FS) ? self->fs : fs_struct_clone(self->fs);
+	if (!c->files || !c->fs)
+		goto out_res;
+	if (flags & PROC_CLONE_FS)
+		__atomic_fetch_add(&self->fs->refcount, 1, __ATOMIC_RELAXED);
+	if (self->exe)
+		c->exe = file_get(self->exe);
+	c->cred = self->cred;
+	memcpy(c->name, self->name, sizeof(c->name));
+	memcpy(c->cmdline, self->cmdline, sizeof(c->cmdline));
+	c->cmdline_len = self->cmdline_len;
+	f = spin_lock_irqsave(&self->lock);
+	memcpy(c->sigactions, self->sigactions, sizeof(c->sigactions));
+	c->brk_start = self->brk_start;
+	c->brk = self->brk;
+	c->mmap_top = self->mmap_top;
+	spin_unlock_irqrestore(&self->lock, f);
+	c->pgid = self->pgid;
+	c->sid = self->sid;
+	c->nr_threads = 1;
+	if (flags & PROC_CLONE_VFORK) {
+		completion_init(&vfork_done, "vfork");
+		c->vfork_done = &vfork_done;
+	}
+
+	memcpy(fa->frame, arch_user_frame(self_t), arch_user_frame_size());
+	arch_user_frame_set_retval((struct trap_frame *)fa->frame, 0);
+	if (new_sp)
+		arch_user_frame_set_sp((struct trap_frame *)fa->frame, new_sp);
+	fa->child = c;
+	fa->tls = arch_get_tls(self_t);
+	fa->sig_blocked = self_t->sig_blocked;
+
+	pid = proc_publish(c, self);
+	if (pid < 0) {
+		err = pid;
+		goto out_res;
+	}
+	ct = thread_create(self->name, fork_child_main, fa, &attr);
+	if (!ct) {
+		f = spin_lock_irqsave(&proc_tree_lock);
+		list_del(&c->sibling);
+		list_del(&c->all_link);
+		nr_procs--;
+		spin_unlock_irqrestore(&proc_tree_lock, f);
+		goto out_res;
+	}
+	/* The child may already be running; it attaches itself, main_thread is for signals. */
+	f = spin_lock_irqsave(&proc_tree_lock);
+	c->main_thread = ct;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	if (flags & PROC_CLONE_VFORK)
+		wait_for_completion(&vfork_done);
+	return pid;
+
+out_res:
+	if (c->files)
+		fdtable_put(c->files);
+	if (c->fs && !(flags & PROC_CLONE_FS))
+		fs_struct_put(c->fs);
+	if (c->vm && !c->vm_borrowed)
+		vm_space_destroy(c->vm);
+out_fa:
+	kfree(fa);
+out_free:
+	proc_free(c);
+	return err;
+}
+
+/* ---- the first process ---- */
+
+struct init_args {
+	struct process *p;
+	const char *path;
+	const char *const *argv;
+	const char *const *envp;
+};
+
+/* Defined by the exec code (kernel/exec/exec.c). */
+int exec_kernel(const char *path, const char *const *argv, const char *const *envp);
+
+static void init_thread_main(void *arg)
+{
+	struct init_args *ia = arg;
+	int err;
+
+	proc_attach_current(ia->p);
+	err = exec_kernel(ia->path, ia->argv, ia->envp);
+	if (err)
+		panic("cannot run %s as init: error %d", ia->path, err);
+	kfree(ia);
+	arch_return_to_user();
+}
+
+int proc_start_init(const char *path, const char *const *argv, const char *const *envp)
+{
+	struct thread_attr attr = {.policy = SCHED_NORMAL, .detached = true};
+	struct init_args *ia = kzalloc(sizeof(*ia));
+	struct process *p = proc_alloc();
+	struct thread *t;
+	int pid;
+
+	if (!ia || !p)
+		goto out_nomem;
+	p->files = fdtable_create();
+	p->fs = fs_struct_create();
+	if (!p->files || !p->fs)
+		goto out_nomem;
+	p->cred = cred_root;
+	p->nr_threads = 1;
+	proc_set_name(p, path);
+	pid = proc_publish(p, NULL);
+	if (pid < 0)
+		goto out_nomem;
+	p->pgid = p->sid = pid;
+	if (pid == 1)
+		init_proc = p;
+	ia->p = p;
+	ia->path = path;
+	ia->argv = argv;
+	ia->envp = envp;
+	t = thread_create(p->name, init_thread_main, ia, &attr);
+	if (!t)
+		panic("cannot create the init thread");
+	p->main_thread = t;
+	return pid;
+
+out_nomem:
+	kfree(ia);
+	if (p) {
+		if (p->files)
+			fdtable_put(p->files);
+		if (p->fs)
+			fs_struct_put(p->fs);
+		proc_free(p);
+	}
+	return -ENOMEM;
+}
+
+/* ---- groups, sessions, signals to processes ---- */
+
+int proc_current_pgid(void)
+{
+	struct process *p = current_proc();
+
+	return p ? p->pgid : 0;
+}
+
+int proc_current_sid(void)
+{
+	struct process *p = current_proc();
+
+	return p ? p->sid : 0;
+}
+
+int proc_getppid(void)
+{
+	struct process *p = current_proc();
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	int ppid = p && p->parent ? p->parent->pid : 0;
+
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ppid;
+}
+
+bool proc_pgrp_in_session(int pgid, int sid)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	struct process *p;
+	bool found = false;
+
+	list_for_each_entry(p, &all_procs, all_link) if (p->pgid == pgid && p->sid == sid &&
+							 p->state == PROC_ALIVE)
+	{
+		found = true;
+		break;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return found;
+}
+
+int proc_getpgid(int pid)
+{
+	struct process *self = current_proc();
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	struct process *p = pid ? find_pid_locked(pid) : self;
+	int ret = p ? p->pgid : -ESRCH;
+
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
+int proc_getsid(int pid)
+{
+	struct process *self = current_proc();
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	struct process *p = pid ? find_pid_locked(pid) : self;
+	int ret = p ? p->sid : -ESRCH;
+
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	struct process *self = current_proc();
+	struct process *p, *q;
+	unsigned long f;
+	int ret = 0;
+
+	if (!self || pgid < 0)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	p = pid ? find_pid_locked(pid) : self;
+	if (!p || (p != self && p->parent != self)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	if (!pgid)
+		pgid = p->pid;
+	if (p->sid != self->sid || p->pid == p->sid) {
+		ret = -EPERM; /* other session, or a session leader */
+		goto out;
+	}
+	if (pgid != p->pid) {
+		bool ok = false;
+
+		list_for_each_entry(q, &all_procs,
+				    all_link) if (q->pgid == pgid && q->sid == self->sid)
+		{
+			ok = true;
+			break;
+		}
+		if (!ok) {
+			ret = -EPERM;
+			goto out;
+		}
+	}
+	p->pgid = pgid;
+out:
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
+int proc_setsid(void)
+{
+	struct process *self = current_proc();
+	struct process *q;
+	unsigned long f;
+	int ret;
+
+	if (!self)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	ret = self->pid;
+	list_for_each_entry(q, &all_procs, all_link) if (q->pgid == self->pid)
+	{
+		if (q != self || self->pgid == self->pid) {
+			ret = -EPERM; /* already a group leader */
+			break;
+		}
+	}
+	if (ret > 0)
+		self->pgid = self->sid = self->pid;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
+int signal_send_pid(int pid, int sig)
+{
+	unsigned long f;
+	struct process *p;
+	struct thread *t = NULL;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	p = find_pid_locked(pid);
+	if (p && p->state == PROC_ALIVE)
+		t = p->main_thread;
+	if (p && !t && p->state == PROC_ALIVE) {
+		/* Just forked, thread not published yet: rare; report the process exists. */
+		spin_unlock_irqrestore(&proc_tree_lock, f);
+		return 0;
+	}
+	if (t && sig)
+		signal_send_thread(t, sig);
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return p ? 0 : -ESRCH;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	unsigned long f;
+	struct process *p;
+	int ret = -ESRCH;
+
+	if (sig < 0 || sig > NSIG || pgid <= 0)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	list_for_each_entry(p, &all_procs, all_link) if (p->pgid == pgid && p->state == PROC_ALIVE)
+	{
+		if (sig && p->main_thread)
+			signal_send_thread(p->main_thread, sig);
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
+void proc_for_each(bool (*fn)(struct process *p, void *arg), void *arg)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	struct process *p;
+
+	list_for_each_entry(p, &all_procs, all_link) if (!fn(p, arg)) break;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+}
+
+int proc_count(void)
+{
+	return __atomic_load_n(&nr_procs, __ATOMIC_RELAXED);
 }

@@ -4,11 +4,17 @@
  *
  * x86_syscall_entry: the SYSCALL target (LSTAR). Interrupts are off on
  * entry (FMASK clears IF). It swaps to the kernel GS base, moves to the
- * thread's kernel stack (this_cpu()->kernel_rsp), builds a struct trap_frame
- * exactly like an interrupt would (vector VECTOR_SYSCALL), calls
- * x86_syscall(frame) with interrupts on, and returns with SYSRET - unless the
- * return address is not a canonical user address, in which case it returns
- * with IRETQ (SYSRET would fault in kernel mode with the user's stack).
+ * thread's kernel stack (this_cpu()->kernel_rsp) and builds a struct
+ * trap_frame exactly like an interrupt would (vector VECTOR_SYSCALL), then,
+ * with interrupts on, calls syscall_dispatch(nr, a0..a5) straight from the
+ * user's registers (%rax, %rdi %rsi %rdx %r10 %r8 %r9; syscall.c checks
+ * the prototype). On the way out, with interrupts off, one test of
+ * this_cpu()->exit_work covers every kind of pending work (need_resched,
+ * signals): if any is set the result is stored in the frame and
+ * syscall_exit_work(frame) runs, which may change the frame. Then every
+ * register but %rax (the result) comes from the frame, and SYSRET returns -
+ * unless the return address is not a canonical user address, in which case
+ * IRETQ does (SYSRET would fault in kernel mode with the user's stack).
  *
  * x86_enter_user(rip, rsp): the first return of a new user thread to ring 3.
  */
@@ -29,25 +35,55 @@ x86_syscall_entry:
 	pushq $0 /* error */
 	pushq $VECTOR_SYSCALL
 	PUSH_GPRS
-	xorl %ebp, %ebp
-	movq %rsp, %rdi
+	xorl %ebp, %ebp /* backtraces end here */
 	sti
-	call x86_syscall
+	subq $8, %rsp /* the call below sees a 16-byte aligned stack */
+	pushq %r9 /* a5 */
+	movq %r8, %r9 /* a4 */
+	movq %r10, %r8 /* a3 */
+	movq %rdx, %rcx /* a2 */
+	movq %rsi, %rdx /* a1 */
+	movq %rdi, %rsi /* a0 */
+	movq %rax, %rdi /* nr */
+	call syscall_dispatch
+	addq $16, %rsp
 	cli
-	POP_GPRS
-	addq $16, %rsp /* vector, error */
-	/* [rip, cs, rflags, rsp, ss] */
-	movq (%rsp), %rcx
-	movq %rcx, %r11
-	sarq $47, %r11
-	jnz 1f /* not a user address: IRETQ raises the fault in user mode */
-	movq 16(%rsp), %r11
-	movq 24(%rsp), %rsp
+	cmpl $0, %gs:CPU_EXIT_WORK
+	jnz 3f
+2:	movq TF_R15(%rsp), %r15
+	movq TF_R14(%rsp), %r14
+	movq TF_R13(%rsp), %r13
+	movq TF_R12(%rsp), %r12
+	movq TF_R10(%rsp), %r10
+	movq TF_R9(%rsp), %r9
+	movq TF_R8(%rsp), %r8
+	movq TF_RBP(%rsp), %rbp
+	movq TF_RDI(%rsp), %rdi
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDX(%rsp), %rdx
+	movq TF_RBX(%rsp), %rbx
+	movq TF_RIP(%rsp), %rcx
+	movq TF_RFLAGS(%rsp), %r11
+	testq %rcx, x86_user_rip_mask(%rip)
+	jnz 4f /* not a user address: IRETQ raises the fault in user mode */
+	movq TF_RSP(%rsp), %rsp
 	swapgs
 	sysretq
-1:	swapgs
+3:	movq %rax, TF_RAX(%rsp) /* the frame is complete for whoever looks at it */
+	movq %rsp, %rdi
+	call syscall_exit_work /* returns with interrupts off and nothing left to do */
+	movq TF_RAX(%rsp), %rax
+	jmp 2b
+4:	addq $TF_RIP, %rsp
+	swapgs
 	iretq
 
+	.section .rodata
+	.balign 8
+x86_user_rip_mask:
+	.quad 0xffff800000000000 /* bits that are zero in every canonical user address */
+
+	.text
 	.global x86_enter_user
 x86_enter_user:
 	cli

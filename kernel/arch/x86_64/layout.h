@@ -31,9 +31,28 @@
 /* Offsets in struct cpu (cpu.h) used by assembly; checked in syscall.c. */
 #define CPU_KERNEL_RSP 40
 #define CPU_USER_RSP 48
+#define CPU_EXIT_WORK 60
 
 /* trap_frame.vector of a frame built by the syscall entry. */
 #define VECTOR_SYSCALL 0x100
+
+/* Offsets in struct trap_frame (x86.h) used by entry.S; checked in syscall.c. */
+#define TF_R15 0
+#define TF_R14 8
+#define TF_R13 16
+#define TF_R12 24
+#define TF_R10 40
+#define TF_R9 48
+#define TF_R8 56
+#define TF_RBP 64
+#define TF_RDI 72
+#define TF_RSI 80
+#define TF_RDX 88
+#define TF_RBX 104
+#define TF_RAX 112
+#define TF_RIP 136
+#define TF_RFLAGS 152
+#define TF_RSP 160
 
 /* IST slots in the TSS (1-based, as the IDT encodes them). */
 #define IST_DF 1

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syscall.c - SYSCALL/SYSRET set-up and the C side of the syscall entry
- * (entry.S), plus entering user mode and handling faults from user mode.
+ * (entry.S): the work done on the way back to user mode when there is any
+ * (syscall_exit_work), plus entering user mode and handling faults from
+ * user mode.
  */
 #include "syscall.h"
 #include "arch.h"
@@ -9,6 +11,7 @@
 #include "klog.h"
 #include "proc.h"
 #include "sched.h"
+#include "signal.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -23,6 +26,29 @@
 
 STATIC_ASSERT(offsetof(struct cpu, kernel_rsp) == CPU_KERNEL_RSP, "entry.S offset");
 STATIC_ASSERT(offsetof(struct cpu, user_rsp_scratch) == CPU_USER_RSP, "entry.S offset");
+STATIC_ASSERT(offsetof(struct cpu, exit_work) == CPU_EXIT_WORK, "entry.S offset");
+STATIC_ASSERT(sizeof(((struct cpu *)0)->exit_work) == 4, "entry.S tests 32 bits");
+STATIC_ASSERT(offsetof(struct trap_frame, r15) == TF_R15 &&
+		      offsetof(struct trap_frame, r14) == TF_R14 &&
+		      offsetof(struct trap_frame, r13) == TF_R13 &&
+		      offsetof(struct trap_frame, r12) == TF_R12 &&
+		      offsetof(struct trap_frame, r10) == TF_R10 &&
+		      offsetof(struct trap_frame, r9) == TF_R9 &&
+		      offsetof(struct trap_frame, r8) == TF_R8 &&
+		      offsetof(struct trap_frame, rbp) == TF_RBP &&
+		      offsetof(struct trap_frame, rdi) == TF_RDI &&
+		      offsetof(struct trap_frame, rsi) == TF_RSI &&
+		      offsetof(struct trap_frame, rdx) == TF_RDX &&
+		      offsetof(struct trap_frame, rbx) == TF_RBX &&
+		      offsetof(struct trap_frame, rax) == TF_RAX &&
+		      offsetof(struct trap_frame, rip) == TF_RIP &&
+		      offsetof(struct trap_frame, rflags) == TF_RFLAGS &&
+		      offsetof(struct trap_frame, rsp) == TF_RSP,
+	      "entry.S frame offsets");
+/* entry.S calls syscall_dispatch() directly with the user's registers. */
+STATIC_ASSERT(__builtin_types_compatible_p(__typeof__(&syscall_dispatch),
+					   long (*)(u64, u64, u64, u64, u64, u64, u64)),
+	      "entry.S passes nr and six arguments");
 
 void x86_syscall_entry(void);
 __noreturn void x86_enter_user(u64 rip, u64 rsp);
@@ -37,18 +63,71 @@ void x86_syscall_init_cpu(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
-void x86_syscall(struct trap_frame *f);
-void x86_syscall(struct trap_frame *f)
+/*
+ * The way back to user mode found this_cpu()->exit_work set (entry.S tests
+ * the whole word, so any kind of work added to it lands here): reschedule
+ * while need_resched is set; look at signals once if sig_work says one may
+ * be pending. f is the complete syscall frame; whatever changes it changes
+ * what user mode resumes with. Called and returns with interrupts off.
+ */
+void syscall_exit_work(struct trap_frame *f);
+void syscall_exit_work(struct trap_frame *f)
 {
-	f->rax = (u64)syscall_dispatch(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-	/* Return to user mode is a preemption point (checked inline: the common case is no). */
-	if (unlikely(this_cpu()->need_resched))
-		sched_preempt_irq(true);
+	bool signals_done = false;
+
+	this_cpu()->exit_work_calls++;
+	for (;;) {
+		struct cpu *c = this_cpu();
+
+		if (c->need_resched) {
+			schedule(); /* clears it; the switch back sets sig_work from sig_pending */
+			continue;
+		}
+		if (!c->sig_work || signals_done)
+			return;
+		signals_done = true;
+		/* sig_work stays set while current_thread()->sig_pending is non-zero */
+		if (current_thread()->sig_pending) {
+			arch_irq_enable();
+			x86_user_return_work(f); /* may leave through IRETQ itself */
+			arch_irq_disable();
+		}
+	}
+}
+
+/*
+ * Pending signals on the way back to user mode. A frame that is no longer
+ * a plain syscall frame (a signal handler was set up, or rt_sigreturn
+ * restored one) must leave with IRETQ: SYSRET would clobber rcx and r11.
+ */
+void x86_user_return_work(struct trap_frame *f)
+{
+	signal_deliver(f);
+	if (f->vector != VECTOR_SYSCALL || f->rcx != f->rip || f->r11 != f->rflags)
+		arch_return_to_user();
 }
 
 void arch_enter_user(vaddr_t entry, vaddr_t stack_top)
 {
 	x86_enter_user(entry, stack_top);
+}
+
+/*
+ * A synchronous fault's signal: run the program's handler if it has one and
+ * the signal is not blocked; otherwise the default action kills it (a
+ * blocked or ignored fault signal cannot be postponed: the instruction
+ * would fault again).
+ */
+static void x86_user_fault_signal(struct trap_frame *f, int sig)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	u64 h = p ? p->sigactions[sig - 1].handler : SIG_DFL;
+
+	if (!p || h <= SIG_IGN || (t->sig_blocked & SIGMASK(sig)))
+		proc_exit_signal(sig, true);
+	signal_send_thread(t, sig);
+	x86_user_return_work(f);
 }
 
 static const char *const user_fault_names[32] = {
@@ -89,10 +168,9 @@ void x86_user_fault(struct trap_frame *f, u64 cr2)
 			p ? p->name : "?", p ? (unsigned long long)p->pid : 0ull,
 			(unsigned long long)current_thread()->tid, what,
 			(unsigned long long)f->vector, (unsigned long long)f->rip);
-	/* Shell convention: 128 + signal (SIGSEGV 11, SIGILL 4, SIGFPE 8, SIGBUS 7, SIGTRAP 5). */
-	proc_exit(f->vector == 14 || f->vector == 13			 ? 128 + 11
-		  : f->vector == 6					 ? 128 + 4
-		  : f->vector == 0 || f->vector == 16 || f->vector == 19 ? 128 + 8
-		  : f->vector == 17					 ? 128 + 7
-									 : 128 + 5);
+	x86_user_fault_signal(f, f->vector == 14 || f->vector == 13			? SIGSEGV
+				 : f->vector == 6					? SIGILL
+				 : f->vector == 0 || f->vector == 16 || f->vector == 19 ? SIGFPE
+				 : f->vector == 17					? SIGBUS
+											: SIGTRAP);
 }

@@ -141,7 +141,8 @@ static void *fpu_area_alloc(void)
 
 int arch_thread_init(struct thread *t, void (*entry)(void))
 {
-	u64 *sp = (u64 *)t->kstack->top;
+	/* The top of the stack is kept for the user register frame (uframe.c). */
+	u64 *sp = (u64 *)ALIGN_DOWN(t->kstack->top - sizeof(struct trap_frame), 16);
 
 	t->arch.fpu = fpu_area_alloc();
 	if (!t->arch.fpu)
@@ -214,5 +215,7 @@ void arch_context_switch(struct thread *prev, struct thread *next)
 		fpu_switch(prev, next);
 	if (next->arch.kstack_top)
 		x86_set_kernel_stack(next->arch.kstack_top);
+	if (prev->arch.fs_base != next->arch.fs_base)
+		wrmsr(MSR_FS_BASE, next->arch.fs_base);
 	x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);
 }

@@ -74,6 +74,7 @@ DEFINE_CR(4)
 #undef DEFINE_CR
 
 #define MSR_EFER 0xc0000080
+#define MSR_FS_BASE 0xc0000100
 #define EFER_NXE (1ull << 11)
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
@@ -173,6 +174,8 @@ void x86_syscall_init_cpu(void);
 int x86_smp_init(const struct boot_info *bi);
 /* A fault from user mode: resolved (returns) or the process is killed. */
 void x86_user_fault(struct trap_frame *f, u64 cr2);
+/* Signals pending on the way back to user mode (may not return: IRETQ path). */
+void x86_user_return_work(struct trap_frame *f);
 /* Run fn(arg) on another stack whose top (16-byte aligned) is top. */
 void x86_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
 

@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * process.c - Linux process, credential, signal-disposition and identity
+ * system calls: fork vfork clone execve execveat exit exit_group wait4
+ * getpid getppid gettid kill tkill tgkill rt_sigaction rt_sigprocmask
+ * rt_sigreturn sigaltstack set_tid_address arch_prctl uname getrandom
+ * get/set uid gid groups, process groups and sessions, rlimits, reboot.
+ *
+ * Thin: argument checks and ABI structures here, the work in proc.c,
+ * signal.c and exec.c.
+ */
+#include "arch.h"
+#include "errno.h"
+#include "lib.h"
+#include "linux.h"
+#include "mm.h"
+#include "proc.h"
+#include "random.h"
+#include "sched.h"
+#include "signal.h"
+#include "timer.h"
+#include "uaccess.h"
+#include "version.h"
+#include "vfs.h"
+
+int exec_user(struct file *dir, const char *path, const char *const *uargv,
+	      const char *const *uenvp);
+
+/* clone flags (Linux values) */
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL 0xff
+
+static long sys_fork(SYSCALL_ARGS)
+{
+	return proc_fork(0, 0, SIGCHLD);
+}
+LINUX_SYSCALL(fork, sys_fork);
+
+static long sys_vfork(SYSCALL_ARGS)
+{
+	return proc_fork(PROC_CLONE_VM | PROC_CLONE_VFORK, 0, SIGCHLD);
+}
+LINUX_SYSCALL(vfork, sys_vfork);
+
+/* clone(flags, stack, parent_tid, child_tid, tls): processes only for now. */
+static long sys_clone(SYSCALL_ARGS)
+{
+	u64 flags = a0;
+	u32 pf = 0;
+	long pid;
+
+	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS | CLONE_PARENT))
+		return -EINVAL; /* threads arrive with the next issue */
+	if (flags & ~(u64)(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK |
+			   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID))
+		return -EINVAL;
+	if (flags & CLONE_VM)
+		pf |= PROC_CLONE_VM;
+	if (flags & CLONE_FS)
+		pf |= PROC_CLONE_FS;
+	if (flags & CLONE_FILES)
+		pf |= PROC_CLONE_FILES;
+	if (flags & CLONE_VFORK)
+		pf |= PROC_CLONE_VFORK;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK) && !a1)
+		return -EINVAL; /* a shared address space needs its own stack */
+	pid = proc_fork(pf, (vaddr_t)a1, (int)(flags & CSIGNAL));
+	if (pid > 0 && (flags & CLONE_PARENT_SETTID)) {
+		int v = (int)pid;
+
+		if (copy_to_user(UPTR(a2), &v, sizeof(v)))
+			return -EFAULT;
+	}
+	return pid;
+}
+LINUX_SYSCALL(clone, sys_clone);
+
+static long do_execveat(int dirfd, u64 upath, u64 uargv, u64 uenvp, int flags)
+{
+	struct process *p = current_proc();
+	char *path = kmalloc(PATH_MAX);
+	struct file *dir = NULL;
+	long n, err;
+
+	if (!path)
+		return -ENOMEM;
+	n = strncpy_from_user(path, UPTR(upath), PATH_MAX);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		dir = fd_get(p->files, dirfd);
+		if (!dir) {
+			err = -EBADF;
+			goto out;
+		}
+	}
+	err = exec_user(dir, path, UPTR(uargv), UPTR(uenvp));
+	if (dir)
+		file_put(dir);
+out:
+	kfree(path);
+	return err;
+}
+
+static long sys_execve(SYSCALL_ARGS)
+{
+	return do_execveat(AT_FDCWD, a0, a1, a2, 0);
+}
+LINUX_SYSCALL(execve, sys_execve);
+
+static long sys_execveat(SYSCALL_ARGS)
+{
+	return do_execveat((int)a0, a1, a2, a3, (int)a4);
+}
+LINUX_SYSCALL(execveat, sys_execveat);
+
+static long sys_exit(SYSCALL_ARGS)
+{
+	proc_exit((int)(a0 & 0xff));
+}
+LINUX_SYSCALL(exit, sys_exit);
+LINUX_SYSCALL(exit_group, sys_exit);
+
+struct l_rusage {
+	s64 utime_sec, utime_usec, stime_sec, stime_usec;
+	s64 rest[14];
+};
+
+static void rusage_from_ns(struct l_rusage *ru, u64 ns)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->utime_sec = (s64)(ns / 1000000000ull);
+	ru->utime_usec = (s64)(ns % 1000000000ull / 1000);
+}
+
+static long sys_wait4(SYSCALL_ARGS)
+{
+	int status = 0;
+	u64 rt = 0;
+	int pid = proc_wait4((int)a0, a1 ? &status : NULL, (int)a2, &rt);
+
+	if (pid > 0 && a1 && copy_to_user(UPTR(a1), &status, sizeof(status)))
+		return -EFAULT;
+	if (pid > 0 && a3) {
+		struct l_rusage ru;
+
+		rusage_from_ns(&ru, rt);
+		if (copy_to_user(UPTR(a3), &ru, sizeof(ru)))
+			return -EFAULT;
+	}
+	return pid;
+}
+LINUX_SYSCALL(wait4, sys_wait4);
+
+static long sys_getpid(SYSCALL_ARGS)
+{
+	return current_proc()->pid;
+}
+LINUX_SYSCALL(getpid, sys_getpid);
+LINUX_SYSCALL(gettid, sys_getpid); /* one thread per process for now: tid == pid */
+
+static long sys_getppid(SYSCALL_ARGS)
+{
+	return proc_getppid();
+}
+LINUX_SYSCALL(getppid, sys_getppid);
+
+static long sys_kill(SYSCALL_ARGS)
+{
+	int pid = (int)a0, sig = (int)a1;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0)
+		return signal_send_pid(pid, sig);
+	if (pid == 0)
+		return signal_send_pgrp(proc_current_pgid(), sig);
+	if (pid == -1)
+		return -EPERM; /* broadcast: not supported yet */
+	return signal_send_pgrp(-pid, sig);
+}
+LINUX_SYSCALL(kill, sys_kill);
+
+static long sys_tkill(SYSCALL_ARGS)
+{
+	if ((int)a0 <= 0)
+		return -EINVAL;
+	return signal_send_pid((int)a0, (int)a1);
+}
+LINUX_SYSCALL(tkill, sys_tkill);
+
+static long sys_tgkill(SYSCALL_ARGS)
+{
+	if ((int)a0 <= 0 || (int)a1 <= 0)
+		return -EINVAL;
+	if (a0 != a1)
+		return -ESRCH;
+	return signal_send_pid((int)a1, (int)a2);
+}
+LINUX_SYSCALL(tgkill, sys_tgkill);
+
+/* ---- signal dispositions and masks ---- */
+
+static long sys_rt_sigaction(SYSCALL_ARGS)
+{
+	struct process *p = current_proc();
+	int sig = (int)a0;
+	struct k_sigaction act, old;
+	unsigned long f;
+
+	if (a3 != 8 || sig < 1 || sig > NSIG)
+		return -EINVAL;
+	if (a1) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(&act, UPTR(a1), sizeof(act)))
+			return -EFAULT;
+	}
+	f = spin_lock_irqsave(&p->lock);
+	old = p->sigactions[sig - 1];
+	if (a1)
+		p->sigactions[sig - 1] = act;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (a1 && (act.handler == SIG_IGN)) /* pending instances are discarded */
+		__atomic_fetch_and(&current_thread()->sig_pending, ~SIGMASK(sig), __ATOMIC_RELAXED);
+	if (a2 && copy_to_user(UPTR(a2), &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+LINUX_SYSCALL(rt_sigaction, sys_rt_sigaction);
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+static long sys_rt_sigprocmask(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	u64 set, old = t->sig_blocked;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (a1) {
+		if (copy_from_user(&set, UPTR(a1), sizeof(set)))
+			return -EFAULT;
+		switch (a0) {
+		case SIG_BLOCK:
+			t->sig_blocked |= set;
+			break;
+		case SIG_UNBLOCK:
+			t->sig_blocked &= ~set;
+			break;
+		case SIG_SETMASK:
+			t->sig_blocked = set;
+			break;
+		default:
+			return -EINVAL;
+		}
+		t->sig_blocked &= ~(SIGMASK(SIGKILL) | SIGMASK(SIGSTOP));
+	}
+	if (a2 && copy_to_user(UPTR(a2), &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+LINUX_SYSCALL(rt_sigprocmask, sys_rt_sigprocmask);
+
+static long sys_rt_sigreturn(SYSCALL_ARGS)
+{
+	struct trap_frame *f = arch_user_frame(current_thread());
+
+	signal_sigreturn(f);
+	arch_return_to_user(); /* with every register as the frame says: not SYSRET */
+}
+LINUX_SYSCALL(rt_sigreturn, sys_rt_sigreturn);
+
+static long sys_rt_sigpending(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	u64 pend = t->sig_pending & t->sig_blocked;
+
+	if (a1 != 8)
+		return -EINVAL;
+	return copy_to_user(UPTR(a0), &pend, sizeof(pend)) ? -EFAULT : 0;
+}
+LINUX_SYSCALL(rt_sigpending, sys_rt_sigpending);
+
+/* sigaltstack: no alternate stacks yet; report "disabled" and refuse to set one. */
+static long sys_sigaltstack(SYSCALL_ARGS)
+{
+	struct {
+		u64 sp;
+		s32 flags, pad;
+		u64 size;
+	} ss = {0, 2 /* SS_DISABLE */, 0, 0};
+
+	if (a1 && copy_to_user(UPTR(a1), &ss, sizeof(ss)))
+		return -EFAULT;
+	if (a0)
+		return -ENOMEM;
+	return 0;
+}
+LINUX_SYSCALL(sigaltstack, sys_sigaltstack);
+
+/* ---- thread identity and TLS ---- */
+
+static long sys_set_tid_address(SYSCALL_ARGS)
+{
+	return current_proc()->pid;
+}
+LINUX_SYSCALL(set_tid_address, sys_set_tid_address);
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+static long sys_arch_prctl(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	u64 v;
+
+	switch (a0) {
+	case ARCH_SET_FS:
+		if (a1 >= arch_user_top())
+			return -EPERM;
+		arch_set_tls(t, a1);
+		return 0;
+	case ARCH_GET_FS:
+		v = arch_get_tls(t);
+		return copy_to_user(UPTR(a1), &v, sizeof(v)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+LINUX_SYSCALL(arch_prctl, sys_arch_prctl);
+
+/* ---- identity of the system ---- */
+
+struct l_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+static char hostname[65] = "matrioska";
+
+static long sys_uname(SYSCALL_ARGS)
+{
+	struct l_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Matrioska", sizeof(u.sysname));
+	strlcpy(u.nodename, hostname, sizeof(u.nodename));
+	strlcpy(u.release, KERNEL_VERSION, sizeof(u.release));
+	strlcpy(u.version, "#1 SMP", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user(UPTR(a0), &u, sizeof(u)) ? -EFAULT : 0;
+}
+LINUX_SYSCALL(uname, sys_uname);
+
+static long sys_sethostname(SYSCALL_ARGS)
+{
+	char buf[65];
+
+	if (!cred_is_root(&current_proc()->cred))
+		return -EPERM;
+	if (a1 > 64)
+		return -EINVAL;
+	if (copy_from_user(buf, UPTR(a0), a1))
+		return -EFAULT;
+	buf[a1] = 0;
+	strlcpy(hostname, buf, sizeof(hostname));
+	return 0;
+}
+LINUX_SYSCALL(sethostname, sys_sethostname);
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+
+static long sys_getrandom(SYSCALL_ARGS)
+{
+	u8 buf[256];
+	u64 done = 0, len = a1;
+
+	if (a2 & ~(u64)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > 33554431)
+		len = 33554431; /* Linux caps one call */
+	while (done < len) {
+		size_t n = (size_t)MIN(sizeof(buf), len - done);
+
+		get_random_bytes(buf, n);
+		if (copy_to_user(UPTR(a0 + done), buf, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+		if (done < len && signal_pending())
+			return (long)done;
+	}
+	memset(buf, 0, sizeof(buf));
+	return (long)done;
+}
+LINUX_SYSCALL(getrandom, sys_getrandom);
+
+/* ---- credentials ---- */
+
+static long sys_getuid(SYSCALL_ARGS)
+{
+	return current_proc()->cred.uid;
+}
+LINUX_SYSCALL(getuid, sys_getuid);
+
+static long sys_geteuid(SYSCALL_ARGS)
+{
+	return current_proc()->cred.euid;
+}
+LINUX_SYSCALL(geteuid, sys_geteuid);
+
+static long sys_getgid(SYSCALL_ARGS)
+{
+	return current_proc()->cred.gid;
+}
+LINUX_SYSCALL(getgid, sys_getgid);
+
+static long sys_getegid(SYSCALL_ARGS)
+{
+	return current_proc()->cred.egid;
+}
+LINUX_SYSCALL(getegid, sys_getegid);
+
+static long sys_setuid(SYSCALL_ARGS)
+{
+	struct cred *c = &current_proc()->cred;
+	u32 uid = (u32)a0;
+
+	if (c->euid == 0) {
+		c->uid = c->euid = c->suid = c->fsuid = uid;
+		return 0;
+	}
+	if (uid != c->uid && uid != c->suid)
+		return -EPERM;
+	c->euid = c->fsuid = uid;
+	return 0;
+}
+LINUX_SYSCALL(setuid, sys_setuid);
+
+static long sys_setgid(SYSCALL_ARGS)
+{
+	struct cred *c = &current_proc()->cred;
+	u32 gid = (u32)a0;
+
+	if (c->euid == 0) {
+		c->gid = c->egid = c->sgid = c->fsgid = gid;
+		return 0;
+	}
+	if (gid != c->gid && gid != c->sgid)
+		return -EPERM;
+	c->egid = c->fsgid = gid;
+	return 0;
+}
+LINUX_SYSCALL(setgid, sys_setgid);
+
+static long sys_getgroups(SYSCALL_ARGS)
+{
+	struct cred *c = &current_proc()->cred;
+	int size = (int)a0;
+
+	if (size < 0)
+		return -EINVAL;
+	if (size == 0)
+		return c->ngroups;
+	if ((u32)size < c->ngroups)
+		return -EINVAL;
+	if (copy_to_user(UPTR(a1), c->groups, c->ngroups * sizeof(u32)))
+		return -EFAULT;
+	return c->ngroups;
+}
+LINUX_SYSCALL(getgroups, sys_getgroups);
+
+static long sys_setgroups(SYSCALL_ARGS)
+{
+	struct cred *c = &current_proc()->cred;
+	u32 groups[NGROUPS_MAX];
+
+	if (c->euid != 0)
+		return -EPERM;
+	if (a0 > NGROUPS_MAX)
+		return -EINVAL;
+	if (a0 && copy_from_user(groups, UPTR(a1), a0 * sizeof(u32)))
+		return -EFAULT;
+	memcpy(c->groups, groups, a0 * sizeof(u32));
+	c->ngroups = (u32)a0;
+	return 0;
+}
+LINUX_SYSCALL(setgroups, sys_setgroups);
+
+/* ---- groups and sessions ---- */
+
+static long sys_getpgid(SYSCALL_ARGS)
+{
+	return proc_getpgid((int)a0);
+}
+LINUX_SYSCALL(getpgid, sys_getpgid);
+
+static long sys_getpgrp(SYSCALL_ARGS)
+{
+	return proc_getpgid(0);
+}
+LINUX_SYSCALL(getpgrp, sys_getpgrp);
+
+static long sys_setpgid(SYSCALL_ARGS)
+{
+	return proc_setpgid((int)a0, (int)a1);
+}
+LINUX_SYSCALL(setpgid, sys_setpgid);
+
+static long sys_getsid(SYSCALL_ARGS)
+{
+	return proc_getsid((int)a0);
+}
+LINUX_SYSCALL(getsid, sys_getsid);
+
+static long sys_setsid(SYSCALL_ARGS)
+{
+	return proc_setsid();
+}
+LINUX_SYSCALL(setsid, sys_setsid);
+
+/* ---- resource limits (reported, not yet enforced beyond FD_MAX) ---- */
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ull)
+
+static long rlimit_get(u32 res, u64 out[2])
+{
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	out[0] = out[1] = RLIM_INFINITY;
+	if (res == RLIMIT_NOFILE)
+		out[0] = out[1] = FD_MAX;
+	if (res == RLIMIT_STACK)
+		out[0] = MiB(8);
+	return 0;
+}
+
+static long sys_getrlimit(SYSCALL_ARGS)
+{
+	u64 lim[2];
+	long err = rlimit_get((u32)a0, lim);
+
+	if (err)
+		return err;
+	return copy_to_user(UPTR(a1), lim, sizeof(lim)) ? -EFAULT : 0;
+}
+LINUX_SYSCALL(getrlimit, sys_getrlimit);
+
+static long sys_prlimit64(SYSCALL_ARGS)
+{
+	u64 lim[2];
+	long err;
+
+	if (a0 && (int)a0 != current_proc()->pid)
+		return -ESRCH;
+	err = rlimit_get((u32)a1, lim);
+	if (err)
+		return err;
+	if (a2)
+		return -EPERM; /* limits are fixed for now */
+	if (a3 && copy_to_user(UPTR(a3), lim, sizeof(lim)))
+		return -EFAULT;
+	return 0;
+}
+LINUX_SYSCALL(prlimit64, sys_prlimit64);
+
+static long sys_sched_yield(SYSCALL_ARGS)
+{
+	sched_yield();
+	return 0;
+}
+LINUX_SYSCALL(sched_yield, sys_sched_yield);
+
+static long sys_sched_getaffinity(SYSCALL_ARGS)
+{
+	u64 mask = current_thread()->affinity;
+
+	if ((int)a0 && (int)a0 != current_proc()->pid)
+		return -ESRCH;
+	if (a1 < sizeof(mask) || (a1 & 7))
+		return -EINVAL;
+	if (clear_user(UPTR(a2), a1) || copy_to_user(UPTR(a2), &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+LINUX_SYSCALL(sched_getaffinity, sys_sched_getaffinity);
+
+static long sys_sched_setaffinity(SYSCALL_ARGS)
+{
+	u64 mask;
+
+	if ((int)a0 && (int)a0 != current_proc()->pid)
+		return -ESRCH;
+	if (a1 < sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, UPTR(a2), sizeof(mask)))
+		return -EFAULT;
+	return sched_set_affinity(current_thread(), mask);
+}
+LINUX_SYSCALL(sched_setaffinity, sys_sched_setaffinity);
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+static long sys_prctl(SYSCALL_ARGS)
+{
+	struct process *p = current_proc();
+	char name[PROC_NAME_MAX];
+
+	switch (a0) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, UPTR(a1), sizeof(name)) < 0) {
+			/* Linux truncates silently; a fault is still a fault. */
+			if (copy_from_user(name, UPTR(a1), 1))
+				return -EFAULT;
+		}
+		name[sizeof(name) - 1] = 0;
+		strlcpy(p->name, name, sizeof(p->name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user(UPTR(a1), p->name, sizeof(p->name)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+LINUX_SYSCALL(prctl, sys_prctl);
+
+/*
+ * set_robust_list: the list head is where a threaded program's futex
+ * cleanup would start at thread exit. Processes are single-threaded and
+ * futexes arrive with threads, so the head is recorded and never walked.
+ */
+static long sys_set_robust_list(SYSCALL_ARGS)
+{
+	if (a1 != 24) /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	current_thread()->robust_list = a0;
+	return 0;
+}
+LINUX_SYSCALL(set_robust_list, sys_set_robust_list);
+
+/*
+ * rseq (restartable sequences) is deliberately not offered: C libraries
+ * treat -ENOSYS as "unsupported" and fall back, so it is answered without
+ * the unimplemented-syscall log line.
+ */
+static long sys_rseq(SYSCALL_ARGS)
+{
+	return -ENOSYS;
+}
+LINUX_SYSCALL(rseq, sys_rseq);
+
+/* ---- rt_sigtimedwait: take a pending signal from a set, synchronously ---- */
+
+struct sigwait_arg {
+	struct thread *t;
+	u64 set;
+};
+
+static bool sigwait_cond(void *arg)
+{
+	struct sigwait_arg *w = arg;
+
+	return (__atomic_load_n(&w->t->sig_pending, __ATOMIC_ACQUIRE) & w->set) != 0;
+}
+
+static bool never_true(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+/* Senders wake the thread directly (sched_wake): nobody needs to wake this queue. */
+static struct wait_queue sigwait_wq = {SPINLOCK_INIT("sigwait_wq", LOCK_RANK_WAITQ),
+				       LIST_HEAD_INIT(sigwait_wq.waiters)};
+
+static long sys_rt_sigtimedwait(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	struct sigwait_arg w = {.t = t};
+	u64 deadline = 0;
+	long err;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (copy_from_user(&w.set, UPTR(a0), sizeof(w.set)))
+		return -EFAULT;
+	w.set &= ~(SIGMASK(SIGKILL) | SIGMASK(SIGSTOP));
+	if (a2) {
+		struct {
+			s64 sec, nsec;
+		} ts;
+
+		if (copy_from_user(&ts, UPTR(a2), sizeof(ts)))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		deadline = clock_ns() + (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
+		if (!deadline)
+			deadline = 1;
+	}
+	for (;;) {
+		u64 pend = __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) & w.set;
+
+		if (pend) {
+			int sig = __builtin_ctzll(pend) + 1;
+			struct {
+				s32 signo, errno_, code, pad;
+				u8 rest[112];
+			} info;
+
+			if (!(__atomic_fetch_and(&t->sig_pending, ~SIGMASK(sig), __ATOMIC_ACQ_REL) &
+			      SIGMASK(sig)))
+				continue; /* someone else took it */
+			memset(&info, 0, sizeof(info));
+			info.signo = sig;
+			if (a1 && copy_to_user(UPTR(a1), &info, sizeof(info)))
+				return -EFAULT;
+			return sig;
+		}
+		err = wait_until_intr(&sigwait_wq, sigwait_cond, &w, deadline);
+		if (err == -ETIMEDOUT)
+			return -EAGAIN;
+		if (err == -EINTR && !sigwait_cond(&w))
+			return -EINTR;
+	}
+}
+LINUX_SYSCALL(rt_sigtimedwait, sys_rt_sigtimedwait);
+
+/* rt_sigsuspend: wait for a signal with a temporary mask; the old one comes back after delivery. */
+static long sys_rt_sigsuspend(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	u64 mask;
+
+	if (a1 != 8)
+		return -EINVAL;
+	if (copy_from_user(&mask, UPTR(a0), sizeof(mask)))
+		return -EFAULT;
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	t->sig_blocked = mask & ~(SIGMASK(SIGKILL) | SIGMASK(SIGSTOP));
+	while (wait_until_intr(&sigwait_wq, never_true, NULL, 0) != -EINTR)
+		;
+	return -EINTR;
+}
+LINUX_SYSCALL(rt_sigsuspend, sys_rt_sigsuspend);
