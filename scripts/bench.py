@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Benchmarks for `make bench`. Prints figures; asserts nothing.
 
-boot_wall_ms     host wall time from starting QEMU to the kernel's last boot
-                 stage line, median of 5 boots (includes QEMU + SeaBIOS start-up)
-boot_kernel_ms   the kernel's own time from its first instruction to the last
-                 stage line (TSC), median of the same 5 boots
+boot_wall_ms     host wall time from starting QEMU to the busybox shell's prompt
+                 (boot stage 5 is printed when the shell first waits for console
+                 input), median of 5 boots (includes QEMU + SeaBIOS start-up)
+boot_kernel_ms   the kernel's own time from its first instruction to the stage-5
+                 line (TSC), median of the same 5 boots
+prompt_mem_kib   memory in use at the prompt: MemTotal - MemAvailable from
+                 /proc/meminfo, read by typing into the shell
 boot_kernel_ms_icount  the same under -icount shift=0,align=off,sleep=off, where
                  guest time counts instructions (1 ns each): repeatable exactly
 image_bytes      size of build/matrioska.bin
@@ -46,6 +49,35 @@ def boot_once(kernel, extra=()):
     raise SystemExit('bench: kernel did not reach stage 5; output:\n' + buf.decode(errors='replace'))
 
 
+def prompt_memory(kernel):
+    """Boot to the prompt, type `cat /proc/meminfo`, return MemTotal - MemAvailable in KiB."""
+    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
+           '-monitor', 'none', '-no-reboot']
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.PIPE)
+    start = time.monotonic()
+    buf = b''
+    sent = False
+    try:
+        while time.monotonic() - start < 60:
+            chunk = p.stdout.read1(4096)
+            if not chunk:
+                break
+            buf += chunk
+            if not sent and STAGE5.search(buf):
+                p.stdin.write(b'cat /proc/meminfo\r')
+                p.stdin.flush()
+                sent = True
+            total = re.search(rb'MemTotal:\s+(\d+) kB', buf)
+            avail = re.search(rb'MemAvailable:\s+(\d+) kB', buf)
+            if total and avail:
+                return int(total.group(1)) - int(avail.group(1))
+    finally:
+        p.kill()
+        p.wait()
+    raise SystemExit('bench: no /proc/meminfo answer from the shell; output:\n' + buf.decode(errors='replace'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default='build')
@@ -56,12 +88,14 @@ def main():
     walls = [w for w, _ in runs]
     kern = [k for _, k in runs]
     _, icount_ms = boot_once(kernel, ICOUNT)
-    print('bench boot_wall_ms %.1f   (median of %d; runs: %s; target < 150 ms of kernel time)'
-          % (statistics.median(walls), len(walls), ' '.join('%.0f' % w for w in walls)))
+    print('bench boot_wall_ms %.1f   (to the shell prompt, median of %d; runs: %s; target < 300 ms;'
+          ' Linux 6.1: ~7100 ms)' % (statistics.median(walls), len(walls), ' '.join('%.0f' % w for w in walls)))
     print('bench boot_kernel_ms %.1f   (median; kernel entry to last stage line)'
           % statistics.median(kern))
     print('bench boot_kernel_ms_icount %.1f   (instructions, repeatable)' % icount_ms)
     print('bench image_bytes %d' % os.path.getsize(kernel))
+    print('bench prompt_mem_kib %d   (MemTotal - MemAvailable at the prompt; target < 4096; Linux: ~30300)'
+          % prompt_memory(kernel))
     for name, value, unit in kbench(kernel):
         print('bench %s %s %s' % (name, value, unit))
 
