@@ -221,8 +221,7 @@ struct dentry *d_find_child(struct dentry *parent, const char *name, size_t len)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &parent->children)
-	{
+	list_for_each (pos, &parent->children) {
 		struct dentry *d = list_entry(pos, struct dentry, child);
 
 		if (d->namelen == len && memcmp(d->name, name, len) == 0)
@@ -306,8 +305,7 @@ static int dcache_iterate(struct file *f, struct dir_ctx *ctx)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &f->path.dentry->children)
-	{
+	list_for_each (pos, &f->path.dentry->children) {
 		struct dentry *d = list_entry(pos, struct dentry, child);
 
 		if (d->cookie < ctx->pos)

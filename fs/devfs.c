@@ -156,8 +156,7 @@ int chrdev_register(const char *name, u64 dev, u32 mode, const struct file_opera
 	{
 		struct list_head *pos;
 
-		list_for_each(pos, &vfs_mounts)
-		{
+		list_for_each (pos, &vfs_mounts) {
 			struct mount *m = list_entry(pos, struct mount, link);
 
 			if (is_devfs(m->sb))

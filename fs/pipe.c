@@ -390,8 +390,7 @@ static struct pipe *fifo_pipe_locked(struct inode *inode)
 	struct list_head *pos;
 	struct pipe *p;
 
-	list_for_each(pos, &fifo_list)
-	{
+	list_for_each (pos, &fifo_list) {
 		p = list_entry(pos, struct pipe, fifo_link);
 		if (p->inode == inode)
 			return p;

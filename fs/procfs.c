@@ -190,8 +190,7 @@ static void prune_pids(struct dentry *root)
 {
 	struct list_head *pos, *next;
 
-	list_for_each_safe(pos, next, &root->children)
-	{
+	list_for_each_safe (pos, next, &root->children) {
 		struct dentry *d = list_entry(pos, struct dentry, child);
 		struct procfs_inode *pi = procfs_i(d->inode);
 
@@ -206,8 +205,7 @@ static void prune_fds(struct dentry *dir)
 {
 	struct list_head *pos, *next;
 
-	list_for_each_safe(pos, next, &dir->children)
-	{
+	list_for_each_safe (pos, next, &dir->children) {
 		struct dentry *d = list_entry(pos, struct dentry, child);
 
 		if (!fd_revalidate(d->inode))

@@ -375,8 +375,7 @@ static void snap_live_locked(struct process *p, struct procfs_task *t, u64 now)
 {
 	struct thread *th, *main = NULL;
 
-	list_for_each_entry(th, &p->threads, proc_link)
-	{
+	list_for_each_entry (th, &p->threads, proc_link) {
 		t->utime_ns += thread_runtime(th, now);
 		t->nr_switches += th->nr_switches;
 		if (th == p->main_thread || !main)

@@ -23,8 +23,7 @@ static struct fs_type *find_fs_type(const char *name)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &fs_types)
-	{
+	list_for_each (pos, &fs_types) {
 		struct fs_type *t = list_entry(pos, struct fs_type, link);
 
 		if (strcmp(t->name, name) == 0)
@@ -208,8 +207,9 @@ static bool has_child_mounts(struct mount *m)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &vfs_mounts) if (list_entry(pos, struct mount, link)->parent ==
-					    m) return true;
+	list_for_each (pos, &vfs_mounts)
+		if (list_entry(pos, struct mount, link)->parent == m)
+			return true;
 	return false;
 }
 
@@ -251,8 +251,7 @@ size_t vfs_format_filesystems(char *buf, size_t size)
 	if (size)
 		buf[0] = '\0';
 	mutex_lock(&vfs_ns_lock);
-	list_for_each(pos, &fs_types)
-	{
+	list_for_each (pos, &fs_types) {
 		struct fs_type *t = list_entry(pos, struct fs_type, link);
 		/* No file system needs a block device yet: every one is "nodev". */
 		int n = snprintf(total < size ? buf + total : NULL, total < size ? size - total : 0,
@@ -286,8 +285,7 @@ size_t vfs_format_mounts(struct fs_struct *fs, char *buf, size_t size)
 		root = vfs_global_root();
 		path_get(&root);
 	}
-	list_for_each(pos, &vfs_mounts)
-	{
+	list_for_each (pos, &vfs_mounts) {
 		struct mount *m = list_entry(pos, struct mount, link);
 		struct path mp = {m, m->root};
 		int n;

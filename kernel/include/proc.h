@@ -84,7 +84,8 @@ struct process {
 	struct thread *main_thread;
 	struct k_sigaction sigactions[NSIG]; /* index sig - 1; under lock */
 	struct wait_queue child_wq;	     /* woken when a child changes state */
-	u32 child_events;	       /* bumped (proc_tree_lock) at each child state change */
+	u64 early_signals; /* sent before the first thread was published; proc_tree_lock */
+	u32 child_events;  /* bumped (proc_tree_lock) at each child state change */
 	struct completion *vfork_done; /* the vfork parent waits on this */
 	vaddr_t brk_start, brk;	       /* program break; under lock */
 	vaddr_t mmap_top;	       /* next mmap search starts below this */

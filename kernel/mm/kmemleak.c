@@ -177,14 +177,12 @@ static void leak_prepare_locked(void)
 {
 	struct list_head *pos, *sp;
 
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 		struct list_head *lists[] = {&c->partial, &c->full};
 
 		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-			list_for_each(sp, lists[l])
-			{
+			list_for_each (sp, lists[l]) {
 				struct slab *s = list_entry(sp, struct slab, link);
 
 				if (!c->debug)
@@ -194,8 +192,7 @@ static void leak_prepare_locked(void)
 			}
 		}
 	}
-	list_for_each(pos, &slab_large_list)
-	{
+	list_for_each (pos, &slab_large_list) {
 		list_entry(pos, struct slab_large, link)->mark = 0;
 	}
 }
@@ -205,16 +202,14 @@ static void scan_untracked_locked(void)
 {
 	struct list_head *pos, *sp;
 
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 		struct list_head *lists[] = {&c->partial, &c->full};
 
 		if (c->debug || (c->flags & SLAB_INTERNAL))
 			continue;
 		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-			list_for_each(sp, lists[l])
-			{
+			list_for_each (sp, lists[l]) {
 				struct slab *s = list_entry(sp, struct slab, link);
 				uintptr_t first = (uintptr_t)s + c->objs_off;
 
@@ -248,16 +243,14 @@ static int leak_sweep_locked(void)
 	struct list_head *pos, *sp;
 	int leaks = 0;
 
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 		struct list_head *lists[] = {&c->partial, &c->full};
 
 		if (!c->debug)
 			continue;
 		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-			list_for_each(sp, lists[l])
-			{
+			list_for_each (sp, lists[l]) {
 				struct slab *s = list_entry(sp, struct slab, link);
 
 				for (u32 i = 0; i < s->nr_objs; i++) {
@@ -272,8 +265,7 @@ static int leak_sweep_locked(void)
 			}
 		}
 	}
-	list_for_each(pos, &slab_large_list)
-	{
+	list_for_each (pos, &slab_large_list) {
 		struct slab_large *rec = list_entry(pos, struct slab_large, link);
 
 		if (!rec->mark) {

@@ -434,14 +434,12 @@ static void cache_release_empty_locked(struct kmem_cache *c)
 	struct list_head *pos, *tmp;
 	struct slab *s;
 
-	list_for_each_safe(pos, tmp, &c->empty)
-	{
+	list_for_each_safe (pos, tmp, &c->empty) {
 		list_del(pos);
 		slab_release_locked(c, list_entry(pos, struct slab, link));
 	}
 	c->nr_empty = 0;
-	list_for_each_safe(pos, tmp, &c->partial)
-	{
+	list_for_each_safe (pos, tmp, &c->partial) {
 		s = list_entry(pos, struct slab, link);
 		if (s->inuse == 0) {
 			list_del(pos);
@@ -972,8 +970,7 @@ int kmem_cache_stats_all(struct kmem_cache_stats *out, int max)
 
 	slab_setup();
 	irq = slab_lock_irqsave();
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 
 		if (n < max) {
@@ -1008,8 +1005,7 @@ void slab_flush_cpu_caches(void)
 	struct list_head *pos;
 	unsigned long irq = slab_lock_irqsave();
 
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 
 		cpu_cache_flush(c, &c->cpu[this_cpu()->id], 0);
@@ -1022,8 +1018,7 @@ void slab_shrink_all(void)
 	struct list_head *pos;
 	unsigned long irq = slab_lock_irqsave();
 
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 
 		/* this CPU's parked objects only: other CPUs own theirs */
@@ -1069,8 +1064,7 @@ u64 slab_debug_check_all(void)
 	if (!IS_ENABLED(CONFIG_MM_DEBUG))
 		return 0;
 	irq = slab_lock_irqsave();
-	list_for_each(pos, &slab_caches)
-	{
+	list_for_each (pos, &slab_caches) {
 		struct kmem_cache *c = list_entry(pos, struct kmem_cache, link);
 		struct list_head todo = LIST_HEAD_INIT(todo);
 		struct list_head *lists[] = {&c->partial, &c->empty};
@@ -1079,15 +1073,13 @@ u64 slab_debug_check_all(void)
 			continue;
 		/* Full slabs have no free objects; the others are refiled after the check. */
 		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-			list_for_each_safe(sp, tmp, lists[l])
-			{
+			list_for_each_safe (sp, tmp, lists[l]) {
 				list_del(sp);
 				list_add_tail(sp, &todo);
 			}
 		}
 		c->nr_empty = 0;
-		list_for_each_safe(sp, tmp, &todo)
-		{
+		list_for_each_safe (sp, tmp, &todo) {
 			struct slab *s = list_entry(sp, struct slab, link);
 
 			reports += debug_check_slab_locked(c, s);

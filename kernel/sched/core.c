@@ -277,8 +277,7 @@ static u32 move_queued_locked(struct runqueue *src, struct runqueue *dst, u32 co
 	u32 moved = 0;
 
 	src->clock_ns = clock_ns();
-	list_for_each_safe(pos, tmp, &src->threads)
-	{
+	list_for_each_safe (pos, tmp, &src->threads) {
 		struct thread *t = list_entry(pos, struct thread, rq_link);
 
 		if (moved == count)

@@ -48,7 +48,9 @@ static struct process *find_pid_locked(int pid)
 {
 	struct process *p;
 
-	list_for_each_entry(p, &all_procs, all_link) if (p->pid == pid) return p;
+	list_for_each_entry (p, &all_procs, all_link)
+		if (p->pid == pid)
+			return p;
 	return NULL;
 }
 
@@ -296,8 +298,7 @@ static __noreturn void proc_do_exit(int status, int legacy_code)
 
 	f = spin_lock_irqsave(&proc_tree_lock);
 	/* Children go to init (or lose their parent if there is no init). */
-	list_for_each_entry_safe(c, tmp, &p->children, sibling)
-	{
+	list_for_each_entry_safe (c, tmp, &p->children, sibling) {
 		list_del(&c->sibling);
 		c->parent = init_proc;
 		if (init_proc) {
@@ -369,8 +370,7 @@ static void wait_scan(struct wait_scan *w)
 	struct process *c;
 
 	w->any = false;
-	list_for_each_entry(c, &w->parent->children, sibling)
-	{
+	list_for_each_entry (c, &w->parent->children, sibling) {
 		if (!child_matches(w->parent, c, w->pid))
 			continue;
 		w->any = true;
@@ -442,12 +442,30 @@ struct fork_args {
 	u8 frame[];	      /* the child's initial user registers (arch_user_frame_size bytes) */
 };
 
+/*
+ * The process's first thread becomes the target of process-directed
+ * signals; whatever was sent before (kill right after fork) is handed over.
+ */
+static void publish_main_thread(struct process *p, struct thread *t)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	u64 early = p->early_signals;
+
+	p->main_thread = t;
+	p->early_signals = 0;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	for (int sig = 1; early; sig++, early >>= 1)
+		if (early & 1)
+			signal_send_thread(t, sig);
+}
+
 static void fork_child_main(void *arg)
 {
 	struct fork_args *fa = arg;
 	struct thread *t = current_thread();
 
 	proc_attach_current(fa->child);
+	publish_main_thread(fa->child, t);
 	arch_set_tls(t, fa->tls);
 	t->sig_blocked = fa->sig_blocked;
 	memcpy(arch_user_frame(t), fa->frame, arch_user_frame_size());
@@ -534,10 +552,7 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 		spin_unlock_irqrestore(&proc_tree_lock, f);
 		goto out_res;
 	}
-	/* The child may already be running; it attaches itself, main_thread is for signals. */
-	f = spin_lock_irqsave(&proc_tree_lock);
-	c->main_thread = ct;
-	spin_unlock_irqrestore(&proc_tree_lock, f);
+	/* The child publishes itself as main_thread (publish_main_thread): it may already run. */
 	if (flags & PROC_CLONE_VFORK)
 		wait_for_completion(&vfork_done);
 	return pid;
@@ -658,12 +673,11 @@ bool proc_pgrp_in_session(int pgid, int sid)
 	struct process *p;
 	bool found = false;
 
-	list_for_each_entry(p, &all_procs, all_link) if (p->pgid == pgid && p->sid == sid &&
-							 p->state == PROC_ALIVE)
-	{
-		found = true;
-		break;
-	}
+	list_for_each_entry (p, &all_procs, all_link)
+		if (p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE) {
+			found = true;
+			break;
+		}
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	return found;
 }
@@ -714,12 +728,11 @@ int proc_setpgid(int pid, int pgid)
 	if (pgid != p->pid) {
 		bool ok = false;
 
-		list_for_each_entry(q, &all_procs,
-				    all_link) if (q->pgid == pgid && q->sid == self->sid)
-		{
-			ok = true;
-			break;
-		}
+		list_for_each_entry (q, &all_procs, all_link)
+			if (q->pgid == pgid && q->sid == self->sid) {
+				ok = true;
+				break;
+			}
 		if (!ok) {
 			ret = -EPERM;
 			goto out;
@@ -742,13 +755,13 @@ int proc_setsid(void)
 		return -EINVAL;
 	f = spin_lock_irqsave(&proc_tree_lock);
 	ret = self->pid;
-	list_for_each_entry(q, &all_procs, all_link) if (q->pgid == self->pid)
-	{
-		if (q != self || self->pgid == self->pid) {
-			ret = -EPERM; /* already a group leader */
-			break;
+	list_for_each_entry (q, &all_procs, all_link)
+		if (q->pgid == self->pid) {
+			if (q != self || self->pgid == self->pid) {
+				ret = -EPERM; /* already a group leader */
+				break;
+			}
 		}
-	}
 	if (ret > 0)
 		self->pgid = self->sid = self->pid;
 	spin_unlock_irqrestore(&proc_tree_lock, f);
@@ -767,11 +780,8 @@ int signal_send_pid(int pid, int sig)
 	p = find_pid_locked(pid);
 	if (p && p->state == PROC_ALIVE)
 		t = p->main_thread;
-	if (p && !t && p->state == PROC_ALIVE) {
-		/* Just forked, thread not published yet: rare; report the process exists. */
-		spin_unlock_irqrestore(&proc_tree_lock, f);
-		return 0;
-	}
+	if (p && !t && p->state == PROC_ALIVE && sig)
+		p->early_signals |= SIGMASK(sig); /* just forked: its thread collects it */
 	if (t && sig)
 		signal_send_thread(t, sig);
 	spin_unlock_irqrestore(&proc_tree_lock, f);
@@ -787,12 +797,14 @@ int signal_send_pgrp(int pgid, int sig)
 	if (sig < 0 || sig > NSIG || pgid <= 0)
 		return -EINVAL;
 	f = spin_lock_irqsave(&proc_tree_lock);
-	list_for_each_entry(p, &all_procs, all_link) if (p->pgid == pgid && p->state == PROC_ALIVE)
-	{
-		if (sig && p->main_thread)
-			signal_send_thread(p->main_thread, sig);
-		ret = 0;
-	}
+	list_for_each_entry (p, &all_procs, all_link)
+		if (p->pgid == pgid && p->state == PROC_ALIVE) {
+			if (sig && p->main_thread)
+				signal_send_thread(p->main_thread, sig);
+			else if (sig)
+				p->early_signals |= SIGMASK(sig);
+			ret = 0;
+		}
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	return ret;
 }
@@ -802,7 +814,9 @@ void proc_for_each(bool (*fn)(struct process *p, void *arg), void *arg)
 	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
 	struct process *p;
 
-	list_for_each_entry(p, &all_procs, all_link) if (!fn(p, arg)) break;
+	list_for_each_entry (p, &all_procs, all_link)
+		if (!fn(p, arg))
+			break;
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 }
 

@@ -347,8 +347,7 @@ static void check_rt(struct sim *s)
 		bool bit = rrq->bitmap[i / 64] & (1ULL << (i % 64));
 
 		CHECK_EQ(bit, !list_empty(&rrq->queue[i]));
-		list_for_each(pos, &rrq->queue[i])
-		{
+		list_for_each (pos, &rrq->queue[i]) {
 			struct rt_entity *se = list_entry(pos, struct rt_entity, link);
 
 			CHECK(se->queued);

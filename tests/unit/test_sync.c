@@ -505,7 +505,8 @@ static u32 queue_len(struct wait_queue *q)
 	struct list_head *p;
 	u32 n = 0;
 
-	list_for_each(p, &q->waiters) n++;
+	list_for_each (p, &q->waiters)
+		n++;
 	return n;
 }
 
