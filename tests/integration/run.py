@@ -627,18 +627,29 @@ def shell_ctrl_c_interrupts(ctx):
     sh.must('echo alive', r'^alive$')
 
 
-@test
-def linux_file_api(ctx):
-    """fsapi (a static musl program) exercises the file system calls end to end on Matrioska."""
+def run_tap_program(ctx, prog, timeout=120):
+    """Run a userland/tests program that prints ok/not ok lines and "NAME: N passed, M failed"."""
     sh = Shell(ctx)
-    out, rc = sh.run('/usr/libexec/matrioska-tests/fsapi', timeout=120)
+    out, rc = sh.run('/usr/libexec/matrioska-tests/' + prog, timeout=timeout)
     for line in out.splitlines():
         m = re.match(r'^(ok|not ok) \d+ - (.*)$', line)
         if m:
-            ctx.subresults.append(('fsapi.' + m.group(2).strip().replace(' ', '_'), m.group(1) == 'ok'))
-    m = re.search(r'^fsapi: (\d+) passed, (\d+) failed$', out, re.M)
-    check(m is not None, 'no fsapi summary line in:\n%s' % out[-2000:])
-    check(m.group(2) == '0' and rc == 0, 'fsapi: %s failed (exit %d)' % (m.group(2), rc))
+            ctx.subresults.append(('%s.%s' % (prog, m.group(2).strip().replace(' ', '_')), m.group(1) == 'ok'))
+    m = re.search(r'^%s: (\d+) passed, (\d+) failed$' % prog, out, re.M)
+    check(m is not None, 'no %s summary line in:\n%s' % (prog, out[-2000:]))
+    check(m.group(2) == '0' and rc == 0, '%s: %s failed (exit %d)' % (prog, m.group(2), rc))
+
+
+@test
+def linux_file_api(ctx):
+    """fsapi (a static musl program) exercises the file system calls end to end on Matrioska."""
+    run_tap_program(ctx, 'fsapi')
+
+
+@test
+def linux_process_api(ctx):
+    """procapi: vfork, clone, COW, wait4, handlers and sigreturn, sigtimedwait, getrandom, uname."""
+    run_tap_program(ctx, 'procapi')
 
 
 @test
