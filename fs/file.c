@@ -2,8 +2,9 @@
 /*
  * fs/file.c - open-file descriptions: opening a path (O_CREAT, O_EXCL,
  * O_TRUNC, O_DIRECTORY, O_NOFOLLOW, O_PATH, device nodes), reading and
- * writing through a struct uio, seeking, getdents64 records, and the
- * reference counting that ends in ops->release.
+ * writing through a struct uio, seeking, getdents64 records, handing out
+ * a file's pages for sharing (vfs_get_page), and the reference counting
+ * that ends in ops->release.
  *
  * FIFOs open through fs/pipe.c (pipe_fifo_fops), which may wait for the
  * other end; that happens after vfs_ns_lock is dropped.
@@ -379,6 +380,15 @@ s64 vfs_pread(struct file *f, struct uio *u, u64 off)
 	if ((s64)off < 0)
 		return -EINVAL;
 	return do_read(f, u, &off);
+}
+
+int vfs_get_page(struct file *f, u64 index, struct page **out)
+{
+	if (!(f->fmode & FMODE_READ))
+		return -EBADF;
+	if (!f->ops->get_page)
+		return -ENODEV;
+	return f->ops->get_page(f, index, out);
 }
 
 s64 vfs_pwrite(struct file *f, struct uio *u, u64 off)

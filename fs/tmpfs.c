@@ -12,6 +12,15 @@
  * Invariant: bytes of an allocated page beyond i_size are zero (truncate
  * clears the tail it cuts), so growing a file never exposes old data.
  *
+ * Sharing: get_page hands a file's page itself to exec and mmap, which map
+ * it copy-on-write (vm_map_page) instead of copying it. The file holds one
+ * reference on each of its pages (page->refcount), every mapping one more;
+ * the file drops its reference when the page leaves it (truncate, evict),
+ * so a page still mapped stays valid for its mappings, and while it is the
+ * file's its count stays above 1 in any mapping, so a write fault copies it.
+ * Writes through write() land in the shared page (mappings that have not
+ * written the page see them, as on Linux); nothing but tmpfs writes it.
+ *
  * Locking: a file's page table, size and block count are under the inode
  * mutex (read, write and truncate take it; truncate is called with it).
  * The per-super-block page count is atomic. Memory goes back to the page
@@ -99,7 +108,7 @@ static void tmpfs_free_from(struct inode *inode, u64 first)
 		for (u64 l = l0; l < LEAF_ENTRIES; l++) {
 			if (!leaf[l])
 				continue;
-			page_free_addr(leaf[l]);
+			page_put(virt_to_page(leaf[l])); /* mappings may still hold it */
 			leaf[l] = NULL;
 			inode->blocks -= PAGE_SIZE / 512;
 			__atomic_sub_fetch(&tsb(inode)->pages, 1, __ATOMIC_RELAXED);
@@ -205,6 +214,24 @@ out:
 
 static s64 tmpfs_llseek(struct file *f, s64 off, int whence);
 
+/* The page at index, referenced for the caller; -ENOENT for a hole or past the end. */
+static int tmpfs_get_page(struct file *f, u64 index, struct page **out)
+{
+	struct inode *inode = f->inode;
+	int err = -ENOENT;
+	char *page;
+
+	mutex_lock(&inode->lock);
+	page = tmpfs_page(inode, index, false);
+	if (page) {
+		*out = virt_to_page(page);
+		page_get(*out);
+		err = 0;
+	}
+	mutex_unlock(&inode->lock);
+	return err;
+}
+
 static const struct inode_operations tmpfs_file_iops = {
 	.truncate = tmpfs_truncate,
 };
@@ -215,6 +242,7 @@ static const struct file_operations tmpfs_file_fops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
+	.get_page = tmpfs_get_page,
 };
 
 /* Generic seeking, plus Linux's SEEK_DATA (3) / SEEK_HOLE (4) treating the file as all data. */

@@ -6,8 +6,9 @@
  * comes last): open the file through the VFS and check it is a regular
  * executable file; "#!" scripts restart with the interpreter (depth-limited);
  * elf_parse() validates the headers into a load plan; a new address space is
- * built (each PT_LOAD an anonymous region filled from the file, then given
- * its final protection), plus a demand-zero stack region with the initial
+ * built (each PT_LOAD an anonymous region whose whole file pages are the
+ * file's own pages shared copy-on-write, the rest copied from the file,
+ * then given its final protection), plus a demand-zero stack region with the initial
  * stack image from exec_build_stack(). Only then does the process switch to
  * the new space: close-on-exec descriptors are closed, caught signals reset,
  * the old space freed (or handed back to a vfork parent) and the user
@@ -183,6 +184,49 @@ static int copy_file_to_user(struct file *f, u64 off, vaddr_t va, u64 len)
 	return err;
 }
 
+/*
+ * Put a segment's file part, bytes [offset, offset + filesz), at vaddr of
+ * the active space vs. Each page of it that is whole (all 4096 bytes from
+ * the file part) is the file system's own page, mapped copy-on-write
+ * (vm_map_page), so every process running the program shares its text and
+ * read-only data with the file; a hole in the file stays demand-zero. The
+ * partial pages at either end (bytes before vaddr must stay zero, and so
+ * must the zero-fill after filesz) and files whose file system cannot
+ * share (no get_page) are copied. elf_parse() guarantees vaddr and offset
+ * are congruent modulo the page size, so file pages line up with pages.
+ */
+static int load_file_part(struct vm_space *vs, struct file *f, const struct elf_segment *s)
+{
+	vaddr_t end = s->vaddr + s->filesz;
+	vaddr_t first = ALIGN_UP(s->vaddr, PAGE_SIZE), last = ALIGN_DOWN(end, PAGE_SIZE);
+	int err;
+
+	if (!f->ops->get_page || first >= last)
+		return copy_file_to_user(f, s->offset, s->vaddr, s->filesz);
+	if (first > s->vaddr) {
+		err = copy_file_to_user(f, s->offset, s->vaddr, first - s->vaddr);
+		if (err)
+			return err;
+	}
+	for (vaddr_t va = first; va < last; va += PAGE_SIZE) {
+		u64 index = (s->offset + (va - s->vaddr)) / PAGE_SIZE;
+		struct page *p;
+
+		err = vfs_get_page(f, index, &p);
+		if (err == -ENOENT)
+			continue; /* a hole: the region's demand-zero page reads the same */
+		if (err)
+			return err;
+		err = vm_map_page(vs, va, p);
+		page_put(p);
+		if (err)
+			return err;
+	}
+	if (end > last)
+		return copy_file_to_user(f, s->offset + (last - s->vaddr), last, end - last);
+	return 0;
+}
+
 /* Build the new space's segments; vs must be the active space. */
 static int load_segments(struct vm_space *vs, struct file *f, const struct elf_image *img)
 {
@@ -195,7 +239,7 @@ static int load_segments(struct vm_space *vs, struct file *f, const struct elf_i
 		if (err)
 			return err;
 		if (s->filesz) {
-			err = copy_file_to_user(f, s->offset, s->vaddr, s->filesz);
+			err = load_file_part(vs, f, s);
 			if (err)
 				return err;
 		}

@@ -157,6 +157,7 @@ struct inode;
 struct dentry;
 struct mount;
 struct poll_table;
+struct page;
 
 struct path {
 	struct mount *mnt;
@@ -197,6 +198,17 @@ struct file_operations {
 	int (*iterate)(struct file *f, struct dir_ctx *ctx); /* directories */
 	int (*fsync)(struct file *f);
 	void (*release)(struct file *f); /* last reference dropped */
+	/*
+	 * Regular files whose data lives in whole pages (tmpfs): *out = the
+	 * page holding bytes [index * PAGE_SIZE, (index + 1) * PAGE_SIZE), with
+	 * a reference taken for the caller (page_put it). Bytes of it beyond
+	 * the end of the file read as zero. -ENOENT: no page there (a hole, or
+	 * past the end), which reads as zeros. The page stays the file's: the
+	 * caller may map it copy-on-write (vm_map_page) but never write it.
+	 * Called without locks held. NULL: the file system cannot share its
+	 * pages; callers copy through read (vfs_get_page says -ENODEV).
+	 */
+	int (*get_page)(struct file *f, u64 index, struct page **out);
 };
 
 #define FMODE_READ 0x1
@@ -266,6 +278,12 @@ int vfs_open(const struct vfs_ctx *c, const char *path, int flags, u32 mode, str
 s64 vfs_read(struct file *f, struct uio *u);  /* at f->pos, advancing it */
 s64 vfs_write(struct file *f, struct uio *u); /* O_APPEND honoured */
 s64 vfs_pread(struct file *f, struct uio *u, u64 off);
+/*
+ * The file system's own page for page `index` of f (see
+ * file_operations.get_page), referenced; -ENODEV when the file system
+ * does not share its pages, -EBADF when f is not open for reading.
+ */
+int vfs_get_page(struct file *f, u64 index, struct page **out) __must_check;
 s64 vfs_pwrite(struct file *f, struct uio *u, u64 off);
 s64 vfs_lseek(struct file *f, s64 off, int whence);
 /* Fill u with struct linux_dirent64 records; bytes written, 0 at the end. */

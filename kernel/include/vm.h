@@ -2,7 +2,8 @@
 /*
  * vm.h - address spaces (kernel/mm/vm.c): a 4-level page table plus a
  * red-black tree of regions (struct vm_area), with demand-zero anonymous
- * memory, copy-on-write cloning for fork, and a page-fault resolver.
+ * memory, copy-on-write cloning for fork, copy-on-write mappings of pages
+ * owned by someone else (file pages: vm_map_page), and a page-fault resolver.
  *
  * The kernel half of every address space is shared with the kernel's own
  * page table (arch_pt_share_kernel); vm.c only ever creates mappings in the
@@ -17,6 +18,8 @@
 #include "arch.h"
 #include "rbtree.h"
 #include "types.h"
+
+struct page;
 
 /* Region protections (same bits as PTE_PROT_*). */
 #define VM_READ PTE_PROT_READ
@@ -67,6 +70,19 @@ void vm_space_activate(struct vm_space *vs);
  * arguments, -EEXIST if it overlaps a region, -ENOMEM.
  */
 int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot) __must_check;
+/*
+ * Map the existing page p at va, copy-on-write: va must be page aligned,
+ * inside a region, with nothing mapped there yet. The entry is read-only and
+ * carries PTE_PROT_COW whatever the region allows, and holds a reference of
+ * its own (page_get); the caller keeps its reference. A write fault in a
+ * writable region copies the page while anyone else (another mapping, the
+ * file system that owns it) still holds it. This is how file pages are
+ * shared instead of copied (exec, private file mmap); vm_unmap and
+ * vm_space_destroy drop the reference like any other page's.
+ * -EINVAL: unaligned or outside the user range, or p has no reference;
+ * -EFAULT: no region covers va; -EEXIST: a page is mapped there; -ENOMEM.
+ */
+int vm_map_page(struct vm_space *vs, vaddr_t va, struct page *p) __must_check;
 /* Remove [start, start+len) (may split regions); frees pages and empty tables. */
 int vm_unmap(struct vm_space *vs, vaddr_t start, size_t len) __must_check;
 /* Change the protection of [start, start+len); every page must be inside regions. */

@@ -3,8 +3,10 @@
  * mm.c - Linux memory system calls: brk, mmap, munmap, mprotect, madvise.
  *
  * Memory is anonymous and private: MAP_ANONYMOUS regions are demand-zero;
- * a private file mapping is an anonymous region filled from the file at
- * mmap time (no page cache yet; MAP_SHARED file mappings are refused with
+ * a private file mapping is an anonymous region that maps the file's own
+ * pages copy-on-write when its file system lends them (tmpfs: get_page,
+ * vm_map_page) and is filled from the file at mmap time otherwise (no page
+ * cache yet; MAP_SHARED file mappings are refused with
  * -ENODEV, MAP_SHARED|MAP_ANONYMOUS is treated as private until processes
  * share memory in the IPC issue - documented in docs/design/linux-abi.md).
  * Without MAP_FIXED an address is chosen top-down below p->mmap_top,
@@ -109,6 +111,37 @@ static long fill_from_file(struct file *f, u64 off, vaddr_t va, size_t len)
 	return err;
 }
 
+/*
+ * Fill [va, va + len) of the current space from the file at off (page
+ * aligned): a file system with get_page (tmpfs) lends its own pages, mapped
+ * copy-on-write (vm_map_page), so a private mapping costs memory only for
+ * the pages written through it; the last page of the file is shared too
+ * (its bytes past the end read as zero). Holes and pages past the end stay
+ * demand-zero. Other files are copied. Like Linux's MAP_PRIVATE, a page
+ * not yet written through the mapping shows later writes to the file.
+ */
+static long map_from_file(struct file *f, u64 off, vaddr_t va, size_t len)
+{
+	struct vm_space *vs = current_proc()->vm;
+
+	if (!f->ops->get_page)
+		return fill_from_file(f, off, va, len);
+	for (size_t done = 0; done < len; done += PAGE_SIZE) {
+		struct page *p;
+		int err = vfs_get_page(f, (off + done) / PAGE_SIZE, &p);
+
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			return err;
+		err = vm_map_page(vs, va + done, p);
+		page_put(p);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static long sys_mmap(SYSCALL_ARGS)
 {
 	struct process *p = current_proc();
@@ -169,7 +202,7 @@ static long sys_mmap(SYSCALL_ARGS)
 	if (err)
 		goto out;
 	if (f) {
-		err = fill_from_file(f, off, addr, len);
+		err = map_from_file(f, off, addr, len);
 		if (!err)
 			err = vm_protect(p->vm, addr, len, prot_to_vm(prot));
 		if (err) {

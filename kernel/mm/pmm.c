@@ -281,20 +281,30 @@ void page_free(struct page *p)
 	spin_unlock_irqrestore(&zone_lock, irq);
 }
 
+/*
+ * Atomic: a page shared by several holders (address spaces on other CPUs, a
+ * tmpfs file) gains and loses references concurrently. Only a holder may
+ * take another reference, so the count never rises from 0.
+ */
 void page_get(struct page *p)
 {
-	p->refcount++;
+	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
 }
 
 void page_put(struct page *p)
 {
-	if (p->refcount == 1)
-		page_free(p);
-	else if (p->refcount > 1)
-		p->refcount--;
-	else
-		pr_err("pmm: page_put of unreferenced frame %#llx",
-		       (unsigned long long)page_to_pfn(p));
+	u32 old = __atomic_load_n(&p->refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (unlikely(old == 0)) {
+			pr_err("pmm: page_put of unreferenced frame %#llx",
+			       (unsigned long long)page_to_pfn(p));
+			return;
+		}
+	} while (!__atomic_compare_exchange_n(&p->refcount, &old, old - 1, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	if (old == 1)
+		page_free(p); /* the last holder: refcount is 0 now, as page_free leaves it */
 }
 
 void *page_alloc_addr(unsigned int order, u32 flags)

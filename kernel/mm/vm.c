@@ -2,7 +2,9 @@
 /*
  * vm.c - address spaces: regions of anonymous memory in a red-black tree,
  * the user half of a 4-level page table, demand-zero faults, copy-on-write
- * cloning for fork, and the one place where TLB entries are invalidated.
+ * cloning for fork, copy-on-write mappings of pages owned elsewhere (file
+ * pages shared by exec and mmap: vm_map_page), and the one place where TLB
+ * entries are invalidated.
  *
  * The tables are generic: the walk uses only the arch_pt_* and arch_pte_*
  * hooks of arch.h and reaches every table through the direct map. Only the
@@ -15,10 +17,14 @@
  *    merged;
  *  - a present leaf lies inside a region and equals
  *    arch_pte_leaf(pa, leaf_prot(region prot, cow)): a page that may be
- *    shared (it went through vm_space_clone) carries PTE_PROT_COW and is
- *    never writable until a write fault copies it or finds it unshared;
- *  - each present leaf holds one reference on its page (page->refcount is
- *    the number of leaves, in all spaces, that map it);
+ *    shared (it went through vm_space_clone, or vm_map_page put someone
+ *    else's page there) carries PTE_PROT_COW and is never writable until a
+ *    write fault copies it or finds it unshared;
+ *  - each present leaf holds one reference on its page: page->refcount is
+ *    the number of leaves, in all spaces, that map it, plus the references
+ *    of owners outside vm.c (a tmpfs file holding a page that vm_map_page
+ *    shared); so refcount 1 in a write fault means no one else can see the
+ *    page, and it may be made writable in place;
  *  - struct page.private of a non-root table page counts its present
  *    entries, and a non-root table is freed as soon as that count is 0;
  *  - resident_pages counts present leaves, table_pages the table pages
@@ -532,6 +538,30 @@ int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
 	return 0;
 }
 
+int vm_map_page(struct vm_space *vs, vaddr_t va, struct page *p)
+{
+	struct vm_area *a;
+	pte_t *slot;
+
+	if (!vm_range_ok(va, PAGE_SIZE) || !p || !__atomic_load_n(&p->refcount, __ATOMIC_RELAXED))
+		return -EINVAL;
+	a = vm_find_area(vs, va);
+	if (!a)
+		return -EFAULT;
+	/* A present leaf means the whole path exists: the walk then creates nothing. */
+	slot = pt_walk(vs, va, true);
+	if (!slot) {
+		pt_prune(vs, va);
+		return -ENOMEM;
+	}
+	if (arch_pte_present(*slot))
+		return -EEXIST;
+	page_get(p);
+	pt_set(slot, arch_pte_leaf(page_to_phys(p), leaf_prot(a->prot, true)));
+	vs->resident_pages++;
+	return 0; /* not present -> present: nothing cached to flush */
+}
+
 int vm_unmap(struct vm_space *vs, vaddr_t start, size_t len)
 {
 	vaddr_t end = start + len;
@@ -655,12 +685,17 @@ static int fault_demand_zero(struct vm_space *vs, struct vm_area *a, vaddr_t va)
 	return 0;
 }
 
-/* Write to a present read-only page of a writable region: copy unless we are its only user. */
+/*
+ * Write to a present read-only page of a writable region: copy unless we are
+ * its only holder. Only holders can raise the count, and an owner outside
+ * vm.c (a tmpfs file) holds its own reference as long as the page is its, so
+ * refcount 1 means no other space and no file can see the page.
+ */
 static int fault_cow(struct vm_space *vs, struct vm_area *a, vaddr_t va, pte_t *slot)
 {
 	struct page *old = phys_to_page(arch_pte_addr(*slot)), *copy = NULL;
 
-	if (old->refcount > 1) {
+	if (__atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) > 1) {
 		copy = page_alloc(0, 0);
 		if (!copy)
 			return -ENOMEM;

@@ -24,6 +24,7 @@
 #include "arch.h"
 #include "arch_host.h"
 #include "errno.h"
+#include "fake_pages.h"
 #include "klog.h"
 #include "mm.h"
 #include "pipe.h"
@@ -42,7 +43,7 @@
 
 /* ---- fakes: allocation, user copies, randomness, poll ---- */
 
-static long kmalloc_live, pages_live;
+static long kmalloc_live;
 
 void *kmalloc(size_t size)
 {
@@ -67,27 +68,6 @@ void kfree(const void *p)
 	if (p) {
 		kmalloc_live--;
 		free((void *)p);
-	}
-}
-
-void *page_alloc_addr(unsigned int order, u32 flags)
-{
-	size_t n = (size_t)PAGE_SIZE << order;
-	void *p = aligned_alloc(PAGE_SIZE, n);
-
-	if (p) {
-		pages_live++;
-		if (flags & PAF_ZERO)
-			memset(p, 0, n);
-	}
-	return p;
-}
-
-void page_free_addr(void *va)
-{
-	if (va) {
-		pages_live--;
-		free(va);
 	}
 }
 
@@ -341,7 +321,7 @@ static void setup(void)
 	me.state = THREAD_RUNNABLE;
 	stub_reset(&me);
 	nr_cpus = 2;
-	kmalloc_live = pages_live = 0;
+	kmalloc_live = fake_pages_live = 0;
 	nprocs = 0;
 	cur = NULL;
 	next_start_ns = 0;
@@ -366,7 +346,7 @@ static void teardown(void)
 	fs_struct_put(fs);
 	vfs_shutdown();
 	CHECK_EQ(kmalloc_live, 0);
-	CHECK_EQ(pages_live, 0);
+	CHECK_EQ(fake_pages_live, 0);
 	CHECK_EQ(stub.panics, 0);
 	CHECK_EQ(stub.stuck, 0);
 	CHECK_EQ(lock_order_violations(), 0);

@@ -7,7 +7,8 @@
  *
  * The VFS runs unchanged over the scheduler fake (sched_stub.c: one thread
  * playing every caller, so mutexes are taken and released for real), a
- * counting malloc shim for kmalloc and the page allocator, fake user-copy
+ * counting malloc shim for kmalloc, refcounted pages from fake_pages.c
+ * (tmpfs shares its pages by reference: get_page), fake user-copy
  * functions (a "user" pointer is plain memory unless it is BAD_UPTR) and a
  * fake get_random_bytes (fs/pipe.c is linked for FIFOs, with fakes of
  * poll_wait and signal_send_thread). Every test starts from vfs_init() and ends with
@@ -19,6 +20,7 @@
 
 #include "arch_host.h"
 #include "errno.h"
+#include "fake_pages.h"
 #include "mm.h"
 #include "random.h"
 #include "sched.h"
@@ -29,7 +31,7 @@
 
 /* ---- fakes: allocation, user copies, randomness ---- */
 
-static long kmalloc_live, pages_live;
+static long kmalloc_live;
 
 void *kmalloc(size_t size)
 {
@@ -54,27 +56,6 @@ void kfree(const void *p)
 	if (p) {
 		kmalloc_live--;
 		free((void *)p);
-	}
-}
-
-void *page_alloc_addr(unsigned int order, u32 flags)
-{
-	size_t n = (size_t)PAGE_SIZE << order;
-	void *p = aligned_alloc(PAGE_SIZE, n);
-
-	if (p) {
-		pages_live++;
-		if (flags & PAF_ZERO)
-			memset(p, 0, n);
-	}
-	return p;
-}
-
-void page_free_addr(void *va)
-{
-	if (va) {
-		pages_live--;
-		free(va);
 	}
 }
 
@@ -152,7 +133,7 @@ static void setup(void)
 	me.state = THREAD_RUNNABLE;
 	snprintf(me.name, sizeof(me.name), "test");
 	stub_reset(&me);
-	kmalloc_live = pages_live = 0;
+	kmalloc_live = fake_pages_live = 0;
 	vfs_init();
 	fs = fs_struct_create();
 	CHECK(fs != NULL);
@@ -176,7 +157,7 @@ static void teardown(void)
 	fs_struct_put(fs);
 	vfs_shutdown();
 	CHECK_EQ(kmalloc_live, 0);
-	CHECK_EQ(pages_live, 0);
+	CHECK_EQ(fake_pages_live, 0);
 	CHECK_EQ(stub.panics, 0);
 	CHECK_EQ(stub.stuck, 0);
 	CHECK_EQ(lock_order_violations(), 0);
@@ -486,7 +467,7 @@ UNIT_TEST(file_sparse_and_truncate)
 	CHECK_EQ(vfs_fstat(f, &st), 0);
 	CHECK_EQ(st.size, 1048576 + 7);
 	CHECK_EQ(st.blocks, 8); /* one page */
-	CHECK_EQ(pages_live, 1);
+	CHECK_EQ(fake_pages_live, 1);
 	u.base = buf;
 	u.len = sizeof(buf);
 	memset(buf, 'x', sizeof(buf));
@@ -504,7 +485,7 @@ UNIT_TEST(file_sparse_and_truncate)
 	CHECK_EQ(vfs_pread(f, &u, 1048576), 7);
 	CHECK(memcmp(buf, "\0\0\0ta\0\0", 7) == 0);
 	CHECK_EQ(vfs_ftruncate(f, &cred_root, 10), 0);
-	CHECK_EQ(pages_live, 0);
+	CHECK_EQ(fake_pages_live, 0);
 	CHECK_EQ(vfs_fstat(f, &st), 0);
 	CHECK_EQ(st.size, 10);
 	CHECK_EQ(st.blocks, 0);
@@ -524,7 +505,7 @@ UNIT_TEST(file_sparse_and_truncate)
 		buf[i] = (char)(i * 7);
 	CHECK_EQ(vfs_lseek(f, 100, SEEK_SET), 100);
 	CHECK_EQ(fwrite_(f, buf, sizeof(buf)), (s64)sizeof(buf));
-	CHECK_EQ(pages_live, 3);
+	CHECK_EQ(fake_pages_live, 3);
 	{
 		char back[sizeof(buf)];
 		struct uio r = {back, sizeof(back), false};
@@ -588,7 +569,7 @@ UNIT_TEST(unlinked_open_file_stays_readable)
 
 	setup();
 	make_file("/f", "still here");
-	CHECK_EQ(pages_live, 1);
+	CHECK_EQ(fake_pages_live, 1);
 	f = xopen(&C, "/f", O_RDONLY, 0);
 	CHECK_EQ(vfs_unlink(&C, "/f"), 0);
 	CHECK_EQ(stat_("/f", &st), -ENOENT);
@@ -596,9 +577,106 @@ UNIT_TEST(unlinked_open_file_stays_readable)
 	CHECK(memcmp(buf, "still here", 10) == 0);
 	CHECK_EQ(vfs_fstat(f, &st), 0);
 	CHECK_EQ(st.nlink, 0);
-	CHECK_EQ(pages_live, 1);
+	CHECK_EQ(fake_pages_live, 1);
 	file_put(f);
-	CHECK_EQ(pages_live, 0); /* the last reference returned the memory */
+	CHECK_EQ(fake_pages_live, 0); /* the last reference returned the memory */
+	teardown();
+}
+
+/* Does page p hold `n` bytes equal to c (from byte `from`)? */
+static bool page_is(struct page *p, size_t from, size_t n, char c)
+{
+	const char *b = page_address(p);
+
+	for (size_t i = from; i < from + n; i++)
+		if (b[i] != c)
+			return false;
+	return true;
+}
+
+static const struct file_operations noshare_fops = {0}; /* no get_page */
+
+/*
+ * get_page hands out the file's own page with a reference for the caller:
+ * the same memory write() fills, zeros after the end of the file, -ENOENT
+ * for holes and past the end; the page outlives truncate, unlink and the
+ * last close while the caller holds it, and is freed by its last put.
+ */
+UNIT_TEST(tmpfs_get_page_shares_the_file_pages)
+{
+	static char data[2 * PAGE_SIZE + 100];
+	struct page *p = NULL, *q = NULL;
+	struct file *f, *w;
+	struct uio u;
+
+	setup();
+	memset(data, 'a', PAGE_SIZE);
+	memset(data + PAGE_SIZE, 'b', PAGE_SIZE);
+	memset(data + 2 * PAGE_SIZE, 'c', 100);
+	w = xopen(&C, "/g", O_RDWR | O_CREAT, 0644);
+	CHECK_EQ(fwrite_(w, data, sizeof(data)), (s64)sizeof(data));
+	u = (struct uio){(char *)"z", 1, false};
+	CHECK_EQ(vfs_pwrite(w, &u, 4 * PAGE_SIZE + 9), 1); /* page 3 is a hole, page 4 the last */
+	CHECK_EQ(fake_pages_live, 4);
+	f = xopen(&C, "/g", O_RDONLY, 0);
+
+	CHECK_EQ(vfs_get_page(f, 0, &p), 0);
+	CHECK(page_is(p, 0, PAGE_SIZE, 'a'));
+	CHECK_EQ(p->refcount, 2); /* the file's and ours */
+	CHECK_EQ(vfs_get_page(f, 0, &q), 0);
+	CHECK(q == p); /* the same page every time: nothing is copied */
+	CHECK_EQ(p->refcount, 3);
+	page_put(q);
+	page_put(p);
+	CHECK_EQ(p->refcount, 1);
+	CHECK_EQ(vfs_get_page(f, 2, &p), 0);
+	CHECK(page_is(p, 0, 100, 'c'));
+	CHECK(page_is(p, 100, PAGE_SIZE - 100, 0)); /* beyond the end of its data: zeros */
+	page_put(p);
+	CHECK_EQ(vfs_get_page(f, 3, &p), -ENOENT); /* a hole */
+	CHECK_EQ(vfs_get_page(f, 4, &p), 0);
+	CHECK(page_is(p, 9, 1, 'z'));
+	page_put(p);
+	CHECK_EQ(vfs_get_page(f, 5, &p), -ENOENT); /* past the end */
+	CHECK_EQ(vfs_get_page(f, 1ull << 40, &p), -ENOENT);
+	CHECK_EQ(fake_pages_live, 4);
+
+	/* write() lands in the page handed out (it is the file's, not a copy). */
+	CHECK_EQ(vfs_get_page(f, 1, &p), 0);
+	u = (struct uio){(char *)"XY", 2, false};
+	CHECK_EQ(vfs_pwrite(w, &u, PAGE_SIZE + 10), 2);
+	CHECK(page_is(p, 10, 1, 'X') && page_is(p, 11, 1, 'Y'));
+
+	/* Truncate drops the file's reference only: the holder's page stays intact. */
+	CHECK_EQ(vfs_ftruncate(w, &cred_root, 0), 0);
+	CHECK_EQ(fake_pages_live, 1);
+	CHECK_EQ(p->refcount, 1);
+	CHECK(page_is(p, 0, 10, 'b') && page_is(p, 12, PAGE_SIZE - 12, 'b'));
+	CHECK_EQ(vfs_get_page(f, 1, &q), -ENOENT);
+	page_put(p);
+	CHECK_EQ(fake_pages_live, 0);
+
+	/* Unlink and last close: the held page outlives the file. */
+	u = (struct uio){data, PAGE_SIZE, false};
+	CHECK_EQ(vfs_pwrite(w, &u, 0), (s64)PAGE_SIZE);
+	CHECK_EQ(vfs_get_page(f, 0, &p), 0);
+	CHECK_EQ(vfs_unlink(&C, "/g"), 0);
+	file_put(w);
+	file_put(f);
+	CHECK_EQ(fake_pages_live, 1);
+	CHECK(page_is(p, 0, PAGE_SIZE, 'a'));
+	page_put(p);
+	CHECK_EQ(fake_pages_live, 0);
+
+	/* Only files open for reading; file systems without get_page say -ENODEV. */
+	make_file("/h", "hello");
+	w = xopen(&C, "/h", O_WRONLY, 0);
+	CHECK_EQ(vfs_get_page(w, 0, &p), -EBADF);
+	file_put(w);
+	f = file_alloc_anon(&noshare_fops, NULL, O_RDONLY);
+	CHECK(f != NULL);
+	CHECK_EQ(vfs_get_page(f, 0, &p), -ENODEV);
+	file_put(f);
 	teardown();
 }
 
@@ -852,14 +930,14 @@ UNIT_TEST(rename_cases)
 	setup();
 	make_file("/a", "A");
 	make_file("/b", "B");
-	CHECK_EQ(pages_live, 2);
+	CHECK_EQ(fake_pages_live, 2);
 	ino = ino_of("/a");
 	CHECK_EQ(vfs_rename(&C, "/a", &C, "/b", 0), 0); /* over an existing file */
 	CHECK_EQ(stat_("/a", &st), -ENOENT);
 	CHECK_EQ(ino_of("/b"), ino);
 	CHECK_EQ(slurp(&C, "/b", buf, sizeof(buf)), 1);
 	CHECK_STREQ(buf, "A");
-	CHECK_EQ(pages_live, 1); /* the replaced file is gone */
+	CHECK_EQ(fake_pages_live, 1); /* the replaced file is gone */
 	CHECK_EQ(vfs_rename(&C, "/nope", &C, "/x", 0), -ENOENT);
 	/* dirs */
 	CHECK_EQ(vfs_mkdir(&C, "/d1", 0755), 0);

@@ -63,6 +63,9 @@ void kfree(const void *p)
 
 /* ---- helpers ---- */
 
+/* References the test holds as a page's owner (a fake file) outside any space. */
+static u16 owner_refs[NPAGES];
+
 static u64 free_pages(void)
 {
 	struct mm_stats s;
@@ -79,6 +82,7 @@ static void setup(void)
 	host_console_clear();
 	kmalloc_fail_in = -1;
 	kmalloc_live = 0;
+	memset(owner_refs, 0, sizeof(owner_refs));
 }
 
 static void teardown(void)
@@ -151,6 +155,35 @@ static u64 flushes(void)
 /* ---- invariant checks ---- */
 
 static u16 pfn_refs[NPAGES]; /* leaves mapping each frame, over the spaces checked */
+
+/* A "file page": allocated, filled with v at both ends, held by the test as its owner. */
+static struct page *owner_page(u32 v)
+{
+	struct page *p = page_alloc(0, PAF_ZERO);
+
+	if (!p)
+		return NULL;
+	memcpy(page_address(p), &v, 4);
+	memcpy((u8 *)page_address(p) + P - 4, &v, 4);
+	owner_refs[page_to_pfn(p) - mm_base_pfn]++;
+	return p;
+}
+
+/* The owner lets go (a truncate or an evict): mappings keep their references. */
+static void owner_put(struct page *p)
+{
+	owner_refs[page_to_pfn(p) - mm_base_pfn]--;
+	page_put(p);
+}
+
+static u32 owner_val(struct page *p)
+{
+	u32 a, b;
+
+	memcpy(&a, page_address(p), 4);
+	memcpy(&b, (u8 *)page_address(p) + P - 4, 4);
+	return a == b ? a : 0xdeadbeef;
+}
 
 static vaddr_t span_of(int level)
 {
@@ -239,7 +272,8 @@ static void check_space(struct vm_space *vs)
 
 /*
  * Over a set of live spaces: every frame's refcount is the number of leaves
- * mapping it, and the free pages are all the rest (nothing leaked).
+ * mapping it plus the test's owner references, and the free pages are all
+ * the rest (nothing leaked).
  */
 static void check_spaces(struct vm_space **spaces, int n)
 {
@@ -254,10 +288,10 @@ static void check_spaces(struct vm_space **spaces, int n)
 	}
 	CHECK_EQ(tables, mm_pagetable_pages);
 	for (u64 i = 0; i < mm_nr_pages; i++) {
-		if (!pfn_refs[i])
+		if (!pfn_refs[i] && !owner_refs[i])
 			continue;
 		used++;
-		CHECK_EQ(mm_memmap[i].refcount, pfn_refs[i]);
+		CHECK_EQ(mm_memmap[i].refcount, pfn_refs[i] + owner_refs[i]);
 	}
 	CHECK_EQ(free_pages() + nr_hogged, NPAGES - used);
 }
@@ -878,6 +912,127 @@ UNIT_TEST(out_of_memory_leaves_no_trace)
 	teardown();
 }
 
+/*
+ * vm_map_page: someone else's page (a file's) mapped copy-on-write. The
+ * mapping reads the owner's data, takes its own reference, and a write
+ * copies while the owner still holds the page, so the owner's data never
+ * changes; once the owner has let go, the last mapping may write in place.
+ */
+UNIT_TEST(map_page_shares_copy_on_write)
+{
+	struct vm_space *vs, *other, *child;
+	struct page *file, *gone;
+	u64 f, tables;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	file = owner_page(0x5eed);
+	CHECK_EQ(vm_map_anon(vs, UB, 4 * P, RW), 0);
+	CHECK_EQ(vm_map_anon(vs, UB + 8 * P, P, R), 0);
+	f = flushes();
+	CHECK_EQ(vm_map_page(vs, UB, file), 0);
+	CHECK_EQ(flushes(), f); /* not present -> present */
+	CHECK_EQ(file->refcount, 2);
+	CHECK_EQ(vs->resident_pages, 1);
+	CHECK_EQ(pa_of(vs, UB), page_to_phys(file));
+	CHECK(pte_has(vs, UB, PTE_PROT_COW | PTE_PROT_READ | PTE_PROT_USER));
+	CHECK(!pte_has(vs, UB, PTE_PROT_WRITE)); /* whatever the region allows */
+	CHECK_EQ(rd64(UB, &err), 0x5eed);
+	CHECK_EQ(err, 0);
+	check_one(vs);
+
+	/* Validation: nothing changes on a refusal. */
+	CHECK_EQ(vm_map_page(vs, UB, file), -EEXIST);
+	CHECK_EQ(vm_map_page(vs, UB + 1, file), -EINVAL);
+	CHECK_EQ(vm_map_page(vs, arch_user_top(), file), -EINVAL);
+	CHECK_EQ(vm_map_page(vs, 0, file), -EINVAL);
+	CHECK_EQ(vm_map_page(vs, UB + 4 * P, file), -EFAULT); /* no region */
+	CHECK_EQ(vm_map_page(vs, UB + P, NULL), -EINVAL);
+	gone = page_alloc(0, 0);
+	page_free(gone);
+	CHECK_EQ(vm_map_page(vs, UB + P, gone), -EINVAL); /* nobody holds it */
+	CHECK_EQ(file->refcount, 2);
+	CHECK_EQ(vs->resident_pages, 1);
+	check_one(vs);
+
+	/* A write copies: the file's page keeps its data and loses our reference. */
+	CHECK_EQ(wr64(UB, 0xbeef), 0);
+	CHECK(pa_of(vs, UB) != page_to_phys(file));
+	CHECK(pte_has(vs, UB, PTE_PROT_WRITE));
+	CHECK(!pte_has(vs, UB, PTE_PROT_COW));
+	CHECK_EQ(rd64(UB, &err), 0xbeef);
+	CHECK_EQ(rd64(UB + P - 8, &err) >> 32, 0x5eed); /* the rest of the copy */
+	CHECK_EQ(owner_val(file), 0x5eed);
+	CHECK_EQ(file->refcount, 1);
+
+	/* Read-only region: writes refused; made writable, the page stays COW. */
+	CHECK_EQ(vm_map_page(vs, UB + 8 * P, file), 0);
+	CHECK_EQ(wr64(UB + 8 * P, 1), -EACCES);
+	CHECK_EQ(vm_protect(vs, UB + 8 * P, P, RW), 0);
+	CHECK(!pte_has(vs, UB + 8 * P, PTE_PROT_WRITE));
+	CHECK(pte_has(vs, UB + 8 * P, PTE_PROT_COW));
+	CHECK_EQ(wr64(UB + 8 * P, 2), 0);
+	CHECK_EQ(owner_val(file), 0x5eed);
+	CHECK_EQ(file->refcount, 1);
+
+	/* Two spaces and a fork share it; each unmap or exit gives one reference back. */
+	CHECK_EQ(vm_map_page(vs, UB + P, file), 0);
+	other = vm_space_create();
+	CHECK_EQ(vm_map_anon(other, UB, P, RX), 0);
+	CHECK_EQ(vm_map_page(other, UB, file), 0);
+	child = vm_space_clone(vs);
+	CHECK(child);
+	CHECK_EQ(file->refcount, 4);
+	struct vm_space *all[3] = {vs, other, child};
+	check_spaces(all, 3);
+	CHECK_EQ(vm_unmap(vs, UB + P, P), 0);
+	CHECK_EQ(file->refcount, 3);
+	vm_space_destroy(child);
+	all[2] = NULL;
+	CHECK_EQ(file->refcount, 2);
+	check_spaces(all, 3);
+
+	/* The owner lets go (truncate): the mapping keeps the page and its data. */
+	owner_put(file);
+	CHECK_EQ(file->refcount, 1);
+	vm_space_activate(other);
+	CHECK_EQ(rd64(UB, &err), 0x5eed);
+	CHECK_EQ(host_user_access(UB, VM_FAULT_EXEC, &(paddr_t){0}), 0);
+	check_spaces(all, 3);
+	CHECK_EQ(vm_protect(other, UB, P, RW), 0);
+	CHECK_EQ(wr64(UB, 3), 0); /* the last holder: in place, no copy */
+	CHECK_EQ(pa_of(other, UB), page_to_phys(file));
+	CHECK_EQ(rd64(UB, &err), 3);
+	vm_space_destroy(other);
+	all[1] = NULL;
+	check_spaces(all, 3);
+
+	/* No memory for the tables: -ENOMEM, nothing left behind. */
+	file = owner_page(7);
+	CHECK_EQ(vm_map_anon(vs, GiB(600), P, R), 0);
+	tables = vs->table_pages;
+	for (u64 keep = 0; keep < 3; keep++) {
+		hog(keep);
+		CHECK_EQ(vm_map_page(vs, GiB(600), file), -ENOMEM);
+		CHECK_EQ(vs->table_pages, tables);
+		CHECK_EQ(file->refcount, 1);
+		unhog();
+		check_one(vs);
+	}
+	hog(3);
+	CHECK_EQ(vm_map_page(vs, GiB(600), file), 0);
+	unhog();
+	vm_space_activate(vs);
+	CHECK_EQ(rd64(GiB(600), &err), 7);
+	check_one(vs);
+	vm_space_destroy(vs); /* drops the mapping's reference */
+	CHECK_EQ(file->refcount, 1);
+	owner_put(file);
+	teardown();
+}
+
 /* ---- random operations against a model ---- */
 
 #define NW 48 /* model window: pages straddling the 1 GiB (and so 2 MiB) boundary */
@@ -903,6 +1058,30 @@ static u32 rnd(u32 n)
 }
 
 static const u8 prots[] = {0, R, RW, RX, RW | VM_EXEC};
+
+/*
+ * "File pages" the test owns: mapped into the spaces with vm_map_page and
+ * now and then replaced (the owner lets the old one go, as a truncate does).
+ * Whatever the spaces write, a page keeps its value while the owner holds it.
+ */
+#define NFILE 4
+static struct page *files[NFILE];
+static u32 file_vals[NFILE], file_gen;
+
+static void file_replace(int k)
+{
+	if (files[k])
+		owner_put(files[k]);
+	file_vals[k] = 0x1000000 + (file_gen++ << 4) + (u32)k; /* never a model write's value */
+	files[k] = owner_page(file_vals[k]);
+	CHECK(files[k]);
+}
+
+static void check_files(void)
+{
+	for (int k = 0; k < NFILE; k++)
+		CHECK_EQ(owner_val(files[k]), file_vals[k]);
+}
 
 static int model_err(const struct model *m, int i, u32 need)
 {
@@ -952,7 +1131,7 @@ static void model_step(struct model *ms, struct model **active)
 		n = NW - i;
 	if (!m->vs)
 		m = *active;
-	switch (rnd(10)) {
+	switch (rnd(12)) {
 	case 0:
 		for (int j = i; j < i + n; j++)
 			want = m->mapped[j] ? -EEXIST : want;
@@ -995,6 +1174,23 @@ static void model_step(struct model *ms, struct model **active)
 		*active = m;
 		vm_space_activate(m->vs);
 		break;
+	case 6: {
+		int k = rnd(NFILE), err = vm_map_page(m->vs, WBASE + i * P, files[k]);
+
+		if (!m->mapped[i]) {
+			CHECK_EQ(err, -EFAULT);
+		} else if (err == 0) {
+			CHECK_EQ(m->val[i], 0); /* only an untouched page can be absent */
+			m->val[i] = file_vals[k];
+		} else {
+			CHECK_EQ(err, -EEXIST);
+		}
+		break;
+	}
+	case 7:
+		if (rnd(16) == 0) /* rarely: mapped file pages should meet writes first */
+			file_replace(rnd(NFILE));
+		break;
 	default:
 		for (int k = 0; k < 4; k++)
 			model_access(*active, (i + k) % NW);
@@ -1009,6 +1205,9 @@ UNIT_TEST(random_against_model)
 
 	setup();
 	memset(ms, 0, sizeof(ms));
+	memset(files, 0, sizeof(files));
+	for (int k = 0; k < NFILE; k++)
+		file_replace(k);
 	ms[0].vs = vm_space_create();
 	vm_space_activate(ms[0].vs);
 	for (int step = 0; step < STEPS; step++) {
@@ -1017,9 +1216,12 @@ UNIT_TEST(random_against_model)
 			for (int k = 0; k < NSPACES; k++)
 				spaces[k] = ms[k].vs;
 			check_spaces(spaces, NSPACES);
+			check_files();
 		}
 	}
 	for (int k = 0; k < NSPACES; k++)
 		vm_space_destroy(ms[k].vs);
+	for (int k = 0; k < NFILE; k++)
+		owner_put(files[k]);
 	teardown();
 }
