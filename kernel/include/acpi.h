@@ -3,7 +3,9 @@
  * acpi.h - the little of ACPI the kernel reads at boot (kernel/genarch/acpi/):
  * the RSDP, the RSDT/XSDT root tables and the MADT ("APIC"), which lists the
  * processors' local APICs, the I/O APICs and how legacy ISA interrupts map to
- * global system interrupts (GSIs).
+ * global system interrupts (GSIs); and, to power the machine off, the FADT
+ * ("FACP") with its PM1 control registers and the \_S5 (soft-off) sleep
+ * type named in the DSDT's AML.
  *
  * Like the Multiboot parsers, nothing here touches hardware or dereferences a
  * physical address directly: every byte is read through the caller's
@@ -125,5 +127,100 @@ int __must_check acpi_madt_load(const struct boot_info *bi, phys_reader_t rd, vo
 
 /* The ACPI checksum: the sum of all bytes, which a valid table makes 0. */
 u8 acpi_checksum(const void *p, u64 len);
+
+/* ---- power off: the FADT and the \_S5 object ---- */
+
+/* Generic Address Structure address spaces (the two x86 firmware uses for PM1). */
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO 1
+
+/* Where a register is, as a Generic Address Structure (GAS) says. */
+struct acpi_gas {
+	u8 space;	/* ACPI_GAS_* */
+	u8 bit_width;	/* 16 or more for a PM1 control register */
+	u8 bit_offset;	/* 0 for a PM1 control register */
+	u8 access_size; /* 0 undefined, 1 byte, 2 word, 3 dword, 4 qword */
+	u64 addr;	/* 0: the register does not exist */
+};
+
+/* FADT flags */
+#define ACPI_FADT_RESET_REG_SUP (1u << 10)
+#define ACPI_FADT_HW_REDUCED (1u << 20) /* no PM1 blocks: the sleep registers instead */
+
+/* PM1 control register bits */
+#define ACPI_PM1_SCI_EN 0x0001	/* the machine is in ACPI mode */
+#define ACPI_PM1_GBL_RLS 0x0004 /* write-only: writing 1 raises an SMI */
+#define ACPI_PM1_SLP_TYP_SHIFT 10
+#define ACPI_PM1_SLP_TYP_MASK 0x1c00
+#define ACPI_PM1_SLP_EN 0x2000 /* write-only: enter the sleep state in SLP_TYP */
+
+/* What the FADT says about sleeping (acpi_fadt_parse). */
+struct acpi_fadt_info {
+	u8 revision; /* of the FADT's header */
+	u32 flags;   /* ACPI_FADT_* */
+	/* X_DSDT when the table is long enough and it is nonzero, else DSDT; 0: none. */
+	paddr_t dsdt;
+	/*
+	 * The ACPI-mode hand-off: writing acpi_enable to I/O port smi_cmd makes
+	 * the firmware set SCI_EN. smi_cmd 0: the machine is always in ACPI mode.
+	 */
+	u16 smi_cmd;
+	u8 acpi_enable;
+	u8 pm1_cnt_len; /* bytes of each PM1 control register (the 32-bit fields) */
+	/*
+	 * X_PM1a/b_CNT_BLK when present and usable (I/O port below 64 KiB or
+	 * memory, at least 16 bits wide, bit offset 0), else the 32-bit
+	 * PM1a/b_CNT_BLK ports (with a PM1_CNT_LEN of 2 or more). addr 0: absent;
+	 * PM1b usually is.
+	 */
+	struct acpi_gas pm1a_cnt, pm1b_cnt;
+};
+
+/* Everything needed to enter S5 (soft off): acpi_s5_load. */
+struct acpi_s5_info {
+	paddr_t fadt_phys, dsdt_phys;
+	struct acpi_fadt_info fadt;
+	u8 slp_typa, slp_typb; /* \_S5's SLP_TYP values for PM1a and PM1b, each 0-7 */
+};
+
+/*
+ * Parse an FADT of len bytes at fadt (header included; checksum checked by
+ * the caller). It must be at least the 116 bytes of ACPI 1.0; the ACPI 2.0+
+ * fields are read only when its length covers them. Fills out (zeroed
+ * first). Returns 0 or -EINVAL. A PM1a control register that is missing or
+ * unusable is not an error here: out->pm1a_cnt.addr is then 0.
+ */
+int __must_check acpi_fadt_parse(const void *fadt, u64 len, struct acpi_fadt_info *out);
+
+/*
+ * Find the \_S5 object in the AML of a DSDT of len bytes at dsdt (header
+ * included; checksum checked by the caller): the name "_S5_" right after a
+ * NameOp (0x08, optionally with the root prefix '\'), then a package
+ * (PackageOp 0x12, PkgLength, NumElements) whose first two elements are
+ * SLP_TYPa and SLP_TYPb as ZeroOp, OneOp or a Byte/Word/DWord/QWordPrefix
+ * constant. A package of one integer holds SLP_TYPa in its low byte and
+ * SLP_TYPb in the next (an old firmware form). Each value must be 0-7. The
+ * first well-formed definition wins. Returns 0, -ENOENT (no definition) or
+ * -EINVAL (only malformed ones: truncated, other element types, values
+ * above 7). Everything is bounds-checked against the table's length.
+ */
+int __must_check acpi_dsdt_find_s5(const void *dsdt, u64 len, u8 *slp_typa, u8 *slp_typb);
+
+/*
+ * All of the above: RSDP -> root table -> FADT -> DSDT -> \_S5 -> out
+ * (zeroed first). Returns 0, -ENOENT (no ACPI, no FADT, no PM1a control
+ * register, no DSDT or no \_S5) or -EINVAL (a malformed or unreadable FADT
+ * or DSDT, or a malformed \_S5), with *why set to a one-line reason.
+ */
+int __must_check acpi_s5_load(const struct boot_info *bi, phys_reader_t rd, void *ctx,
+			      struct acpi_s5_info *out, const char **why);
+
+/*
+ * The value to write to a PM1 control register that reads cur to enter
+ * sleep type slp_typ (0-7): SLP_TYP replaced, the write-only GBL_RLS
+ * cleared, the other bits kept, and SLP_EN set when enable is true (ACPI
+ * writes SLP_TYP first, then SLP_TYP with SLP_EN).
+ */
+u16 acpi_pm1_sleep_value(u16 cur, u8 slp_typ, bool enable);
 
 #endif
