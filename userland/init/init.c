@@ -12,10 +12,11 @@
  * entries running: each in its own session with its tty as controlling
  * terminal and its process group in the foreground, restarted when it
  * exits (rate-limited by respawn.c). It reaps every child, orphans
- * included. SIGTERM or SIGUSR2 runs the shutdown entries, kills everything,
- * syncs and powers off.
+ * included. A shutdown signal, as busybox's halt, poweroff and reboot send
+ * them (SIGUSR1, SIGUSR2, SIGTERM), runs the shutdown entries, kills
+ * everything, syncs and halts, powers off or restarts through reboot().
  *
- * Waiting is race-free: SIGCHLD, SIGTERM and SIGUSR2 stay blocked and the
+ * Waiting is race-free: SIGCHLD and the shutdown signals stay blocked and the
  * main loop sleeps in sigtimedwait(). If the kernel lacks rt_sigtimedwait,
  * init falls back to handlers and a blocking waitpid() (a signal that lands
  * between the check and the wait is then only seen at the next event).
@@ -71,9 +72,30 @@ static volatile sig_atomic_t shutdown_signal; /* set by the fallback handler */
 
 /* Signals init ignores itself; children get them back at SIG_DFL. */
 static const int ignored_sigs[] = {SIGINT, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
-static const int handled_sigs[] = {SIGCHLD, SIGTERM, SIGUSR2};
+static const int handled_sigs[] = {SIGCHLD, SIGTERM, SIGUSR1, SIGUSR2};
+
+/* What each shutdown signal asks for (busybox's halt, poweroff and reboot send them). */
+static const struct shutdown_kind {
+	int sig;
+	const char *sig_name;
+	int how;	      /* the reboot() command */
+	const char *how_name; /* for messages */
+	const char *doing;
+} shutdown_kinds[] = {
+	{SIGUSR1, "SIGUSR1", RB_HALT_SYSTEM, "RB_HALT_SYSTEM", "halting"},
+	{SIGUSR2, "SIGUSR2", RB_POWER_OFF, "RB_POWER_OFF", "powering off"},
+	{SIGTERM, "SIGTERM", RB_AUTOBOOT, "RB_AUTOBOOT", "rebooting"},
+};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct shutdown_kind *shutdown_kind(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(shutdown_kinds); i++)
+		if (shutdown_kinds[i].sig == sig)
+			return &shutdown_kinds[i];
+	return NULL;
+}
 
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
@@ -507,7 +529,7 @@ static long long start_due(void)
 
 static void on_signal(int sig)
 {
-	if (sig == SIGTERM || sig == SIGUSR2)
+	if (shutdown_kind(sig))
 		shutdown_signal = sig;
 }
 
@@ -537,8 +559,8 @@ static void setup_signals(void)
 
 /*
  * Sleep until a child may have ended, a shutdown signal came or timeout_ms
- * (-1: no timeout) passed. Returns SIGTERM or SIGUSR2 for a shutdown
- * request, 0 otherwise; the caller reaps.
+ * (-1: no timeout) passed. Returns the signal of a shutdown request
+ * (SIGUSR1, SIGUSR2 or SIGTERM), 0 otherwise; the caller reaps.
  */
 static int wait_event(long long timeout_ms)
 {
@@ -553,7 +575,7 @@ static int wait_event(long long timeout_ms)
 			tp = &ts;
 		}
 		sig = sigtimedwait(&wait_sigs, NULL, tp);
-		if (sig == SIGTERM || sig == SIGUSR2)
+		if (shutdown_kind(sig))
 			return sig;
 		if (sig >= 0 || errno == EAGAIN || errno == EINTR)
 			return 0;
@@ -582,7 +604,9 @@ static int wait_event(long long timeout_ms)
 
 __attribute__((noreturn)) static void shutdown_system(int sig)
 {
-	say("%s received: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGUSR2");
+	const struct shutdown_kind *k = shutdown_kind(sig);
+
+	say("%s received: shutting down", k->sig_name);
 	shutting_down = true;
 	run_and_wait(INITTAB_SHUTDOWN);
 
@@ -596,9 +620,9 @@ __attribute__((noreturn)) static void shutdown_system(int sig)
 	sleep_ms(100);
 	reap_all();
 	sync();
-	say("powering off");
-	reboot(RB_POWER_OFF);
-	say("power-off failed: %s; halting here", strerror(errno));
+	say("%s", k->doing);
+	reboot(k->how);
+	say("reboot(%s) failed: %s; idling here", k->how_name, strerror(errno));
 	for (;;) {
 		reap_all();
 		sleep_ms(1000);

@@ -7,7 +7,7 @@
 # our kernel's Linux personality aims at, so this tests init itself apart
 # from our kernel: inittab parsing and errors, sysinit/wait/once/respawn,
 # the shell form, the respawn rate limit, the built-in default, and the
-# SIGTERM/SIGUSR2 shutdown path. devtmpfs cannot be mounted in a user
+# shutdown paths (SIGTERM reboots, SIGUSR2 powers off, SIGUSR1 halts). devtmpfs cannot be mounted in a user
 # namespace, so init's report of that failure is checked too.
 #
 # Needs unshare(1) with unprivileged user namespaces; prints "skip" and exits
@@ -90,7 +90,7 @@ expect default "argv[2]=y z"
 expect default "init: SIGTERM received: shutting down"
 expect default "init: started /bin/sync"
 expect default "init: sending SIGTERM to every process"
-expect default "init: powering off"
+expect default "init: rebooting"
 show_on_failure default
 
 # 2. A hand-written inittab: a bad line, the shell form, wait, once, a
@@ -129,12 +129,13 @@ fi
 # 3. No /etc/inittab: the built-in default.
 f=$failed
 rm "$root/etc/inittab"
-printf 'echo default shell here\nkill -TERM 1\nsleep 5\n' > "$work/default.in"
+printf 'echo default shell here\nkill -USR1 1\nsleep 5\n' > "$work/default.in"
 run missing "$work/default.in"
 expect missing "init: cannot read /etc/inittab: No such file or directory; using the built-in default"
 expect missing "init: started /etc/init.d/rcS (pid 2)"
 expect missing "default shell here"
-expect missing "init: powering off"
+expect missing "init: SIGUSR1 received: shutting down"
+expect missing "init: halting"
 [ $f -eq $failed ] || show_on_failure missing
 cp "$work/inittab.orig" "$root/etc/inittab"
 
