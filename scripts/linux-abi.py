@@ -38,6 +38,7 @@ PARTIAL = {
     'clock_gettime': 'CLOCK_REALTIME starts at the epoch at boot unless settimeofday sets it',
     'getrusage': 'user and system time are not split',
     'times': 'user and system time are not split',
+    'reboot': 'RESTART, HALT and POWER_OFF; CAD_ON/CAD_OFF accepted without effect; RESTART2, KEXEC and SW_SUSPEND are -EINVAL',
 }
 
 

@@ -8,8 +8,9 @@
  *   2 hardware init       CPU features, final page tables (arch_hw_init)
  *   3 kernel activation   core services; requested ktests run here
  *   4 user space          VFS and devices, initramfs unpacked (built-in
- *                         archive, then any -initrd modules over it), the
- *                         Linux personality, /sbin/init started as pid 1
+ *                         archive, then any -initrd modules over it) and
+ *                         its memory given back, the Linux personality,
+ *                         /sbin/init started as pid 1
  *   5 shell               the console is first read by a user program: the
  *                         shell's prompt is up (boot_console_reader())
  *
@@ -155,6 +156,50 @@ void boot_console_reader(void)
 	stage_line(5, "ok");
 }
 
+/*
+ * The archives now live in tmpfs: give their memory back to the page
+ * allocator. The built-in archive's pages first leave the kernel image's
+ * mapping (arch_kernel_image_release), so nothing can read
+ * __initramfs_start.. any more; boot modules are the MEM_MODULE regions of
+ * the final memory map (merged, so a page is never freed twice), freed in
+ * whole pages wherever the memmap covers them. Their stale copies in
+ * boot_info.modules are forgotten. One line says how much came back.
+ */
+static void release_initramfs(void)
+{
+	size_t len = ALIGN_UP((size_t)(__initramfs_end - __initramfs_start), (size_t)PAGE_SIZE);
+	u64 builtin = 0, modules = 0;
+
+	if (len) {
+		paddr_t pa = arch_kernel_image_release(__initramfs_start, __initramfs_start + len);
+
+		if (pa) {
+			builtin = len / PAGE_SIZE;
+			pmm_add_free(pa >> PAGE_SHIFT, builtin);
+		}
+	}
+	for (u32 i = 0; i < boot_info.nr_regions; i++) {
+		const struct mem_region *r = &boot_info.regions[i];
+		u64 s = ALIGN_UP(r->base, (u64)PAGE_SIZE) >> PAGE_SHIFT;
+		u64 e = ALIGN_DOWN(r->base + r->len, (u64)PAGE_SIZE) >> PAGE_SHIFT;
+
+		if (r->type != MEM_MODULE)
+			continue;
+		s = MAX(s, MAX(mm_base_pfn, (u64)1)); /* frame 0 stays reserved, as in pmm_init */
+		e = MIN(e, mm_base_pfn + mm_nr_pages);
+		if (s < e) {
+			pmm_add_free(s, e - s);
+			modules += e - s;
+		}
+	}
+	boot_info.nr_modules = 0;
+	pr_info("initramfs: %llu KiB given back to the page allocator (built-in archive %llu KiB, "
+		"boot modules %llu KiB)",
+		(unsigned long long)(builtin + modules) * (PAGE_SIZE / 1024),
+		(unsigned long long)builtin * (PAGE_SIZE / 1024),
+		(unsigned long long)modules * (PAGE_SIZE / 1024));
+}
+
 static void stage4_user_space(void)
 {
 	size_t len = (size_t)(__initramfs_end - __initramfs_start);
@@ -175,6 +220,7 @@ static void stage4_user_space(void)
 		initramfs_unpack(phys_to_virt(m->start), (size_t)(m->end - m->start),
 				 "boot module (-initrd)");
 	}
+	release_initramfs();
 	linux_init();
 	pid = proc_start_init(init_argv[0], init_argv, init_envp);
 	if (pid < 0)

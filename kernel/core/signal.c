@@ -16,7 +16,10 @@
  *
  * A signal whose disposition is "ignore" (SIG_IGN, or SIG_DFL with an
  * ignore default) is discarded when sent, so it never interrupts a sleep,
- * as on Linux. SIGKILL and SIGSTOP cannot be caught, blocked or ignored.
+ * as on Linux. SIGKILL and SIGSTOP cannot be caught, blocked or ignored -
+ * except by init (pid 1), which receives only the signals it has handlers
+ * for (Linux's rule), so `kill -ALRM 1` or `kill -9 1` cannot panic the
+ * kernel. A fault in init itself still ends it (and the kernel says so).
  */
 #include "signal.h"
 #include "arch.h"
@@ -74,9 +77,15 @@ static bool sig_ignored(struct process *p, int sig)
 {
 	u64 h;
 
-	if (sig == SIGKILL || sig == SIGSTOP || !p)
+	if (!p)
 		return false;
 	h = __atomic_load_n(&p->sigactions[sig - 1].handler, __ATOMIC_RELAXED);
+	/* init (pid 1) only gets the signals it handles, as on Linux: nothing can kill it by
+	 * accident. */
+	if (p->pid == 1 && h <= SIG_IGN)
+		return true;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
 	if (h == SIG_IGN)
 		return true;
 	/* Stop signals are not acted on yet; discard them so they do not interrupt sleeps. */

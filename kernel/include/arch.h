@@ -39,7 +39,7 @@ u64 arch_cycles_khz(void);
 /* ---- CPU control ---- */
 /* Stop this CPU for good with interrupts disabled. */
 __noreturn void arch_halt(void);
-/* Ask every other CPU to stop (panic). No-op on a single CPU. */
+/* Ask every other CPU to stop (panic, reboot). No-op on a single CPU. */
 void arch_stop_other_cpus(void);
 /*
  * Disable interrupts, returning the previous state for arch_irq_restore():
@@ -55,6 +55,20 @@ void arch_cpu_relax(void);
  * or it kept failing. Any context; does not block for long.
  */
 bool arch_random_u64(u64 *out);
+
+/* ---- power (reboot(2)): interrupts off, the other CPUs already stopped ---- */
+/*
+ * Turn the machine off (x86_64: ACPI S5, from the FADT and the DSDT's \_S5
+ * read at boot). Returns only when it could not, having logged why: -ENODEV
+ * (no usable ACPI description) or -EIO (still on after the attempt). The
+ * caller then halts.
+ */
+int arch_power_off(void);
+/*
+ * Reset the machine (x86_64: the reset control register at 0xCF9, then the
+ * 8042 keyboard controller, then a triple fault, which cannot fail).
+ */
+__noreturn void arch_restart(void);
 
 /* ---- emulator / test support ---- */
 /* End the emulator with a status through isa-debug-exit; returns if there is none. */
@@ -204,6 +218,15 @@ void arch_early_init(void);
 int arch_boot_info(struct boot_info *bi, const char **why);
 /* Physical [start, end) of the loaded kernel image, .bss included. */
 void arch_kernel_range(paddr_t *start, paddr_t *end);
+/*
+ * Take [start, end) of the image's read-only data (page aligned: the
+ * built-in initramfs, kernel/include/initramfs.h) out of the kernel's
+ * mapping on every CPU, so that a late reader faults instead of reading
+ * whatever the frames hold next, and return its physical start for the
+ * caller to give the frames to the page allocator. 0 (nothing changed)
+ * for a range that is empty, unaligned or not inside the read-only data.
+ */
+paddr_t arch_kernel_image_release(const void *start, const void *end);
 /*
  * Stage 2: CPU feature set-up and the final kernel page tables (W^X image,
  * guard pages under every kernel stack, direct map of RAM). Returns 0 or a

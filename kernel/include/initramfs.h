@@ -16,10 +16,13 @@
  * __initramfs_end rounded up to a page hold the archive and nothing else.
  * They are part of the kernel image, which the page allocator keeps reserved
  * (arch_kernel_range() ends at _kernel_end), so the archive is intact until
- * it is unpacked. Once it is, those pages may go back to the allocator:
- * pmm_add_free(pfn of kernel_virt_to_phys(__initramfs_start), page count) -
- * after which nobody may read the symbols below; the image mapping of the
- * range stays (read-only) unless it is removed too.
+ * it is unpacked. Once it is (and any -initrd boot modules too), stage 4
+ * (kernel/core/main.c release_initramfs) takes the range out of the image
+ * mapping with arch_kernel_image_release() and hands its pages to the
+ * allocator with pmm_add_free(), logging "initramfs: N KiB given back".
+ * From then on nobody may read the symbols below: a late reader faults.
+ * The footprint benchmark (bench=mm) reports the archive's pages as
+ * initramfs_kib and leaves them out of kernel_mem_used_kib.
  */
 #ifndef MATRIOSKA_INITRAMFS_H
 #define MATRIOSKA_INITRAMFS_H

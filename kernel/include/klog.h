@@ -14,7 +14,7 @@
 #include "types.h"
 
 enum klog_level {
-	KLOG_EMERG = 0, /* unused so far; kept for the Linux numbering */
+	KLOG_EMERG = 0, /* the machine is going down (reboot(2)), as on Linux */
 	KLOG_ERR = 3,
 	KLOG_WARN = 4,
 	KLOG_INFO = 6,

@@ -4,7 +4,8 @@
  * system calls: fork vfork clone execve execveat exit exit_group wait4
  * getpid getppid gettid kill tkill tgkill rt_sigaction rt_sigprocmask
  * rt_sigreturn sigaltstack set_tid_address arch_prctl uname getrandom
- * get/set uid gid groups, process groups and sessions, rlimits, reboot.
+ * get/set uid gid groups, process groups and sessions, rlimits (reboot is
+ * in reboot.c).
  *
  * Thin: argument checks and ABI structures here, the work in proc.c,
  * signal.c and exec.c.

@@ -653,6 +653,78 @@ def linux_process_api(ctx):
 
 
 @test
+def linux_mmap_file(ctx):
+    """mmapfile: private file mappings read the file, keep their writes private (fork too), outlive unlink."""
+    run_tap_program(ctx, 'mmapfile')
+
+
+def meminfo_used_kib(sh):
+    """MemTotal - MemFree from /proc/meminfo, read through the shell."""
+    out = sh.must('cat /proc/meminfo')
+    total = re.search(r'^MemTotal:\s+(\d+) kB$', out, re.M)
+    free = re.search(r'^MemFree:\s+(\d+) kB$', out, re.M)
+    check(total and free, 'meminfo: %r' % out)
+    return int(total.group(1)) - int(free.group(1))
+
+
+@test
+def exec_shares_file_pages(ctx):
+    """Processes running one binary map its pages from the file instead of copying them; the pages outlive rm
+    while mapped and are freed when the last process exits."""
+    sh = Shell(ctx)
+    size_kib = int(sh.must('wc -c < /bin/busybox', r'^\d+$').strip()) // 1024
+    sh.must('mkdir -p /tmp/x && cp /bin/busybox /tmp/x/sleep')  # argv[0] names the applet
+    base = meminfo_used_kib(sh)
+    sh.must('for i in 1 2 3 4; do /tmp/x/sleep 600 & done; '
+            'while [ "$(ps | grep -c \'[/]tmp/x/sleep\')" -lt 4 ]; do :; done')
+    running = meminfo_used_kib(sh)
+    # A copy of busybox per process would cost at least its text (~80% of the file) each.
+    check(running - base < size_kib, 'four /tmp/x/sleep processes use %d KiB more (busybox is %d KiB): '
+          'exec copies the file' % (running - base, size_kib))
+    sh.must('rm /tmp/x/sleep')
+    removed = meminfo_used_kib(sh)
+    check(removed > running - size_kib // 4,
+          'rm freed %d KiB while the pages are mapped' % (running - removed))
+    sh.must("kill $(ps | grep '[/]tmp/x/sleep' | awk '{print $1}'); wait")
+    after = meminfo_used_kib(sh)
+    check(after < base - size_kib * 3 // 4,
+          'the removed file\'s pages were not freed at exit: %d KiB in use, %d before the processes '
+          '(the file held %d KiB)' % (after, base, size_kib))
+
+
+@test
+def initramfs_memory_given_back(ctx):
+    """After unpacking, the built-in archive's pages and an -initrd module's whole pages go back to the page
+    allocator: one boot line says how much, and MemTotal grows by exactly that over the boot-time figure."""
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, 'tree', 'etc'))
+        with open(os.path.join(d, 'tree', 'etc', 'big.bin'), 'wb') as f:
+            f.write(bytes(range(256)) * 1024)  # 256 KiB
+        arch = os.path.join(d, 'big.cpio')
+        subprocess.run('cd %s/tree && find . | cpio -o -H newc --quiet > %s' % (d, arch), shell=True,
+                       check=True)
+        sh = Shell(ctx, extra=['-initrd', arch])
+        text = sh.q.text()
+        boot = re.search(r'^mm: (\d+) KiB managed', text, re.M)
+        m = re.search(r'^initramfs: (\d+) KiB given back to the page allocator \(built-in archive (\d+) KiB, '
+                      r'boot modules (\d+) KiB\)$', text, re.M)
+        check(boot and m, 'no "mm:" or "initramfs: ... given back" boot line')
+        total, builtin, modules = (int(x) for x in m.groups())
+        archive_kib = os.path.getsize(os.path.join(ctx.build, 'initramfs.cpio')) // 1024
+        check(builtin >= archive_kib and builtin <= archive_kib + 4,
+              'built-in archive: %d KiB given back, the archive is %d KiB' % (builtin, archive_kib))
+        module_kib = os.path.getsize(arch) // 1024
+        check(module_kib - 8 <= modules <= module_kib,
+              'boot module: %d KiB given back, the archive is %d KiB' % (modules, module_kib))
+        check(total == builtin + modules, 'total %d != %d + %d' % (total, builtin, modules))
+        out = sh.must('cat /proc/meminfo', r'^MemTotal:\s+\d+ kB$')
+        memtotal = int(re.search(r'^MemTotal:\s+(\d+) kB$', out, re.M).group(1))
+        check(memtotal == int(boot.group(1)) + total,
+              'MemTotal %d KiB, expected %d at boot + %d given back' % (memtotal, int(boot.group(1)), total))
+        sh.must('wc -c < /etc/big.bin', r'^262144$')
+
+
+@test
 def initrd_adds_files(ctx):
     """An archive passed with -initrd is unpacked over the built-in one: its files appear."""
     with tempfile.TemporaryDirectory() as d:
@@ -684,6 +756,8 @@ def shell_scripts_signals_respawn(ctx):
     sh.must('sleep 30 & kill -9 $!; wait $!; echo kill=$?', r'^kill=137$')
     # An orphan: its parent (the inner sh) exits at once; init must reap it.
     sh.must("sh -c 'sleep 1 & exit 0'; sleep 2; ps -o stat,comm | grep -c '^Z' || true", r'^0$')
+    # init gets only the signals it handles: these must not kill it (that would panic the kernel).
+    sh.must('kill -ALRM 1; kill -9 1; kill -SEGV 1; sleep 1; ps -o pid,comm | grep -c "^ *1 init"', r'^1$')
     sh.q.send('exit\r')
     sh.q.expect(r'init: /bin/sh \(pid \d+\) exited with status 0', timeout=30)
     sh.q.expect(r'init: started /bin/sh', timeout=30)
@@ -702,6 +776,100 @@ def initrd_malformed_is_reported(ctx):
                         sh.q.text(), re.M),
               'no error line for the malformed -initrd')
         sh.must('echo still-booted', r'^still-booted$')
+
+
+# ---- shutting down: reboot(2), ACPI power-off, resets (issue: reboot) ----
+
+def shell_types(ctx, cmd, append=None, extra=()):
+    """Boot to the shell and type cmd, which is to end the system; return the Qemu."""
+    sh = Shell(ctx, append=append, extra=list(extra))
+    sh.q.send(cmd + '\r')
+    return sh.q
+
+
+def check_exits(q, what):
+    rc = q.wait_exit(30)
+    check(rc == 0, '%s: QEMU exit status %d' % (what, rc))
+
+
+def init_shuts_down(q, sig, doing):
+    """init's shutdown sequence for sig, in order, ending with the reboot(2) it asks for."""
+    for pat in (r'^init: %s received: shutting down$' % sig, r'^init: sending SIGTERM to every process$',
+                r'^init: sending SIGKILL to every process$', r'^init: %s$' % doing):
+        q.expect(pat, timeout=30)
+
+
+@test
+def poweroff_force(ctx):
+    """poweroff -f: reboot(2) logs one line and ACPI S5 (FADT PM1a_CNT, the DSDT's \\_S5) turns QEMU off."""
+    q = shell_types(ctx, 'poweroff -f')
+    check(re.search(r'^acpi: power-off through PM1a_CNT 0x[0-9a-f]+, \\_S5 sleep type [0-7]/[0-7] '
+                    r'\(FADT at 0x[0-9a-f]+, DSDT at 0x[0-9a-f]+\)$', q.text(), re.M),
+          'no boot line saying how the machine powers off')
+    q.expect(r'^reboot: power down \(requested by pid \d+, poweroff\)$', timeout=30)
+    check_exits(q, 'poweroff -f')
+
+
+@test
+def poweroff_through_init_smp2(ctx):
+    """busybox poweroff signals init (SIGUSR2), which stops everything and powers off; 2 CPUs, q35 chipset."""
+    q = shell_types(ctx, 'poweroff', extra=['-smp', '2', '-M', 'q35'])
+    init_shuts_down(q, 'SIGUSR2', 'powering off')
+    q.expect(r'^reboot: power down \(requested by pid 1, init\)$', timeout=30)
+    check_exits(q, 'poweroff')
+
+
+@test
+def reboot_force_resets(ctx):
+    """reboot -f resets through port 0xCF9; reboot=kbd and reboot=triple take the 8042 and triple-fault
+    paths. With -no-reboot each reset ends QEMU, before the next way is tried."""
+    ways = ['the reset control register', 'the keyboard controller', 'a triple fault']
+    for i, append in enumerate((None, 'reboot=kbd', 'reboot=triple')):
+        q = shell_types(ctx, 'reboot -f', append=append)
+        q.expect(r'^reboot: restarting system \(requested by pid \d+, reboot\)$', timeout=30)
+        q.expect(r'^reboot: resetting through %s' % ways[i], timeout=30)
+        check_exits(q, 'reboot -f (%s)' % ways[i])
+        for later in ways[i + 1:]:
+            check('resetting through ' + later not in q.text(),
+                  '%s did not reset the machine: %s was tried' % (ways[i], later))
+
+
+@test
+def reboot_and_halt_through_init(ctx):
+    """busybox reboot (SIGTERM to init) restarts the machine; busybox halt (SIGUSR1) halts it, QEMU stays."""
+    q = shell_types(ctx, 'reboot')
+    init_shuts_down(q, 'SIGTERM', 'rebooting')
+    q.expect(r'^reboot: restarting system \(requested by pid 1, init\)$', timeout=30)
+    check_exits(q, 'reboot')
+    q = shell_types(ctx, 'halt')
+    init_shuts_down(q, 'SIGUSR1', 'halting')
+    q.expect(r'^reboot: system halted \(requested by pid 1, init\)$', timeout=30)
+    check(q.still_running(1.0), 'QEMU exited after halt')
+
+
+@test
+def poweroff_without_acpi_halts(ctx):
+    """-no-acpi: no power-off at boot, said once; poweroff -f (run by init: no console input without
+    ACPI) then says it failed and halts every CPU instead, and QEMU keeps running."""
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, 'tree', 'etc'))
+        with open(os.path.join(d, 'tree', 'etc', 'inittab'), 'w') as f:
+            f.write('::sysinit:/sbin/poweroff -f\n')
+        arch = os.path.join(d, 'poweroff.cpio')
+        subprocess.run('cd %s/tree && find . | cpio -o -H newc --quiet > %s' % (d, arch), shell=True,
+                       check=True)
+        q = ctx.kernel(extra=['-no-acpi', '-initrd', arch])
+        q.expect(r'^acpi: no power-off: no ACPI RSDP$')
+        q.expect(r'^reboot: power down \(requested by pid \d+, poweroff\)$')
+        q.expect(r'^acpi: cannot power off: no ACPI RSDP$')
+        q.expect(r'^reboot: power-off failed \(error -19\): system halted$')
+        check(q.still_running(1.0), 'QEMU exited instead of halting')
+
+
+@test
+def reboot_syscall_checks(ctx):
+    """rebootargs: reboot(2) is EPERM for non-root, EINVAL for bad magics and commands; CAD_ON/OFF succeed."""
+    run_tap_program(ctx, 'rebootargs')
 
 
 def main():

@@ -4,7 +4,8 @@
  * top of the C library so generic kernel code links unchanged into host unit
  * tests (built with ASan/UBSan). Console output is captured in a buffer that
  * tests can inspect; time is a fake clock that tests advance by hand; halting
- * exits the test process with status 3 so a test can tell it happened.
+ * exits the test process with status 3 so a test can tell it happened (a
+ * restart with status 4; there is nothing to power off).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "arch.h"
 #include "arch_host.h"
+#include "errno.h"
 
 static char console_buf[1 << 16];
 static size_t console_len;
@@ -78,6 +80,18 @@ void arch_halt(void)
 
 void arch_stop_other_cpus(void)
 {
+}
+
+/* No machine to turn off; a restart ends the test process with status 4. */
+int arch_power_off(void)
+{
+	return -ENODEV;
+}
+
+void arch_restart(void)
+{
+	fflush(stdout);
+	exit(4);
 }
 
 unsigned long arch_irq_save(void)

@@ -7,6 +7,8 @@
  *     permissions: text read+execute, rodata (and the symbol table) read-only
  *     and no-execute, data/bss read+write and no-execute; global pages;
  *   - the guard page under every kernel stack left unmapped;
+ *   - later, the built-in initramfs's pages unmapped once it is unpacked
+ *     (arch_kernel_image_release), when they go back to the page allocator;
  *   - all physical memory (at least the low 4 GiB, for MMIO) at
  *     DIRECT_MAP_BASE + phys, read+write, no-execute, with 1 GiB pages when
  *     the CPU has them and 2 MiB pages otherwise;
@@ -202,6 +204,26 @@ paddr_t arch_kunmap(vaddr_t va)
 	if (pa)
 		vm_tlb_flush(NULL, va, PAGE_SIZE); /* every CPU, before the page is reused */
 	return pa;
+}
+
+paddr_t arch_kernel_image_release(const void *start, const void *end)
+{
+	uintptr_t s = (uintptr_t)start, e = (uintptr_t)end;
+	unsigned long irq;
+
+	if (s >= e || !IS_ALIGNED(s, PAGE_SIZE) || !IS_ALIGNED(e, PAGE_SIZE) ||
+	    s < (uintptr_t)_rodata_start || e > (uintptr_t)_rodata_end)
+		return 0;
+	irq = spin_lock_irqsave(&kmap_lock);
+	for (uintptr_t va = s; va < e; va += PAGE_SIZE) {
+		u64 *pte = walk(kernel_pml4, va, 0); /* mapped at boot: allocates nothing */
+
+		if (pte)
+			*pte = 0;
+	}
+	spin_unlock_irqrestore(&kmap_lock, irq);
+	vm_tlb_flush(NULL, s, e - s); /* global entries, every CPU, before the frames are reused */
+	return kernel_virt_to_phys(start);
 }
 
 vaddr_t arch_kstack_area(size_t *size)

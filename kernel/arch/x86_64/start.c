@@ -118,6 +118,7 @@ u32 arch_smp_init(const struct boot_info *bi)
 {
 	if (x86_smp_init(bi))
 		pr_warn("smp: could not start the other CPUs; running on one");
+	x86_power_init(bi);
 	if (serial_rx_init())
 		pr_warn("serial: no receive interrupt for COM1: console input is ignored");
 	return nr_cpus;

@@ -172,6 +172,8 @@ void x86_irq_exit(struct trap_frame *f);
 void x86_syscall_init_cpu(void);
 /* ACPI, APICs, LAPIC timer, and the other CPUs (smp.c). */
 int x86_smp_init(const struct boot_info *bi);
+/* Read and log what powering off needs from ACPI (power.c; stage 3, after x86_smp_init). */
+void x86_power_init(const struct boot_info *bi);
 /* A fault from user mode: resolved (returns) or the process is killed. */
 void x86_user_fault(struct trap_frame *f, u64 cr2);
 /* Signals pending on the way back to user mode (may not return: IRETQ path). */
