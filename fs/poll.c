@@ -163,52 +163,6 @@ u32 poll_table_count(const struct poll_table *pt)
 	return n;
 }
 
-/* ---- the timeout ---- */
-
-struct poll_timeout {
-	struct timer timer;
-	struct thread *thread;
-	u32 fired;    /* set last by the callback: it no longer uses this struct */
-	bool armed;   /* the timer went into the heap: cancel it or wait for fired */
-	bool dropped; /* the heap refused it: poll the clock */
-};
-
-static void poll_timeout_fn(struct timer *tm)
-{
-	struct poll_timeout *to = tm->data;
-
-	sched_wake(to->thread);
-	__atomic_store_n(&to->fired, 1, __ATOMIC_RELEASE);
-}
-
-static bool poll_timeout_fired(struct poll_timeout *to)
-{
-	return __atomic_load_n(&to->fired, __ATOMIC_ACQUIRE) != 0;
-}
-
-/*
- * Arm for deadline_ns. The timer runs on this CPU, so with interrupts off
- * it cannot fire before timer_pending() is asked: not pending = refused.
- */
-static void poll_timeout_arm(struct poll_timeout *to, u64 deadline_ns)
-{
-	unsigned long flags = arch_irq_save();
-
-	to->fired = 0;
-	timer_arm(&to->timer, deadline_ns);
-	to->armed = timer_pending(&to->timer);
-	to->dropped = !to->armed;
-	arch_irq_restore(flags);
-}
-
-static void poll_timeout_disarm(struct poll_timeout *to)
-{
-	if (!to->armed || timer_cancel(&to->timer))
-		return;
-	while (!poll_timeout_fired(to))
-		arch_cpu_relax();
-}
-
 /* ---- the loop ---- */
 
 /* Look at every descriptor (registering with pt if non-NULL); the number ready. */
@@ -240,7 +194,7 @@ int do_poll(struct pollfd_k *fds, u32 n, u64 deadline_ns)
 {
 	struct process *proc = current_proc();
 	struct thread *t = current_thread();
-	struct poll_timeout to = {.thread = t};
+	struct wake_timeout to;
 	struct file **files = NULL;
 	struct poll_table pt; /* ~700 bytes: registrations of most polls need no allocation */
 	bool first = true;
@@ -253,7 +207,7 @@ int do_poll(struct pollfd_k *fds, u32 n, u64 deadline_ns)
 			return -ENOMEM;
 	}
 	poll_table_init(&pt, t);
-	timer_init(&to.timer, poll_timeout_fn, &to);
+	wake_timeout_init(&to, t);
 	for (i = 0; i < n; i++)
 		if (fds[i].fd >= 0 && proc)
 			files[i] = fd_get(proc->files, fds[i].fd);
@@ -273,10 +227,10 @@ int do_poll(struct pollfd_k *fds, u32 n, u64 deadline_ns)
 			ret = -EINTR;
 			break;
 		}
-		if (deadline_ns != POLL_FOREVER && (!to.armed || poll_timeout_fired(&to))) {
+		if (deadline_ns != POLL_FOREVER && (!to.armed || wake_timeout_fired(&to))) {
 			/* No timer pending: arm one and look again, or poll if none can be had. */
 			if (!to.dropped)
-				poll_timeout_arm(&to, deadline_ns);
+				wake_timeout_arm(&to, deadline_ns);
 			if (to.dropped)
 				sched_yield();
 			continue;
@@ -285,7 +239,7 @@ int do_poll(struct pollfd_k *fds, u32 n, u64 deadline_ns)
 		/* Order the mark before the loads below (a waker stores, then reads our state). */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (poll_table_woken(&pt) || signal_pending() ||
-		    (deadline_ns != POLL_FOREVER && poll_timeout_fired(&to)))
+		    (deadline_ns != POLL_FOREVER && wake_timeout_fired(&to)))
 			set_state(t, THREAD_RUNNABLE);
 		else
 			sched_block();
@@ -293,7 +247,7 @@ int do_poll(struct pollfd_k *fds, u32 n, u64 deadline_ns)
 	}
 
 	poll_table_release(&pt);
-	poll_timeout_disarm(&to);
+	wake_timeout_disarm(&to);
 	for (i = 0; i < n; i++)
 		if (files[i])
 			file_put(files[i]);

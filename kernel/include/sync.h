@@ -22,6 +22,7 @@
 #define MATRIOSKA_SYNC_H
 
 #include "list.h"
+#include "timer.h"
 #include "types.h"
 
 /* Lock ranks: take locks in increasing rank. */
@@ -84,6 +85,26 @@ int wake_up_all(struct wait_queue *wq);
 int wait_until(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns);
 /* The same, but a pending signal (signal_pending()) ends the wait with -EINTR. */
 int wait_until_intr(struct wait_queue *wq, bool (*cond)(void *arg), void *arg, u64 deadline_ns);
+
+/*
+ * The timeout of a sleep: a one-shot timer on the sleeper's CPU that wakes
+ * the thread (sched_wake) at the deadline. wait_until() and poll use it.
+ * Protocol: init; when no timer is pending (!armed or fired) arm it and
+ * test the condition again - or, if the timer heap refused it (dropped),
+ * yield and poll the clock; disarm before the struct (on the sleeper's
+ * stack) goes away - it cancels, or waits until the callback is done.
+ */
+struct wake_timeout {
+	struct timer timer;
+	struct thread *thread;
+	u32 fired;    /* set last by the callback: it no longer uses this struct */
+	bool armed;   /* the timer went into the heap: cancel it or wait for fired */
+	bool dropped; /* the heap refused it: poll the clock instead */
+};
+void wake_timeout_init(struct wake_timeout *to, struct thread *t);
+void wake_timeout_arm(struct wake_timeout *to, u64 deadline_ns);
+bool wake_timeout_fired(struct wake_timeout *to);
+void wake_timeout_disarm(struct wake_timeout *to);
 
 /*
  * A sleeping lock with FIFO hand-off: mutex_unlock() gives the mutex straight

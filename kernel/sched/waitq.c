@@ -44,24 +44,21 @@
 #include "sync.h"
 #include "timer.h"
 
-/* A timeout of one wait_until() call; on the waiter's stack. */
-struct wait_timeout {
-	struct timer timer;
-	struct thread *thread;
-	u32 fired;    /* set by the callback when it is done with this struct */
-	bool armed;   /* the timer was armed; cancel it or wait for fired */
-	bool dropped; /* timer_arm refused it (heap full): poll instead */
-};
-
-static void wait_timeout_fn(struct timer *tm)
+static void wake_timeout_fn(struct timer *tm)
 {
-	struct wait_timeout *to = tm->data;
+	struct wake_timeout *to = tm->data;
 
 	sched_wake(to->thread);
 	__atomic_store_n(&to->fired, 1, __ATOMIC_RELEASE);
 }
 
-static bool wait_timeout_fired(struct wait_timeout *to)
+void wake_timeout_init(struct wake_timeout *to, struct thread *t)
+{
+	*to = (struct wake_timeout){.thread = t};
+	timer_init(&to->timer, wake_timeout_fn, to);
+}
+
+bool wake_timeout_fired(struct wake_timeout *to)
 {
 	return __atomic_load_n(&to->fired, __ATOMIC_ACQUIRE) != 0;
 }
@@ -71,7 +68,7 @@ static bool wait_timeout_fired(struct wait_timeout *to)
  * off it cannot fire between timer_arm() and the check: not pending then
  * means timer_arm() dropped it.
  */
-static void wait_timeout_arm(struct wait_timeout *to, u64 deadline_ns)
+void wake_timeout_arm(struct wake_timeout *to, u64 deadline_ns)
 {
 	unsigned long flags = arch_irq_save();
 
@@ -82,12 +79,11 @@ static void wait_timeout_arm(struct wait_timeout *to, u64 deadline_ns)
 	arch_irq_restore(flags);
 }
 
-/* Make sure the callback is not and will not be using *to. */
-static void wait_timeout_disarm(struct wait_timeout *to)
+void wake_timeout_disarm(struct wake_timeout *to)
 {
 	if (!to->armed || timer_cancel(&to->timer))
 		return;
-	while (!wait_timeout_fired(to))
+	while (!wake_timeout_fired(to))
 		arch_cpu_relax();
 }
 
@@ -168,12 +164,12 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 {
 	struct thread *t = current_thread();
 	struct wait_entry e = {.thread = t};
-	struct wait_timeout to = {.thread = t};
+	struct wake_timeout to;
 	unsigned long flags;
 	int ret;
 
 	list_init(&e.link);
-	timer_init(&to.timer, wait_timeout_fn, &to);
+	wake_timeout_init(&to, t);
 	for (;;) {
 		flags = spin_lock_irqsave(&wq->lock);
 		if (list_empty(&e.link)) {
@@ -196,14 +192,14 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 		}
 		if (!t)
 			panic("wait on \"%s\" before the scheduler runs", wq->lock.name);
-		if (deadline_ns && (!to.armed || wait_timeout_fired(&to))) {
+		if (deadline_ns && (!to.armed || wake_timeout_fired(&to))) {
 			/* No timer pending: arm one (or, if that failed, poll) and test again. */
 			set_state(t, THREAD_RUNNABLE);
 			spin_unlock_irqrestore(&wq->lock, flags);
 			if (to.dropped)
 				sched_yield();
 			else
-				wait_timeout_arm(&to, deadline_ns);
+				wake_timeout_arm(&to, deadline_ns);
 			continue;
 		}
 		spin_unlock_irqrestore(&wq->lock, flags);
@@ -215,7 +211,7 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 	if (t)
 		set_state(t, THREAD_RUNNABLE);
 	spin_unlock_irqrestore(&wq->lock, flags);
-	wait_timeout_disarm(&to);
+	wake_timeout_disarm(&to);
 	return ret;
 }
 

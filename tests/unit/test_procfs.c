@@ -24,6 +24,7 @@
 #include "arch.h"
 #include "arch_host.h"
 #include "errno.h"
+#include "fake_kmalloc.h"
 #include "fake_pages.h"
 #include "klog.h"
 #include "mm.h"
@@ -42,34 +43,6 @@
 #define STARTS_WITH(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
 
 /* ---- fakes: allocation, user copies, randomness, poll ---- */
-
-static long kmalloc_live;
-
-void *kmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p)
-		kmalloc_live++;
-	return p;
-}
-
-void *kzalloc(size_t size)
-{
-	void *p = kmalloc(size);
-
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-void kfree(const void *p)
-{
-	if (p) {
-		kmalloc_live--;
-		free((void *)p);
-	}
-}
 
 void mm_stats_get(struct mm_stats *s)
 {

@@ -20,6 +20,7 @@
 
 #include "arch_host.h"
 #include "errno.h"
+#include "fake_kmalloc.h"
 #include "fake_pages.h"
 #include "mm.h"
 #include "random.h"
@@ -30,34 +31,6 @@
 #include "vfs.h"
 
 /* ---- fakes: allocation, user copies, randomness ---- */
-
-static long kmalloc_live;
-
-void *kmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p)
-		kmalloc_live++;
-	return p;
-}
-
-void *kzalloc(size_t size)
-{
-	void *p = kmalloc(size);
-
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-void kfree(const void *p)
-{
-	if (p) {
-		kmalloc_live--;
-		free((void *)p);
-	}
-}
 
 void mm_stats_get(struct mm_stats *s)
 {

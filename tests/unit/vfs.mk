@@ -8,7 +8,7 @@
 UNIT_TESTS += vfs
 unit_vfs_SRCS := fs/cred.c fs/dcache.c fs/namei.c fs/file.c fs/vfs.c fs/super.c fs/tmpfs.c \
 	fs/devfs.c fs/fdtable.c fs/pipe.c kernel/sched/spinlock.c kernel/sched/waitq.c tests/unit/sched_stub.c \
-	tests/unit/fake_pages.c
+	tests/unit/fake_pages.c tests/unit/fake_kmalloc.c
 unit_vfs_CFLAGS := -pthread -include tests/unit/sched_rename.h -DCONFIG_LOCK_DEBUG=1 -iquote fs
 unit_vfs_LIBS := -pthread
 $(O)/unit/test_vfs: fs/internal.h
