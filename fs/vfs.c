@@ -67,12 +67,29 @@ static bool is_mount_busy(const struct path *p)
 
 /* ---- creating ---- */
 
+/* A new entry's name: 0 if nothing is called that in parent, -EEXIST or a lookup error otherwise.
+ */
+static int name_is_free(struct path *parent, const struct last_name *last)
+{
+	struct path existing;
+	int err;
+
+	if (last->dot || last->dotdot)
+		return -EEXIST;
+	err = vfs_lookup_child(parent, last->name, last->len, &existing);
+	if (!err) {
+		path_put(&existing);
+		return -EEXIST;
+	}
+	return err == -ENOENT ? 0 : err;
+}
+
 static int create_node(const struct vfs_ctx *c, const char *path, u32 mode, u64 rdev,
 		       const char *target)
 {
 	const struct cred *cr = vfs_cred(c);
 	struct last_name *last = kmalloc(sizeof(*last));
-	struct path parent, existing;
+	struct path parent;
 	struct super_block *sb;
 	struct inode *dir, *inode;
 	size_t tlen = target ? strlen(target) : 0;
@@ -86,17 +103,8 @@ static int create_node(const struct vfs_ctx *c, const char *path, u32 mode, u64 
 		goto out_unlock;
 	dir = parent.dentry->inode;
 	sb = dir->sb;
-	if (last->dot || last->dotdot) {
-		err = -EEXIST;
-		goto out_parent;
-	}
-	err = vfs_lookup_child(&parent, last->name, last->len, &existing);
-	if (!err) {
-		path_put(&existing);
-		err = -EEXIST;
-		goto out_parent;
-	}
-	if (err != -ENOENT)
+	err = name_is_free(&parent, last);
+	if (err)
 		goto out_parent;
 	if (last->trailing_slash && !S_ISDIR(mode)) {
 		err = -ENOENT;
@@ -211,7 +219,7 @@ int vfs_link(const struct vfs_ctx *oc, const char *oldpath, const struct vfs_ctx
 	     const char *newpath, int at_flags)
 {
 	struct last_name *last = kmalloc(sizeof(*last));
-	struct path oldp = {NULL, NULL}, parent = {NULL, NULL}, existing;
+	struct path oldp = {NULL, NULL}, parent = {NULL, NULL};
 	struct inode *inode, *dir;
 	int err;
 
@@ -233,17 +241,8 @@ int vfs_link(const struct vfs_ctx *oc, const char *oldpath, const struct vfs_ctx
 		goto out_unlock;
 	inode = oldp.dentry->inode;
 	dir = parent.dentry->inode;
-	if (last->dot || last->dotdot) {
-		err = -EEXIST;
-		goto out_unlock;
-	}
-	err = vfs_lookup_child(&parent, last->name, last->len, &existing);
-	if (!err) {
-		path_put(&existing);
-		err = -EEXIST;
-		goto out_unlock;
-	}
-	if (err != -ENOENT)
+	err = name_is_free(&parent, last);
+	if (err)
 		goto out_unlock;
 	if (oldp.mnt != parent.mnt) {
 		err = -EXDEV;
