@@ -51,7 +51,7 @@ endif
 KASFLAGS := -g -nostdinc -Ikernel/include -Ikernel/arch/x86_64/include -D__ASSEMBLY__ -MMD -MP -fno-pic
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c kernel/linux/*.c kernel/exec/*.c fs/*.c drivers/*/*.c \
+KSRC_C := $(sort $(wildcard kernel/core/*.c kernel/lib/*.c kernel/mm/*.c kernel/sched/*.c kernel/linux/*.c kernel/exec/*.c kernel/ipc/*.c kernel/security/*.c fs/*.c drivers/*/*.c net/*/*.c \
 	kernel/genarch/*/*.c kernel/arch/x86_64/*.c))
 KSRC_C += $(KSRC_EXTRA)
 KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))

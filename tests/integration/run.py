@@ -872,6 +872,17 @@ def reboot_syscall_checks(ctx):
     run_tap_program(ctx, 'rebootargs')
 
 
+# More tests live beside this file in t_*.py (one per area, so that work on
+# different areas touches different files). They are run in this module's
+# namespace: they use test, Shell, check, run_tap_program... as if written here.
+_here = os.path.dirname(os.path.abspath(__file__))
+for _name in sorted(os.listdir(_here)):
+    if _name.startswith('t_') and _name.endswith('.py'):
+        _path = os.path.join(_here, _name)
+        with open(_path) as _f:
+            exec(compile(_f.read(), _path, 'exec'), globals())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default='build')
