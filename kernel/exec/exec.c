@@ -401,6 +401,10 @@ static int do_exec(const struct vfs_ctx *c, const char *path, struct exec_args *
 	if (err)
 		goto out_img;
 
+	/* The other threads of the process end first (they use p->vm). */
+	err = proc_de_thread();
+	if (err)
+		goto out_img;
 	vs = vm_space_create();
 	if (!vs) {
 		err = -ENOMEM;
@@ -409,7 +413,7 @@ static int do_exec(const struct vfs_ctx *c, const char *path, struct exec_args *
 	/*
 	 * Load with the new space as the process's: a context switch reloads
 	 * p->vm when this thread runs again, so it must name the space being
-	 * filled. Nothing else uses p->vm meanwhile (one thread per process).
+	 * filled. Nothing else uses p->vm meanwhile (the only thread left).
 	 */
 	old_vm = p->vm;
 	proc_set_vm(p, vs);

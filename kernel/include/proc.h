@@ -92,6 +92,8 @@ struct process {
 	u64 start_ns;		       /* monotonic start time */
 	u64 children_runtime_ns;       /* CPU time of reaped children */
 	bool exiting;		       /* exit has begun; no new threads */
+	struct thread *exec_thread;    /* execve is ending the other threads; under lock */
+	struct wait_queue thread_wq;   /* woken whenever a thread leaves (de_thread) */
 	bool vm_borrowed;	       /* vfork child: vm belongs to the parent */
 	/* proc_spawn_flat / the first process: */
 	vaddr_t entry, stack_top;
@@ -114,8 +116,42 @@ int proc_wait(struct process *p);
  */
 int proc_start_init(const char *path, const char *const *argv, const char *const *envp);
 
-/* End the calling thread's whole process with exit code (0..255). */
+/* End the calling thread's whole process with exit code (0..255) (exit_group). */
 __noreturn void proc_exit(int code);
+/*
+ * End only the calling thread (SYS_exit); the process ends with code when
+ * it was the last one. Its clear_child_tid word is zeroed and futex-woken.
+ */
+__noreturn void proc_thread_exit(int code);
+
+/*
+ * A new thread in the calling process (clone with CLONE_THREAD): it returns
+ * to user mode with the caller's registers, return value 0, stack pointer
+ * sp, and thread pointer tls when set_tls. Its Linux thread id is written
+ * to *parent_tid_out before it can run; it writes its tid to child_settid
+ * (if non-zero) and records clear_child_tid (if non-zero). Returns the tid
+ * or -errno (-EAGAIN when the process is exiting).
+ */
+struct thread_clone_args {
+	vaddr_t sp;
+	u64 tls;
+	bool set_tls;
+	u64 child_settid, child_cleartid;
+};
+int proc_clone_thread(const struct thread_clone_args *a);
+/*
+ * execve in a multi-threaded process: kill every other thread and wait
+ * until they are gone; the caller then becomes the group leader (tid ==
+ * pid). 0, or -EINTR / -EAGAIN (another exec or an exit is under way).
+ */
+int proc_de_thread(void);
+/* The calling thread's Linux thread id (its process's pid for the first thread). */
+int proc_gettid(void);
+/*
+ * Send sig to the thread with Linux id tid (tkill; tgkill when tgid > 0
+ * also requires it to belong to process tgid). 0, -ESRCH or -EINVAL.
+ */
+int signal_send_tid(int tgid, int tid, int sig);
 /* End the calling process as killed by sig (default action of a fatal signal). */
 __noreturn void proc_exit_signal(int sig, bool core);
 

@@ -82,6 +82,8 @@ struct thread {
 	u64 sig_pending;	  /* SIGMASK() bits sent to this thread; atomic */
 	u64 sig_blocked;	  /* the thread's signal mask; changed by itself only */
 	u64 robust_list;	  /* set_robust_list() head (user address), recorded only */
+	int user_tid;		  /* Linux thread id (first thread: the pid); 0: kernel thread */
+	u64 clear_child_tid;	  /* user address zeroed and futex-woken at exit, or 0 */
 	u64 sig_saved_mask;	  /* rt_sigsuspend: the mask to restore after delivery */
 	bool sig_restore_mask;	  /* sig_saved_mask is valid */
 	struct completion exited; /* completed once the thread is off its stack for good */

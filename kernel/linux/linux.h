@@ -41,6 +41,9 @@ void linux_init(void);
 /* Called by syscall_dispatch for numbers below the native range. */
 long linux_syscall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, in ns (time.c; futex absolute timeouts). */
+u64 linux_realtime_offset_ns(void);
+
 /* Convenience for handlers: user pointer from a register. */
 #define UPTR(x) ((void *)(uintptr_t)(x))
 

@@ -7,7 +7,7 @@
  * reboot.c).
  *
  * Thin: argument checks and ABI structures here, the work in proc.c,
- * signal.c and exec.c.
+ * signal.c and exec.c; threads (clone with CLONE_THREAD) in proc.c.
  */
 #include "arch.h"
 #include "errno.h"
@@ -31,12 +31,16 @@ int exec_user(struct file *dir, const char *path, const char *const *uargv,
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_PTRACE 0x00002000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
 #define CSIGNAL 0xff
 
@@ -52,18 +56,65 @@ static long sys_vfork(SYSCALL_ARGS)
 }
 LINUX_SYSCALL(vfork, sys_vfork);
 
-/* clone(flags, stack, parent_tid, child_tid, tls): processes only for now. */
+/*
+ * A thread (CLONE_THREAD): it shares everything per-process here (memory,
+ * files, fs context, signal handlers), so CLONE_VM, CLONE_FS and
+ * CLONE_FILES must come with it - what every thread library passes.
+ */
+static long clone_thread(u64 flags, u64 stack, u64 uptid, u64 uctid, u64 tls)
+{
+	struct thread_clone_args a = {.sp = (vaddr_t)stack};
+	long tid;
+
+	if ((flags & (CLONE_VM | CLONE_FS | CLONE_FILES)) != (CLONE_VM | CLONE_FS | CLONE_FILES))
+		return -EINVAL; /* a thread with its own files or fs context: not offered */
+	if (!stack)
+		return -EINVAL;
+	if (flags & CLONE_SETTLS) {
+		if (tls >= arch_user_top())
+			return -EPERM; /* as arch_prctl(ARCH_SET_FS) */
+		a.tls = tls;
+		a.set_tls = true;
+	} else {
+		a.tls = arch_get_tls(current_thread());
+		a.set_tls = true;
+	}
+	if (flags & CLONE_CHILD_SETTID)
+		a.child_settid = uctid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		a.child_cleartid = uctid;
+	tid = proc_clone_thread(&a);
+	/* After the thread exists, as on Linux; the memory is shared, so it sees it. */
+	if (tid > 0 && (flags & CLONE_PARENT_SETTID)) {
+		int v = (int)tid;
+
+		(void)!copy_to_user(UPTR(uptid), &v, sizeof(v));
+	}
+	return tid;
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls) */
 static long sys_clone(SYSCALL_ARGS)
 {
 	u64 flags = a0;
 	u32 pf = 0;
 	long pid;
 
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS | CLONE_PARENT))
-		return -EINVAL; /* threads arrive with the next issue */
-	if (flags & ~(u64)(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK |
-			   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID))
+	if (flags &
+	    ~(u64)(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PTRACE |
+		   CLONE_VFORK | CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
+		   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_UNTRACED |
+		   CLONE_CHILD_SETTID))
+		return -EINVAL; /* namespaces, pidfds, clear-sighand, io: not offered */
+	/* Linux's rules: a thread shares the handlers, shared handlers need shared memory. */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if (flags & CLONE_THREAD)
+		return clone_thread(flags, a1, a2, a3, a4);
+	if (flags & (CLONE_SIGHAND | CLONE_SETTLS | CLONE_PARENT))
+		return -EINVAL; /* processes sharing handlers, or with a new TLS: not offered */
 	if (flags & CLONE_VM)
 		pf |= PROC_CLONE_VM;
 	if (flags & CLONE_FS)
@@ -130,12 +181,18 @@ static long sys_execveat(SYSCALL_ARGS)
 }
 LINUX_SYSCALL(execveat, sys_execveat);
 
+/* exit: the calling thread only; the process ends with its last thread. */
 static long sys_exit(SYSCALL_ARGS)
+{
+	proc_thread_exit((int)(a0 & 0xff));
+}
+LINUX_SYSCALL(exit, sys_exit);
+
+static long sys_exit_group(SYSCALL_ARGS)
 {
 	proc_exit((int)(a0 & 0xff));
 }
-LINUX_SYSCALL(exit, sys_exit);
-LINUX_SYSCALL(exit_group, sys_exit);
+LINUX_SYSCALL(exit_group, sys_exit_group);
 
 struct l_rusage {
 	s64 utime_sec, utime_usec, stime_sec, stime_usec;
@@ -173,7 +230,12 @@ static long sys_getpid(SYSCALL_ARGS)
 	return current_proc()->pid;
 }
 LINUX_SYSCALL(getpid, sys_getpid);
-LINUX_SYSCALL(gettid, sys_getpid); /* one thread per process for now: tid == pid */
+
+static long sys_gettid(SYSCALL_ARGS)
+{
+	return proc_gettid();
+}
+LINUX_SYSCALL(gettid, sys_gettid);
 
 static long sys_getppid(SYSCALL_ARGS)
 {
@@ -183,9 +245,11 @@ LINUX_SYSCALL(getppid, sys_getppid);
 
 /* ---- thread identity and TLS ---- */
 
+/* The word zeroed and futex-woken when the calling thread ends (CLONE_CHILD_CLEARTID's). */
 static long sys_set_tid_address(SYSCALL_ARGS)
 {
-	return current_proc()->pid;
+	current_thread()->clear_child_tid = a0;
+	return proc_gettid();
 }
 LINUX_SYSCALL(set_tid_address, sys_set_tid_address);
 
@@ -464,7 +528,7 @@ static long sys_sched_getaffinity(SYSCALL_ARGS)
 {
 	u64 mask = current_thread()->affinity;
 
-	if ((int)a0 && (int)a0 != current_proc()->pid)
+	if ((int)a0 && (int)a0 != current_proc()->pid && (int)a0 != proc_gettid())
 		return -ESRCH;
 	if (a1 < sizeof(mask) || (a1 & 7))
 		return -EINVAL;
@@ -478,7 +542,7 @@ static long sys_sched_setaffinity(SYSCALL_ARGS)
 {
 	u64 mask;
 
-	if ((int)a0 && (int)a0 != current_proc()->pid)
+	if ((int)a0 && (int)a0 != current_proc()->pid && (int)a0 != proc_gettid())
 		return -ESRCH;
 	if (a1 < sizeof(mask))
 		return -EINVAL;
@@ -516,17 +580,34 @@ LINUX_SYSCALL(prctl, sys_prctl);
 
 /*
  * set_robust_list: the list head is where a threaded program's futex
- * cleanup would start at thread exit. Processes are single-threaded and
- * futexes arrive with threads, so the head is recorded and never walked.
+ * cleanup would start at thread exit. It is recorded (get_robust_list
+ * returns it) but not walked yet: robust mutexes held by a dying thread
+ * are not marked FUTEX_OWNER_DIED.
  */
+#define ROBUST_LIST_HEAD_SIZE 24 /* sizeof(struct robust_list_head) */
+
 static long sys_set_robust_list(SYSCALL_ARGS)
 {
-	if (a1 != 24) /* sizeof(struct robust_list_head) */
+	if (a1 != ROBUST_LIST_HEAD_SIZE)
 		return -EINVAL;
 	current_thread()->robust_list = a0;
 	return 0;
 }
 LINUX_SYSCALL(set_robust_list, sys_set_robust_list);
+
+/* get_robust_list(pid, head_ptr, len_ptr): the caller's own (0 or its tid) only. */
+static long sys_get_robust_list(SYSCALL_ARGS)
+{
+	u64 head = current_thread()->robust_list, len = ROBUST_LIST_HEAD_SIZE;
+
+	if ((int)a0 && (int)a0 != proc_gettid())
+		return -ESRCH; /* other threads' lists: not offered */
+	if (copy_to_user(UPTR(a1), &head, sizeof(head)) ||
+	    copy_to_user(UPTR(a2), &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
+LINUX_SYSCALL(get_robust_list, sys_get_robust_list);
 
 /*
  * rseq (restartable sequences) is deliberately not offered: C libraries

@@ -38,6 +38,11 @@ struct l_timespec {
 
 static s64 realtime_offset_ns;
 
+u64 linux_realtime_offset_ns(void)
+{
+	return (u64)__atomic_load_n(&realtime_offset_ns, __ATOMIC_RELAXED);
+}
+
 static int clock_read(u64 id, u64 *ns)
 {
 	switch (id) {

@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "arch.h"
 #include "errno.h"
+#include "futex.h"
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
@@ -34,6 +35,7 @@
 static struct spinlock proc_tree_lock = SPINLOCK_INIT("proc_tree", LOCK_RANK_NONE);
 static LIST_HEAD(all_procs); /* every process, by creation; proc_tree_lock */
 static int last_pid;
+static u64 pid_used[PID_MAX / 64]; /* process ids and thread ids in use; proc_tree_lock */
 static int nr_procs;
 static struct process *init_proc;
 
@@ -54,17 +56,38 @@ static struct process *find_pid_locked(int pid)
 	return NULL;
 }
 
-/* The next free pid (wrapping, skipping used ones); proc_tree_lock held. */
+/*
+ * The next free id (wrapping, skipping used ones); proc_tree_lock held.
+ * Processes and threads share one id space, as on Linux: a process's pid
+ * is its first thread's tid, and is free again once it is reaped; another
+ * thread's tid is free again when that thread ends.
+ */
 static int alloc_pid_locked(void)
 {
 	for (int tries = 0; tries < PID_MAX; tries++) {
 		int pid = last_pid + 1 >= PID_MAX ? 2 : last_pid + 1;
 
 		last_pid = pid;
-		if (!find_pid_locked(pid))
+		if (!(pid_used[pid / 64] & (1ull << (pid % 64))) && !find_pid_locked(pid)) {
+			pid_used[pid / 64] |= 1ull << (pid % 64);
 			return pid;
+		}
 	}
 	return -EAGAIN;
+}
+
+static void free_pid_locked(int pid)
+{
+	if (pid > 0 && pid < PID_MAX)
+		pid_used[pid / 64] &= ~(1ull << (pid % 64));
+}
+
+static void free_pid(int pid)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+
+	free_pid_locked(pid);
+	spin_unlock_irqrestore(&proc_tree_lock, f);
 }
 
 /* A zeroed process with its locks and lists set up, not yet visible. */
@@ -80,6 +103,7 @@ static struct process *proc_alloc(void)
 	list_init(&p->threads);
 	spin_init(&p->lock, "process", LOCK_RANK_NONE);
 	wait_queue_init(&p->child_wq, "child_wq");
+	wait_queue_init(&p->thread_wq, "thread_wq");
 	completion_init(&p->done, "process done");
 	p->start_ns = clock_ns();
 	p->mmap_top = arch_user_top() - GiB(1);
@@ -88,6 +112,8 @@ static struct process *proc_alloc(void)
 
 static void proc_free(struct process *p)
 {
+	if (p->pid)
+		free_pid(p->pid);
 	kfree(p);
 }
 
@@ -116,6 +142,7 @@ static void proc_attach_current(struct process *p)
 	unsigned long f = spin_lock_irqsave(&p->lock);
 
 	t->proc = p;
+	t->user_tid = p->pid;
 	list_add_tail(&t->proc_link, &p->threads);
 	spin_unlock_irqrestore(&p->lock, f);
 }
@@ -264,34 +291,104 @@ static void notify_parent_locked(struct process *parent, int sig)
 	wake_up_all(&parent->child_wq);
 }
 
-static __noreturn void proc_do_exit(int status, int legacy_code)
+/*
+ * Make every other thread of p leave: SIGKILL, which no mask holds back,
+ * ends each on its way back to user mode (a sleep is interrupted).
+ * p->lock held.
+ */
+static void kill_other_threads_locked(struct process *p, struct thread *self)
+{
+	struct thread *o;
+
+	list_for_each_entry (o, &p->threads, proc_link) {
+		if (o == self)
+			continue;
+		__atomic_fetch_or(&o->sig_pending, SIGMASK(SIGKILL), __ATOMIC_RELEASE);
+		sched_wake(o);
+	}
+}
+
+/*
+ * The calling thread's CLONE_CHILD_CLEARTID word: zeroed and woken (a
+ * pthread_join or the C library's thread-list lock waits on it). Done while
+ * the thread still counts, so the address space is still there.
+ */
+static void thread_clear_child_tid(struct thread *t)
+{
+	u64 uaddr = t->clear_child_tid;
+	u32 zero = 0;
+
+	t->clear_child_tid = 0;
+	if (uaddr && !copy_to_user((void *)(uintptr_t)uaddr, &zero, sizeof(zero)))
+		futex_wake_user(uaddr, 1);
+}
+
+/*
+ * The calling thread leaves its process. group: exit_group or a fatal
+ * signal - the first such call fixes the status and kills the other
+ * threads; otherwise (SYS_exit) only this thread ends, and the status
+ * counts only if it was the last. The last thread out releases the
+ * process's resources and makes it a zombie.
+ */
+static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
 	struct process *parent, *c, *tmp;
-	struct completion *vfork_done;
-	unsigned long f;
+	struct completion *vfork_done = NULL;
+	unsigned long f, tf;
 	bool last, wake_init = false;
 
 	if (!p)
 		thread_exit(legacy_code);
-	if (p == init_proc)
-		panic("init (pid 1) exited with status %#x", status);
 	f = spin_lock_irqsave(&p->lock);
+	if (p->exec_thread && p->exec_thread != t)
+		group = false; /* killed by execve in another thread: only this thread ends */
+	if (group && !p->exiting) {
+		p->exiting = true;
+		p->exit_status = status;
+		p->exit_code = legacy_code;
+		kill_other_threads_locked(p, t);
+	}
+	spin_unlock_irqrestore(&p->lock, f);
+	thread_clear_child_tid(t);
+
+	tf = spin_lock_irqsave(&proc_tree_lock); /* main_thread changes under it */
+	spin_lock(&p->lock);
+	last = p->nr_threads == 1;
+	if (last && p == init_proc)
+		panic("init (pid 1) exited with status %#x", p->exiting ? p->exit_status : status);
+	if (!last) {
+		/*
+		 * Off the address space before it stops counting us: the last
+		 * thread may free the space on another CPU right after.
+		 */
+		t->proc = NULL;
+		vm_space_activate(NULL);
+	}
+	list_del(&t->proc_link);
+	p->nr_threads--;
+	p->children_runtime_ns += t->runtime_ns;
+	if (!last) {
+		if (p->main_thread == t) /* process-directed signals need a live thread */
+			p->main_thread = list_first_entry(&p->threads, struct thread, proc_link);
+		if (t->user_tid != p->pid)
+			free_pid_locked(t->user_tid);
+		wake_up_all(&p->thread_wq); /* under p->lock: p cannot be freed meanwhile */
+		spin_unlock(&p->lock);
+		spin_unlock_irqrestore(&proc_tree_lock, tf);
+		thread_exit(legacy_code);
+	}
 	if (!p->exiting) {
 		p->exiting = true;
 		p->exit_status = status;
 		p->exit_code = legacy_code;
 	}
-	list_del(&t->proc_link);
-	last = --p->nr_threads == 0;
 	vfork_done = p->vfork_done;
 	p->vfork_done = NULL;
-	spin_unlock_irqrestore(&p->lock, f);
-	if (!last) {
-		t->proc = NULL;
-		thread_exit(legacy_code);
-	}
+	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&proc_tree_lock, tf);
+
 	proc_release_resources(p);
 	if (vfork_done)
 		complete(vfork_done);
@@ -310,7 +407,6 @@ static __noreturn void proc_do_exit(int status, int legacy_code)
 		}
 	}
 	p->state = PROC_ZOMBIE;
-	p->children_runtime_ns += t->runtime_ns;
 	parent = p->parent;
 	t->proc = NULL;
 	/*
@@ -330,7 +426,12 @@ static __noreturn void proc_do_exit(int status, int legacy_code)
 
 void proc_exit(int code)
 {
-	proc_do_exit((code & 0xff) << 8, code & 0xff);
+	proc_do_exit((code & 0xff) << 8, code & 0xff, true);
+}
+
+void proc_thread_exit(int code)
+{
+	proc_do_exit((code & 0xff) << 8, code & 0xff, false);
 }
 
 void proc_exit_signal(int sig, bool core)
@@ -340,7 +441,7 @@ void proc_exit_signal(int sig, bool core)
 	if (p && sig != SIGKILL && sig != SIGINT && sig != SIGTERM && sig != SIGPIPE)
 		pr_warn("[user] %s (pid %d) killed by signal %d%s", p->name, p->pid, sig,
 			core ? " (core dumped)" : "");
-	proc_do_exit(sig | (core ? 0x80 : 0), 128 + sig);
+	proc_do_exit(sig | (core ? 0x80 : 0), 128 + sig, true);
 }
 
 /* ---- wait4 ---- */
@@ -571,6 +672,170 @@ out_free:
 	return err;
 }
 
+/* ---- threads ---- */
+
+struct thread_start {
+	struct process *p;
+	int tid;
+	struct thread_clone_args args;
+	u64 sig_blocked;
+	u8 frame[]; /* the new thread's initial user registers */
+};
+
+static void thread_child_main(void *arg)
+{
+	struct thread_start *ts = arg;
+	struct thread *t = current_thread();
+	struct process *p = ts->p;
+	unsigned long f;
+	bool doomed;
+
+	f = spin_lock_irqsave(&p->lock);
+	t->proc = p;
+	t->user_tid = ts->tid;
+	list_add_tail(&t->proc_link, &p->threads); /* nr_threads already counts us */
+	/* An exit_group or execve that began before we were listed missed us: end now. */
+	doomed = p->exiting || p->exec_thread;
+	spin_unlock_irqrestore(&p->lock, f);
+	t->sig_blocked = ts->sig_blocked;
+	if (doomed)
+		__atomic_fetch_or(&t->sig_pending, SIGMASK(SIGKILL), __ATOMIC_RELEASE);
+	arch_set_tls(t, ts->args.set_tls ? ts->args.tls : 0);
+	t->clear_child_tid = ts->args.child_cleartid;
+	memcpy(arch_user_frame(t), ts->frame, arch_user_frame_size());
+	vm_space_activate(p->vm);
+	if (ts->args.child_settid) {
+		int tid = ts->tid;
+
+		(void)!copy_to_user((void *)(uintptr_t)ts->args.child_settid, &tid, sizeof(tid));
+	}
+	kfree(ts);
+	if (doomed)
+		sched_notify_signal(t);
+	arch_return_to_user();
+}
+
+int proc_clone_thread(const struct thread_clone_args *a)
+{
+	struct thread *self_t = current_thread();
+	struct process *p = self_t->proc;
+	struct thread_attr attr = {.policy = self_t->policy,
+				   .nice = self_t->nice,
+				   .rt_prio = self_t->rt_prio,
+				   .detached = true};
+	struct thread_start *ts;
+	struct thread *ct;
+	unsigned long f;
+	int tid, err = 0;
+
+	if (!p)
+		return -EINVAL;
+	ts = kmalloc(sizeof(*ts) + arch_user_frame_size());
+	if (!ts)
+		return -ENOMEM;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	tid = alloc_pid_locked();
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	if (tid < 0) {
+		kfree(ts);
+		return tid;
+	}
+	f = spin_lock_irqsave(&p->lock);
+	if (p->exiting || p->exec_thread)
+		err = -EAGAIN;
+	else
+		p->nr_threads++; /* counted now, listed by the thread itself */
+	spin_unlock_irqrestore(&p->lock, f);
+	if (err)
+		goto out_free;
+
+	ts->p = p;
+	ts->tid = tid;
+	ts->args = *a;
+	ts->sig_blocked = self_t->sig_blocked;
+	memcpy(ts->frame, arch_user_frame(self_t), arch_user_frame_size());
+	arch_user_frame_set_retval((struct trap_frame *)ts->frame, 0);
+	arch_user_frame_set_sp((struct trap_frame *)ts->frame, a->sp);
+	ct = thread_create(p->name, thread_child_main, ts, &attr);
+	if (!ct) {
+		f = spin_lock_irqsave(&p->lock);
+		p->nr_threads--; /* we still count: never the last */
+		wake_up_all(&p->thread_wq);
+		spin_unlock_irqrestore(&p->lock, f);
+		err = -ENOMEM;
+		goto out_free;
+	}
+	return tid;
+
+out_free:
+	free_pid(tid);
+	kfree(ts);
+	return err;
+}
+
+static bool only_thread_left(void *arg)
+{
+	struct process *p = arg;
+
+	return __atomic_load_n(&p->nr_threads, __ATOMIC_ACQUIRE) == 1;
+}
+
+int proc_de_thread(void)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	unsigned long f;
+	int err = 0;
+
+	if (!p)
+		return 0;
+	f = spin_lock_irqsave(&p->lock);
+	if (p->nr_threads == 1) {
+		spin_unlock_irqrestore(&p->lock, f);
+		goto out_leader;
+	}
+	if (p->exiting || p->exec_thread) {
+		spin_unlock_irqrestore(&p->lock, f);
+		return -EAGAIN;
+	}
+	p->exec_thread = t;
+	kill_other_threads_locked(p, t);
+	spin_unlock_irqrestore(&p->lock, f);
+
+	/*
+	 * Not interruptible: while exec_thread is set, a fatal signal or
+	 * exit_group in another thread ends only that thread, so nothing
+	 * could end this wait early except the others leaving.
+	 */
+	err = wait_until(&p->thread_wq, only_thread_left, p, 0);
+	f = spin_lock_irqsave(&p->lock);
+	p->exec_thread = NULL;
+	if (err) {
+		spin_unlock_irqrestore(&p->lock, f);
+		return err;
+	}
+	spin_unlock_irqrestore(&p->lock, f);
+out_leader:
+	t->clear_child_tid = 0; /* they belong to the old program's memory */
+	t->robust_list = 0;
+	/* The survivor becomes the group leader: its tid is the pid from now on. */
+	f = spin_lock_irqsave(&proc_tree_lock);
+	if (t->user_tid != p->pid) {
+		free_pid_locked(t->user_tid);
+		t->user_tid = p->pid;
+	}
+	p->main_thread = t;
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return 0;
+}
+
+int proc_gettid(void)
+{
+	struct thread *t = current_thread();
+
+	return t->user_tid ? t->user_tid : (t->proc ? t->proc->pid : 0);
+}
+
 /* ---- the first process ---- */
 
 struct init_args {
@@ -786,6 +1051,38 @@ int signal_send_pid(int pid, int sig)
 		signal_send_thread(t, sig);
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	return p ? 0 : -ESRCH;
+}
+
+int signal_send_tid(int tgid, int tid, int sig)
+{
+	unsigned long f;
+	struct process *p;
+	struct thread *t;
+	int ret = -ESRCH;
+
+	if (sig < 0 || sig > NSIG || tid <= 0)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	list_for_each_entry (p, &all_procs, all_link) {
+		if (p->state != PROC_ALIVE || (tgid > 0 && p->pid != tgid))
+			continue;
+		spin_lock(&p->lock);
+		list_for_each_entry (t, &p->threads, proc_link)
+			if (t->user_tid == tid) {
+				if (sig)
+					signal_send_thread(t, sig);
+				ret = 0;
+				break;
+			}
+		spin_unlock(&p->lock);
+		if (!ret)
+			break;
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	/* A process whose first thread is not published yet (just forked): by pid. */
+	if (ret && (tgid <= 0 || tgid == tid))
+		return signal_send_pid(tid, sig);
+	return ret;
 }
 
 int signal_send_pgrp(int pgid, int sig)
