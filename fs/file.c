@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "pipe.h"
 #include "uaccess.h"
+#include "vm.h"
 
 /* ---- uio ---- */
 
@@ -244,6 +245,8 @@ static int open_truncate(struct inode *inode)
 	if (!err)
 		inode->mtime = inode->ctime = vfs_now();
 	mutex_unlock(&inode->lock);
+	if (!err)
+		vm_object_truncate(inode, 0); /* mappings drop the pages (no lock held) */
 	return err;
 }
 
@@ -389,6 +392,15 @@ int vfs_get_page(struct file *f, u64 index, struct page **out)
 	if (!f->ops->get_page)
 		return -ENODEV;
 	return f->ops->get_page(f, index, out);
+}
+
+int vfs_get_page_shared(struct file *f, u64 index, struct page **out)
+{
+	if (!(f->fmode & FMODE_READ))
+		return -EBADF;
+	if (!f->ops->get_page_shared)
+		return -ENODEV;
+	return f->ops->get_page_shared(f, index, out);
 }
 
 s64 vfs_pwrite(struct file *f, struct uio *u, u64 off)

@@ -19,7 +19,11 @@
  * so a page still mapped stays valid for its mappings, and while it is the
  * file's its count stays above 1 in any mapping, so a write fault copies it.
  * Writes through write() land in the shared page (mappings that have not
- * written the page see them, as on Linux); nothing but tmpfs writes it.
+ * written the page see them, as on Linux). get_page_shared hands a page to
+ * a shared mapping (MAP_SHARED), which writes it in place: it fills holes
+ * so that every mapping and read() see one page, and says -ENXIO past the
+ * end (SIGBUS). Shared anonymous memory is an unlinked file of an internal
+ * tmpfs (tmpfs_anon_file).
  *
  * Locking: a file's page table, size and block count are under the inode
  * mutex (read, write and truncate take it; truncate is called with it).
@@ -232,6 +236,27 @@ static int tmpfs_get_page(struct file *f, u64 index, struct page **out)
 	return err;
 }
 
+/* The page at index for a shared mapping: a hole gets a page; -ENXIO past the end. */
+static int tmpfs_get_page_shared(struct file *f, u64 index, struct page **out)
+{
+	struct inode *inode = f->inode;
+	int err = -ENXIO;
+	char *page;
+
+	mutex_lock(&inode->lock);
+	if (index < ALIGN_UP((u64)inode->size, (u64)PAGE_SIZE) / PAGE_SIZE) {
+		page = tmpfs_page(inode, index, true);
+		err = -ENOMEM;
+		if (page) {
+			*out = virt_to_page(page);
+			page_get(*out);
+			err = 0;
+		}
+	}
+	mutex_unlock(&inode->lock);
+	return err;
+}
+
 static const struct inode_operations tmpfs_file_iops = {
 	.truncate = tmpfs_truncate,
 };
@@ -243,6 +268,7 @@ static const struct file_operations tmpfs_file_fops = {
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
 	.get_page = tmpfs_get_page,
+	.get_page_shared = tmpfs_get_page_shared,
 };
 
 /* Generic seeking, plus Linux's SEEK_DATA (3) / SEEK_HOLE (4) treating the file as all data. */
@@ -381,6 +407,43 @@ static int tmpfs_mount(const struct fs_type *t, const char *source, u64 flags, c
 	u32 def = source && strcmp(source, "rootfs") == 0 ? 0755 : 01777;
 
 	return tmpfs_new_super_mode(t, TMPFS_MAGIC, root_mode_option(data, def), out);
+}
+
+/* The internal tmpfs of shared anonymous memory, made on first use and kept. */
+static struct super_block *tmpfs_anon_sb;
+
+int tmpfs_anon_file(u64 size, struct file **out)
+{
+	struct super_block *sb = __atomic_load_n(&tmpfs_anon_sb, __ATOMIC_ACQUIRE), *none = NULL;
+	struct inode *inode;
+	struct file *f;
+	int err;
+
+	if (size > TMPFS_MAX_BYTES)
+		return -EFBIG;
+	if (!sb) {
+		err = tmpfs_new_super_mode(&tmpfs_fs_type, TMPFS_MAGIC, 01777, &sb);
+		if (err)
+			return err;
+		if (!__atomic_compare_exchange_n(&tmpfs_anon_sb, &none, sb, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			sb_put(sb); /* another caller made it first */
+			sb = none;
+		}
+	}
+	inode = tmpfs_alloc_inode(sb, S_IFREG | 0600, 0);
+	if (!inode)
+		return -ENOMEM;
+	inode->nlink = 0; /* never linked anywhere */
+	inode->size = (s64)size;
+	f = file_alloc_anon(&tmpfs_file_fops, NULL, O_RDWR);
+	if (!f) {
+		inode_put(inode);
+		return -ENOMEM;
+	}
+	f->inode = inode; /* the file's reference */
+	*out = f;
+	return 0;
 }
 
 struct fs_type tmpfs_fs_type = {

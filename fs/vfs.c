@@ -11,6 +11,7 @@
  * one inode at a time (two inode locks are never held together).
  */
 #include "internal.h"
+#include "vm.h"
 
 /* Walk flags from AT_* flags: follow unless AT_SYMLINK_NOFOLLOW. */
 static int at_walk_flags(int at_flags)
@@ -749,6 +750,8 @@ static int setattr_size(struct path *p, s64 len)
 	if (!err)
 		inode->mtime = inode->ctime = vfs_now();
 	mutex_unlock(&inode->lock);
+	if (!err) /* mappings drop the pages past the new end (no lock held) */
+		vm_object_truncate(inode, ALIGN_UP((u64)len, (u64)PAGE_SIZE) / PAGE_SIZE);
 	return err;
 }
 

@@ -209,6 +209,12 @@ struct file_operations {
 	 * pages; callers copy through read (vfs_get_page says -ENODEV).
 	 */
 	int (*get_page)(struct file *f, u64 index, struct page **out);
+	/*
+	 * get_page for a shared mapping (MAP_SHARED): the page is written by
+	 * the mapping; a hole inside the file gets a new zeroed page that the
+	 * file keeps. -ENXIO at or past the end of the file, -ENOMEM.
+	 */
+	int (*get_page_shared)(struct file *f, u64 index, struct page **out);
 };
 
 #define FMODE_READ 0x1
@@ -284,6 +290,13 @@ s64 vfs_pread(struct file *f, struct uio *u, u64 off);
  * does not share its pages, -EBADF when f is not open for reading.
  */
 int vfs_get_page(struct file *f, u64 index, struct page **out) __must_check;
+/* file_operations.get_page_shared; -ENODEV without it, -EBADF when f is not readable. */
+int vfs_get_page_shared(struct file *f, u64 index, struct page **out) __must_check;
+/*
+ * An unlinked tmpfs file of size bytes, open read-write (the memory object
+ * behind MAP_SHARED|MAP_ANONYMOUS). 0 or -ENOMEM/-EFBIG.
+ */
+int tmpfs_anon_file(u64 size, struct file **out) __must_check;
 s64 vfs_pwrite(struct file *f, struct uio *u, u64 off);
 s64 vfs_lseek(struct file *f, s64 off, int whence);
 /* Fill u with struct linux_dirent64 records; bytes written, 0 at the end. */

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mm.c - Linux memory system calls: brk, mmap, munmap, mprotect, madvise.
+ * mm.c - Linux memory system calls: brk, mmap, munmap, mprotect, madvise,
+ * mremap, msync, mincore.
  *
- * Memory is anonymous and private: MAP_ANONYMOUS regions are demand-zero;
- * a private file mapping is an anonymous region that maps the file's own
- * pages copy-on-write when its file system lends them (tmpfs: get_page,
- * vm_map_page) and is filled from the file at mmap time otherwise (no page
- * cache yet; MAP_SHARED file mappings are refused with
- * -ENODEV, MAP_SHARED|MAP_ANONYMOUS is treated as private until processes
- * share memory in the IPC issue - documented in docs/design/linux-abi.md).
- * Without MAP_FIXED an address is chosen top-down below p->mmap_top,
- * skipping existing regions.
+ * MAP_ANONYMOUS|MAP_PRIVATE regions are demand-zero. A file mapping over a
+ * file system that lends its pages (tmpfs: get_page) is a region backed by
+ * the file (vm_map_object): MAP_PRIVATE maps the file's pages copy-on-write
+ * at first touch, MAP_SHARED maps them themselves, so writes through the
+ * mapping, write() and other processes' mappings all see one page; an
+ * access past the end of the file gets SIGBUS, and truncation takes the
+ * pages away (vm_object_truncate). MAP_SHARED|MAP_ANONYMOUS is a shared
+ * mapping of an unlinked tmpfs file (tmpfs_anon_file), so fork shares it.
+ * Private mappings of files that cannot lend pages are filled by copying;
+ * shared ones are refused with -ENODEV.
+ *
+ * Without MAP_FIXED an address hint is used when that range is free;
+ * otherwise an address is chosen top-down below p->mmap_top. Argument
+ * checks follow Linux's order and errors (see docs/design/vm.md).
  */
 #include "mm.h"
 #include "arch.h"
@@ -27,17 +33,42 @@
 #define PROT_READ 0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
-#define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_GROWSDOWN 0x0100
-#define MAP_STACK 0x20000
 #define MAP_DENYWRITE 0x0800
 #define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+/* Flags MAP_SHARED_VALIDATE knows (anything else is -EOPNOTSUPP there). */
+#define MAP_KNOWN                                                                                \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | \
+	 MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |    \
+	 MAP_FIXED_NOREPLACE)
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_HWPOISON 100
 
 static u32 prot_to_vm(u64 prot)
 {
@@ -52,34 +83,44 @@ static u32 prot_to_vm(u64 prot)
 	return v;
 }
 
-static bool range_free(struct vm_space *vs, vaddr_t start, size_t len)
-{
-	for (vaddr_t a = start; a < start + len; a += PAGE_SIZE)
-		if (vm_find_area(vs, a))
-			return false;
-	return true;
-}
-
-/* Top-down search for len free bytes below p->mmap_top; 0 if none. */
+/* Top-down search for len free bytes between the heap and p->mmap_top; 0 if none. */
 static vaddr_t find_free(struct process *p, size_t len)
 {
-	vaddr_t top = p->mmap_top;
-
-	while (top >= arch_user_base() + len && top - len >= p->brk + MiB(1)) {
-		vaddr_t start = top - len;
-		struct vm_area *hit = NULL;
-
-		for (vaddr_t a = start; a < top; a += PAGE_SIZE) {
-			hit = vm_find_area(p->vm, a);
-			if (hit)
-				break;
-		}
-		if (!hit)
-			return start;
-		top = ALIGN_DOWN(hit->start, PAGE_SIZE);
-	}
-	return 0;
+	return vm_find_free(p->vm, p->brk + MiB(1), p->mmap_top, len);
 }
+
+/* ---- files as memory objects ---- */
+
+static int file_obj_get_page(void *obj, u64 index, bool create, struct page **out)
+{
+	struct file *f = obj;
+	u64 size;
+	int err;
+
+	if (create)
+		return vfs_get_page_shared(f, index, out);
+	err = vfs_get_page(f, index, out);
+	if (err != -ENOENT)
+		return err;
+	size = (u64)__atomic_load_n(&f->inode->size, __ATOMIC_RELAXED);
+	return index >= ALIGN_UP(size, (u64)PAGE_SIZE) / PAGE_SIZE ? -ENXIO : -ENOENT;
+}
+
+static void file_obj_get(void *obj)
+{
+	file_get(obj);
+}
+
+static void file_obj_put(void *obj)
+{
+	file_put(obj);
+}
+
+static const struct vm_object_ops file_obj_ops = {
+	.get_page = file_obj_get_page,
+	.get = file_obj_get,
+	.put = file_obj_put,
+};
 
 static long fill_from_file(struct file *f, u64 off, vaddr_t va, size_t len)
 {
@@ -111,35 +152,60 @@ static long fill_from_file(struct file *f, u64 off, vaddr_t va, size_t len)
 	return err;
 }
 
-/*
- * Fill [va, va + len) of the current space from the file at off (page
- * aligned): a file system with get_page (tmpfs) lends its own pages, mapped
- * copy-on-write (vm_map_page), so a private mapping costs memory only for
- * the pages written through it; the last page of the file is shared too
- * (its bytes past the end read as zero). Holes and pages past the end stay
- * demand-zero. Other files are copied. Like Linux's MAP_PRIVATE, a page
- * not yet written through the mapping shows later writes to the file.
- */
-static long map_from_file(struct file *f, u64 off, vaddr_t va, size_t len)
+/* A private copy of a file that cannot lend its pages: an anonymous region filled now. */
+static long map_copied_file(struct vm_space *vs, struct file *f, u64 off, vaddr_t addr, size_t len,
+			    u32 prot)
 {
-	struct vm_space *vs = current_proc()->vm;
+	long err = vm_map_anon(vs, addr, len, VM_READ | VM_WRITE);
 
-	if (!f->ops->get_page)
-		return fill_from_file(f, off, va, len);
-	for (size_t done = 0; done < len; done += PAGE_SIZE) {
-		struct page *p;
-		int err = vfs_get_page(f, (off + done) / PAGE_SIZE, &p);
+	if (err)
+		return err;
+	err = fill_from_file(f, off, addr, len);
+	if (!err)
+		err = vm_protect(vs, addr, len, prot);
+	if (err && vm_unmap(vs, addr, len))
+		pr_warn("mmap: could not undo a failed file mapping at %#lx", (unsigned long)addr);
+	return err;
+}
 
-		if (err == -ENOENT)
-			continue;
-		if (err)
-			return err;
-		err = vm_map_page(vs, va + done, p);
-		page_put(p);
-		if (err)
-			return err;
+/*
+ * Check a file for mapping with flags/prot; on success *obj describes it
+ * and *vmflags says VMA_SHARED / VMA_MAYWRITE.
+ */
+static long mmap_check_file(struct file *f, u64 flags, u64 prot, u32 *vmflags)
+{
+	struct kstat st;
+	long err = vfs_fstat(f, &st);
+
+	if (err)
+		return err;
+	if (!(f->fmode & FMODE_READ))
+		return -EACCES;
+	if (!S_ISREG(st.mode))
+		return -ENODEV;
+	*vmflags = 0;
+	if (flags & MAP_SHARED) {
+		if (!f->ops->get_page_shared)
+			return -ENODEV;
+		if ((f->fmode & FMODE_WRITE) && !(f->flags & O_APPEND))
+			*vmflags |= VMA_MAYWRITE;
+		else if (prot & PROT_WRITE)
+			return -EACCES;
+		*vmflags |= VMA_SHARED;
 	}
 	return 0;
+}
+
+/* Touch every page of a new mapping (MAP_POPULATE); failures are left to later faults. */
+static void populate(struct vm_space *vs, vaddr_t addr, size_t len, u64 prot)
+{
+	u32 access = (prot & PROT_WRITE) ? VM_FAULT_WRITE : VM_FAULT_READ;
+
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return;
+	for (size_t done = 0; done < len; done += PAGE_SIZE)
+		if (vm_user_fault(vs, addr + done, access))
+			return;
 }
 
 static long sys_mmap(SYSCALL_ARGS)
@@ -147,78 +213,93 @@ static long sys_mmap(SYSCALL_ARGS)
 	struct process *p = current_proc();
 	vaddr_t addr = a0;
 	size_t len = ALIGN_UP(a1, PAGE_SIZE);
-	u64 prot = a2, flags = a3, off = a5;
+	u64 prot = a2, flags = a3, off = a5, type = flags & MAP_TYPE;
 	int fd = (int)a4;
 	struct file *f = NULL;
+	struct vm_object obj = {.ops = &file_obj_ops};
+	u32 vmflags = 0;
 	unsigned long lf;
 	long err;
 
-	if (!a1 || len < a1 || !IS_ALIGNED(off, PAGE_SIZE))
+	if (!a1)
 		return -EINVAL;
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) == 3)
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
+	if (type == MAP_SHARED_VALIDATE && (flags & ~(u64)MAP_KNOWN))
+		return -EOPNOTSUPP;
+	if (type == MAP_SHARED_VALIDATE)
+		flags = (flags & ~(u64)MAP_TYPE) | MAP_SHARED;
+	if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (!IS_ALIGNED(off, PAGE_SIZE))
+		return -EINVAL;
+	if (len < a1 || len > arch_user_top() - arch_user_base())
+		return -ENOMEM;
+	if (off + len < off)
+		return -EOVERFLOW;
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		struct kstat st;
-
 		f = fd_get(p->files, fd);
 		if (!f)
 			return -EBADF;
-		err = vfs_fstat(f, &st);
+		err = mmap_check_file(f, flags, prot, &vmflags);
 		if (err)
 			goto out;
-		err = -EACCES;
-		if (!(f->fmode & FMODE_READ))
+		obj.obj = f;
+		obj.key = f->inode;
+	} else if (flags & MAP_SHARED) {
+		err = tmpfs_anon_file(len, &f);
+		if (err)
 			goto out;
-		err = -ENODEV;
-		if (!S_ISREG(st.mode) || (flags & MAP_SHARED))
-			goto out;
+		off = 0;
+		vmflags = VMA_SHARED | VMA_MAYWRITE;
+		obj.obj = f;
+		obj.key = f->inode;
 	}
 	lf = spin_lock_irqsave(&p->lock);
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		err = -EINVAL;
-		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr < arch_user_base() ||
-		    addr + len > arch_user_top() || addr + len < addr)
+		err = -ENOMEM;
+		if (addr < arch_user_base() || addr > arch_user_top() - len)
 			goto out_unlock;
-		if (!range_free(p->vm, addr, len)) {
+		if (!vm_range_free(p->vm, addr, len)) {
 			err = -EEXIST;
 			if (flags & MAP_FIXED_NOREPLACE)
 				goto out_unlock;
 			spin_unlock_irqrestore(&p->lock, lf);
-			err = vm_unmap(p->vm, addr, len);
+			err = vm_unmap(p->vm, addr, len); /* MAP_FIXED replaces what was there */
 			if (err)
 				goto out;
 			lf = spin_lock_irqsave(&p->lock);
 		}
 	} else {
-		addr = find_free(p, len);
+		addr = ALIGN_UP(addr, PAGE_SIZE);
+		if (!addr || addr < arch_user_base() || addr > arch_user_top() - len ||
+		    !vm_range_free(p->vm, addr, len))
+			addr = find_free(p, len); /* the hint is taken only when it is free */
 		err = -ENOMEM;
 		if (!addr)
 			goto out_unlock;
 	}
 	spin_unlock_irqrestore(&p->lock, lf);
-	err = vm_map_anon(p->vm, addr, len, f ? VM_READ | VM_WRITE : prot_to_vm(prot));
+	if (!f)
+		err = vm_map_anon(p->vm, addr, len, prot_to_vm(prot));
+	else if (!(vmflags & VMA_SHARED) && !f->ops->get_page)
+		err = map_copied_file(p->vm, f, off, addr, len, prot_to_vm(prot));
+	else
+		err = vm_map_object(p->vm, addr, len, prot_to_vm(prot), vmflags, &obj,
+				    off / PAGE_SIZE);
 	if (err)
 		goto out;
-	if (f) {
-		err = map_from_file(f, off, addr, len);
-		if (!err)
-			err = vm_protect(p->vm, addr, len, prot_to_vm(prot));
-		if (err) {
-			if (vm_unmap(p->vm, addr, len))
-				pr_warn("mmap: could not undo a failed file mapping at %#lx",
-					(unsigned long)addr);
-			goto out;
-		}
-	}
+	if (flags & MAP_POPULATE)
+		populate(p->vm, addr, len, prot);
 	err = (long)addr;
 	goto out;
 out_unlock:
 	spin_unlock_irqrestore(&p->lock, lf);
 out:
 	if (f)
-		file_put(f);
+		file_put(f); /* an object region holds its own reference */
 	return err;
 }
 LINUX_SYSCALL(mmap, sys_mmap);
@@ -227,31 +308,179 @@ static long sys_munmap(SYSCALL_ARGS)
 {
 	if (!IS_ALIGNED(a0, PAGE_SIZE) || !a1 || a0 + a1 < a0 || a0 + a1 > arch_user_top())
 		return -EINVAL;
+	if (a0 < arch_user_base())
+		return a0 + a1 <= arch_user_base() ? 0 : -EINVAL;
 	return vm_unmap(current_proc()->vm, a0, ALIGN_UP(a1, PAGE_SIZE));
 }
 LINUX_SYSCALL(munmap, sys_munmap);
 
 static long sys_mprotect(SYSCALL_ARGS)
 {
+	size_t len = ALIGN_UP(a1, PAGE_SIZE);
 	long err;
 
-	if (!IS_ALIGNED(a0, PAGE_SIZE) || a2 & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
+	if (!IS_ALIGNED(a0, PAGE_SIZE) ||
+	    a2 & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
 	if (!a1)
 		return 0;
-	err = vm_protect(current_proc()->vm, a0, ALIGN_UP(a1, PAGE_SIZE), prot_to_vm(a2));
+	if (len < a1 || a0 + len < a0)
+		return -ENOMEM;
+	err = vm_protect(current_proc()->vm, a0, len, prot_to_vm(a2));
 	return err == -EINVAL ? -ENOMEM : err; /* Linux: unmapped pages in the range -> ENOMEM */
 }
 LINUX_SYSCALL(mprotect, sys_mprotect);
 
+/* Advice values Linux knows (5-7 were never used). */
+static bool madvise_known(u64 advice)
+{
+	return (advice <= 25 && (advice < 5 || advice > 7)) || advice == MADV_HWPOISON ||
+	       advice == MADV_HWPOISON + 1;
+}
+
 static long sys_madvise(SYSCALL_ARGS)
 {
-	/* Advice only: nothing to do for anonymous private memory (MADV_DONTNEED aside). */
-	if (!IS_ALIGNED(a0, PAGE_SIZE))
+	struct vm_space *vs = current_proc()->vm;
+	size_t len = ALIGN_UP(a1, PAGE_SIZE);
+	u64 advice = a2;
+
+	if (!IS_ALIGNED(a0, PAGE_SIZE) || !madvise_known(advice) || len < a1 || a0 + len < a0)
 		return -EINVAL;
-	return 0;
+	if (!len)
+		return 0;
+	if (a0 < arch_user_base() || a0 + len > arch_user_top() || !vm_range_mapped(vs, a0, len))
+		return -ENOMEM;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return vm_discard(vs, a0, len);
+	return 0; /* the rest is advice only: nothing to do for memory held in RAM */
 }
 LINUX_SYSCALL(madvise, sys_madvise);
+
+/* Grow or shrink [old, old + oldlen) to newlen in place or by moving it (see mremap(2)). */
+static long sys_mremap(SYSCALL_ARGS)
+{
+	struct process *p = current_proc();
+	vaddr_t old = a0, to = a4;
+	size_t oldlen = ALIGN_UP(a1, PAGE_SIZE), newlen = ALIGN_UP(a2, PAGE_SIZE);
+	u64 flags = a3;
+	unsigned long lf;
+	long err;
+
+	if (flags & ~(u64)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL; /* not supported (documented) */
+	if (!IS_ALIGNED(old, PAGE_SIZE) || oldlen < a1 || newlen < a2 || !newlen)
+		return -EINVAL;
+	if (!oldlen)
+		return -EINVAL; /* duplicating a shared mapping is not supported */
+	if (old < arch_user_base() || old + oldlen < old || old + oldlen > arch_user_top())
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if (!IS_ALIGNED(to, PAGE_SIZE))
+			return -EINVAL;
+		if (to < arch_user_base() || to + newlen < to || to + newlen > arch_user_top())
+			return -EINVAL;
+		if (to < old + oldlen && old < to + newlen)
+			return -EINVAL; /* the ranges overlap */
+		if (!vm_find_area(p->vm, old) || vm_find_area(p->vm, old)->end < old + oldlen)
+			return -EFAULT;
+		if (!vm_range_free(p->vm, to, newlen)) {
+			err = vm_unmap(p->vm, to, newlen);
+			if (err)
+				return err;
+		}
+		if (newlen < oldlen) {
+			err = vm_unmap(p->vm, old + newlen, oldlen - newlen);
+			if (err)
+				return err;
+			oldlen = newlen;
+		}
+		err = vm_move(p->vm, old, oldlen, to);
+		if (!err && newlen > oldlen)
+			err = vm_extend(p->vm, to + oldlen, newlen - oldlen);
+		return err ? err : (long)to;
+	}
+	if (!vm_find_area(p->vm, old) || vm_find_area(p->vm, old)->end < old + oldlen)
+		return -EFAULT;
+	if (newlen <= oldlen) {
+		if (newlen < oldlen) {
+			err = vm_unmap(p->vm, old + newlen, oldlen - newlen);
+			if (err)
+				return err;
+		}
+		return (long)old;
+	}
+	/* Growing: in place when the region ends there and the room after it is free. */
+	if (vm_find_area(p->vm, old)->end == old + oldlen &&
+	    vm_extend(p->vm, old + oldlen, newlen - oldlen) == 0)
+		return (long)old;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	lf = spin_lock_irqsave(&p->lock);
+	to = find_free(p, newlen);
+	spin_unlock_irqrestore(&p->lock, lf);
+	if (!to)
+		return -ENOMEM;
+	err = vm_move(p->vm, old, oldlen, to);
+	if (!err)
+		err = vm_extend(p->vm, to + oldlen, newlen - oldlen);
+	return err ? err : (long)to;
+}
+LINUX_SYSCALL(mremap, sys_mremap);
+
+/* tmpfs has no backing store: msync only checks its arguments. */
+static long sys_msync(SYSCALL_ARGS)
+{
+	size_t len = ALIGN_UP(a1, PAGE_SIZE);
+	u64 flags = a2;
+
+	if (flags & ~(u64)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	if (!IS_ALIGNED(a0, PAGE_SIZE))
+		return -EINVAL;
+	if (len < a1 || a0 + len < a0)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	if (a0 < arch_user_base() || a0 + len > arch_user_top() ||
+	    !vm_range_mapped(current_proc()->vm, a0, len))
+		return -ENOMEM;
+	return 0;
+}
+LINUX_SYSCALL(msync, sys_msync);
+
+/* One byte per page of [addr, addr + len): bit 0 set when the page is resident. */
+static long sys_mincore(SYSCALL_ARGS)
+{
+	struct vm_space *vs = current_proc()->vm;
+	size_t len = ALIGN_UP(a1, PAGE_SIZE);
+	u8 buf[256];
+
+	if (!IS_ALIGNED(a0, PAGE_SIZE))
+		return -EINVAL;
+	if (len < a1 || a0 + len < a0 || a0 + len > arch_user_top())
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	if (a0 < arch_user_base() || !vm_range_mapped(vs, a0, len))
+		return -ENOMEM;
+	for (size_t done = 0; done < len / PAGE_SIZE;) {
+		size_t n = MIN(len / PAGE_SIZE - done, sizeof(buf));
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = vm_page_resident(vs, a0 + (done + i) * PAGE_SIZE) ? 1 : 0;
+		if (copy_to_user(UPTR(a2 + done), buf, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+LINUX_SYSCALL(mincore, sys_mincore);
 
 static long sys_brk(SYSCALL_ARGS)
 {
@@ -265,7 +494,7 @@ static long sys_brk(SYSCALL_ARGS)
 	new_end = ALIGN_UP(want, PAGE_SIZE);
 	if (new_end > old_end) {
 		if (new_end > p->mmap_top - MiB(1) ||
-		    !range_free(p->vm, old_end, new_end - old_end))
+		    !vm_range_free(p->vm, old_end, new_end - old_end))
 			return (long)p->brk;
 		ret = vm_map_anon(p->vm, old_end, new_end - old_end, VM_READ | VM_WRITE);
 		if (ret)

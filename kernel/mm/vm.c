@@ -3,7 +3,9 @@
  * vm.c - address spaces: regions of anonymous memory in a red-black tree,
  * the user half of a 4-level page table, demand-zero faults, copy-on-write
  * cloning for fork, copy-on-write mappings of pages owned elsewhere (file
- * pages shared by exec and mmap: vm_map_page), and the one place where TLB
+ * pages shared by exec and mmap: vm_map_page), regions backed by an object
+ * (tmpfs files, shared anonymous memory) whose pages are found at fault
+ * time, moving and growing regions (mremap), and the one place where TLB
  * entries are invalidated.
  *
  * The tables are generic: the walk uses only the arch_pt_* and arch_pte_*
@@ -14,7 +16,12 @@
  * Invariants (tests/unit/test_vm.c checks them after every random step):
  *  - regions never overlap, are page aligned and non-empty; nr_areas is the
  *    size of the tree; adjacent anonymous regions with equal protections are
- *    merged;
+ *    merged (object regions never are);
+ *  - a region with an object holds one reference on it (obj.ops->get) and
+ *    is on vm_objects (under vm_objects_lock) for as long as it exists;
+ *  - a leaf in a shared region maps the object's own page and is never
+ *    copy-on-write; a leaf in a private object region maps the object's page
+ *    copy-on-write or a private copy;
  *  - a present leaf lies inside a region and equals
  *    arch_pte_leaf(pa, leaf_prot(region prot, cow)): a page that may be
  *    shared (it went through vm_space_clone, or vm_map_page put someone
@@ -32,7 +39,12 @@
  *  - a page or table taken out of a space is released only after the TLB
  *    flush that makes it unreachable (struct vm_gather).
  *
- * Locking: none yet; one thread uses a space at a time. With SMP each space
+ * Locking: none yet; one thread uses a space at a time (vm_objects_lock
+ * only covers the list of object regions; vm_object_truncate reaches into
+ * other spaces through it and will need their lock, taken after the list
+ * lock, when spaces get one; object locks - the inode mutex - are taken
+ * inside a space's operations, so truncation calls in after dropping its
+ * inode lock). With SMP each space
  * gets a sleeping lock (vm_space.lock) held across every function here
  * (fault included), vm_tlb_flush() becomes a shootdown to the CPUs that have
  * the space loaded, and page refcounts and mm_pagetable_pages become atomic.
@@ -68,6 +80,10 @@ STATIC_ASSERT(VM_GATHER_MAX > VM_TLB_FLUSH_MAX_PAGES, "a full gather should flus
 
 /* The space each CPU has loaded (NULL: the kernel's table); that CPU's, interrupts off. */
 static struct vm_space *vm_active[MAX_CPUS];
+
+/* Every region with an object, in every space (vm_area.obj_link); for vm_object_truncate. */
+static struct spinlock vm_objects_lock = SPINLOCK_INIT("vm_objects", LOCK_RANK_NONE);
+static LIST_HEAD(vm_objects);
 
 /* ---- page-table pages ---- */
 
@@ -353,7 +369,7 @@ struct vm_area *vm_find_area(struct vm_space *vs, vaddr_t addr)
 	return a && a->start <= addr ? a : NULL;
 }
 
-static void area_insert(struct vm_space *vs, struct vm_area *a)
+static void area_link_tree(struct vm_space *vs, struct vm_area *a)
 {
 	struct rb_node **link = &vs->areas.node, *parent = NULL;
 
@@ -363,14 +379,49 @@ static void area_insert(struct vm_space *vs, struct vm_area *a)
 	}
 	rb_link_node(&a->node, parent, link);
 	rb_insert_color(&a->node, &vs->areas);
+}
+
+/* Insert a (its object reference already taken) into vs. */
+static void area_insert(struct vm_space *vs, struct vm_area *a)
+{
+	area_link_tree(vs, a);
 	vs->nr_areas++;
+	a->vs = vs;
+	list_init(&a->obj_link);
+	if (a->obj.ops) {
+		spin_lock(&vm_objects_lock);
+		list_add_tail(&a->obj_link, &vm_objects);
+		spin_unlock(&vm_objects_lock);
+	}
+}
+
+/* Take a off the object list (idempotent); its reference stays until area_remove. */
+static void area_unlist(struct vm_area *a)
+{
+	if (!a->obj.ops)
+		return;
+	spin_lock(&vm_objects_lock);
+	if (!list_empty(&a->obj_link)) {
+		list_del(&a->obj_link);
+		list_init(&a->obj_link);
+	}
+	spin_unlock(&vm_objects_lock);
 }
 
 static void area_remove(struct vm_space *vs, struct vm_area *a)
 {
 	rb_erase(&a->node, &vs->areas);
 	vs->nr_areas--;
+	area_unlist(a);
+	if (a->obj.ops)
+		a->obj.ops->put(a->obj.obj);
 	kfree(a);
+}
+
+/* The object page index mapped at va (inside a). */
+static u64 area_index(const struct vm_area *a, vaddr_t va)
+{
+	return a->pgoff + (va - a->start) / PAGE_SIZE;
 }
 
 /* Cut a at addr (inside it): a keeps [start, addr), spare becomes [addr, end). */
@@ -381,6 +432,10 @@ static struct vm_area *area_split(struct vm_space *vs, struct vm_area *a, vaddr_
 	spare->end = a->end;
 	spare->prot = a->prot;
 	spare->flags = a->flags;
+	spare->obj = a->obj;
+	spare->pgoff = area_index(a, addr);
+	if (spare->obj.ops)
+		spare->obj.ops->get(spare->obj.obj);
 	a->end = addr;
 	area_insert(vs, spare);
 	return spare;
@@ -389,7 +444,7 @@ static struct vm_area *area_split(struct vm_space *vs, struct vm_area *a, vaddr_
 static bool area_can_merge(const struct vm_area *a, const struct vm_area *b)
 {
 	return a && b && a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
-	       a->flags == VMA_ANON;
+	       a->flags == VMA_ANON && !a->obj.ops && !b->obj.ops;
 }
 
 /*
@@ -448,6 +503,9 @@ void vm_space_destroy(struct vm_space *vs)
 		return;
 	if (vm_current() == vs)
 		vm_space_activate(NULL);
+	/* Out of vm_object_truncate's sight before the tables go. */
+	for (n = rb_first(&vs->areas); n; n = rb_next(n))
+		area_unlist(area_of(n));
 	pt_unmap(vs, arch_user_base(), arch_user_top());
 	while ((n = rb_first(&vs->areas)))
 		area_remove(vs, area_of(n));
@@ -517,7 +575,8 @@ pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)
 
 /* ---- map, unmap, protect ---- */
 
-int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
+static int map_area(struct vm_space *vs, vaddr_t start, size_t len, u32 prot, u32 flags,
+		    const struct vm_object *obj, u64 pgoff)
 {
 	struct vm_area *a, *next;
 
@@ -526,16 +585,38 @@ int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
 	next = area_first_above(vs, start);
 	if (next && next->start < start + len)
 		return -EEXIST;
-	a = kmalloc(sizeof(*a));
+	a = kzalloc(sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->start = start;
 	a->end = start + len;
 	a->prot = prot;
-	a->flags = VMA_ANON;
+	a->flags = flags;
+	if (obj) {
+		a->obj = *obj;
+		a->pgoff = pgoff;
+		obj->ops->get(obj->obj);
+	}
 	area_insert(vs, a);
 	area_merge_range(vs, start, start + len);
 	return 0;
+}
+
+int vm_map_anon(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
+{
+	return map_area(vs, start, len, prot, VMA_ANON, NULL, 0);
+}
+
+int vm_map_object(struct vm_space *vs, vaddr_t start, size_t len, u32 prot, u32 flags,
+		  const struct vm_object *obj, u64 pgoff)
+{
+	if (!obj || !obj->ops || (flags & ~(VMA_SHARED | VMA_MAYWRITE)))
+		return -EINVAL;
+	if ((flags & VMA_SHARED) && (prot & VM_WRITE) && !(flags & VMA_MAYWRITE))
+		return -EACCES;
+	if (pgoff + len / PAGE_SIZE < pgoff)
+		return -EINVAL;
+	return map_area(vs, start, len, prot, flags, obj, pgoff);
 }
 
 int vm_map_page(struct vm_space *vs, vaddr_t va, struct page *p)
@@ -584,6 +665,7 @@ int vm_unmap(struct vm_space *vs, vaddr_t start, size_t len)
 		} else if (a->start < start) {
 			a->end = start;
 		} else if (a->end > end) {
+			a->pgoff = area_index(a, end);
 			a->start = end; /* stays between its neighbours: tree order holds */
 		} else {
 			area_remove(vs, a);
@@ -626,6 +708,8 @@ int vm_protect(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
 	for (a = first; covered < end; a = area_next(a)) {
 		if (!a || a->start > covered)
 			return -ENOMEM; /* a hole (POSIX mprotect's ENOMEM) */
+		if ((a->flags & VMA_SHARED) && (prot & VM_WRITE) && !(a->flags & VMA_MAYWRITE))
+			return -EACCES; /* a shared view of a file not open for writing */
 		same &= a->prot == prot;
 		covered = a->end;
 	}
@@ -651,6 +735,192 @@ int vm_protect(struct vm_space *vs, vaddr_t start, size_t len, u32 prot)
 		vm_tlb_flush(vs, c.lo, c.hi - c.lo);
 	area_merge_range(vs, start, end);
 	return 0;
+}
+
+/* ---- discard, move, extend, truncate ---- */
+
+bool vm_range_mapped(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	vaddr_t end = start + len, covered = start;
+
+	if (!vm_range_ok(start, len))
+		return false;
+	for (struct vm_area *a = area_first_above(vs, start); covered < end; a = area_next(a)) {
+		if (!a || a->start > covered)
+			return false;
+		covered = a->end;
+	}
+	return true;
+}
+
+bool vm_range_free(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	struct vm_area *a;
+
+	if (!vm_range_ok(start, len))
+		return false;
+	a = area_first_above(vs, start);
+	return !a || a->start >= start + len;
+}
+
+vaddr_t vm_find_free(struct vm_space *vs, vaddr_t lo, vaddr_t hi, size_t len)
+{
+	struct vm_area *a;
+	vaddr_t top = ALIGN_DOWN(hi, PAGE_SIZE);
+
+	lo = MAX(ALIGN_UP(lo, PAGE_SIZE), arch_user_base());
+	top = MIN(top, arch_user_top());
+	if (!len || !IS_ALIGNED(len, PAGE_SIZE) || top < lo)
+		return 0;
+	/* The regions reaching into [lo, top), from the highest down. */
+	a = area_first_above(vs, top - 1);
+	if (a && a->start >= top)
+		a = area_of(rb_prev(&a->node));
+	else if (!a)
+		a = area_of(rb_last(&vs->areas));
+	for (;;) {
+		vaddr_t gap_lo = a ? MAX(a->end, lo) : lo;
+
+		if (top >= gap_lo && top - gap_lo >= len)
+			return top - len;
+		if (!a || a->start <= lo)
+			return 0;
+		top = a->start;
+		a = area_of(rb_prev(&a->node));
+	}
+}
+
+bool vm_page_resident(struct vm_space *vs, vaddr_t va)
+{
+	struct vm_area *a = vm_find_area(vs, va);
+	struct page *p;
+
+	if (!a)
+		return false;
+	if (vm_lookup_pte(vs, va & PAGE_MASK))
+		return true;
+	/* An object's page counts even where this space has not touched it (Linux's page cache). */
+	if (!a->obj.ops ||
+	    a->obj.ops->get_page(a->obj.obj, area_index(a, va & PAGE_MASK), false, &p))
+		return false;
+	page_put(p);
+	return true;
+}
+
+int vm_discard(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	if (!vm_range_ok(start, len))
+		return -EINVAL;
+	if (!vm_range_mapped(vs, start, len))
+		return -ENOMEM;
+	pt_unmap(vs, start, start + len);
+	return 0;
+}
+
+struct move_ctx {
+	struct vm_space *vs;
+	vaddr_t from, to;
+};
+
+/* Pass one of vm_move: the tables for the page's new place (may fail). */
+static int move_prepare_leaf(void *arg, vaddr_t va, pte_t *slot)
+{
+	struct move_ctx *c = arg;
+
+	(void)slot;
+	return pt_walk(c->vs, c->to + (va - c->from), true) ? 0 : -ENOMEM;
+}
+
+/* Pass two: the entry moves, with its reference (cannot fail). */
+static int move_leaf(void *arg, vaddr_t va, pte_t *slot)
+{
+	struct move_ctx *c = arg;
+	pte_t *dst = pt_walk(c->vs, c->to + (va - c->from), false);
+
+	pt_set(dst, *slot);
+	pt_clear(slot);
+	return 0;
+}
+
+int vm_move(struct vm_space *vs, vaddr_t from, size_t len, vaddr_t to)
+{
+	struct move_ctx c = {.vs = vs, .from = from, .to = to};
+	struct vm_area *a, *next, *spare[2] = {NULL, NULL};
+	bool cut_lo, cut_hi;
+
+	if (!vm_range_ok(from, len) || !vm_range_ok(to, len))
+		return -EINVAL;
+	a = vm_find_area(vs, from);
+	if (!a || a->end < from + len)
+		return -EFAULT;
+	next = area_first_above(vs, to);
+	if (next && next->start < to + len)
+		return -EEXIST;
+	cut_lo = a->start < from;
+	cut_hi = a->end > from + len;
+	if ((cut_lo && !(spare[0] = kmalloc(sizeof(struct vm_area)))) ||
+	    (cut_hi && !(spare[1] = kmalloc(sizeof(struct vm_area)))))
+		goto out_nomem;
+	if (pt_for_each_leaf(vs->root, PT_ROOT_LEVEL, from, from + len, move_prepare_leaf, &c)) {
+		pt_unmap(vs, to, to + len); /* only empty tables there: they go */
+		goto out_nomem;
+	}
+	/* Nothing can fail from here on. */
+	if (cut_hi)
+		area_split(vs, a, from + len, spare[1]);
+	if (cut_lo)
+		a = area_split(vs, a, from, spare[0]);
+	pt_for_each_leaf(vs->root, PT_ROOT_LEVEL, from, from + len, move_leaf, &c);
+	vm_tlb_flush(vs, from, len);
+	pt_unmap(vs, from, from + len); /* the tables left empty */
+	rb_erase(&a->node, &vs->areas);
+	a->start = to;
+	a->end = to + len;
+	area_link_tree(vs, a);
+	area_merge_range(vs, from, from);
+	area_merge_range(vs, to, to + len);
+	return 0;
+
+out_nomem:
+	kfree(spare[0]);
+	kfree(spare[1]);
+	return -ENOMEM;
+}
+
+int vm_extend(struct vm_space *vs, vaddr_t end, size_t len)
+{
+	struct vm_area *a, *next;
+
+	if (!vm_range_ok(end, len) || end == arch_user_base())
+		return -EINVAL;
+	a = vm_find_area(vs, end - 1);
+	if (!a || a->end != end)
+		return -EFAULT;
+	next = area_next(a);
+	if (next && next->start < end + len)
+		return -EEXIST;
+	a->end = end + len;
+	area_merge_range(vs, a->start, a->end);
+	return 0;
+}
+
+void vm_object_truncate(const void *key, u64 first_index)
+{
+	struct vm_area *a;
+
+	spin_lock(&vm_objects_lock);
+	list_for_each_entry (a, &vm_objects, obj_link) {
+		u64 pages = (a->end - a->start) / PAGE_SIZE;
+		vaddr_t start = a->start;
+
+		if (a->obj.key != key || a->pgoff + pages <= first_index)
+			continue;
+		if (first_index > a->pgoff)
+			start += (first_index - a->pgoff) * PAGE_SIZE;
+		/* Private copies go too, as on Linux: the range reads the file again. */
+		pt_unmap(a->vs, start, a->end);
+	}
+	spin_unlock(&vm_objects_lock);
 }
 
 /* ---- faults ---- */
@@ -708,6 +978,46 @@ static int fault_cow(struct vm_space *vs, struct vm_area *a, vaddr_t va, pte_t *
 	return 0;
 }
 
+/*
+ * First touch of a page of an object region: the object's page itself
+ * (shared: writable as the region allows; private: copy-on-write, or
+ * copied right away for a write), zeros for a hole of a private region.
+ */
+static int fault_object(struct vm_space *vs, struct vm_area *a, vaddr_t va, u32 access)
+{
+	bool shared = a->flags & VMA_SHARED, cow = !shared;
+	struct page *p;
+	pte_t *slot;
+	int err = a->obj.ops->get_page(a->obj.obj, area_index(a, va), shared, &p);
+
+	if (err == -ENOENT && !shared)
+		return fault_demand_zero(vs, a, va);
+	if (err)
+		return err == -ENOENT ? -ENXIO : err;
+	if (cow && (access & VM_FAULT_WRITE) && (a->prot & VM_WRITE)) {
+		struct page *copy = page_alloc(0, 0);
+
+		if (!copy) {
+			page_put(p);
+			return -ENOMEM;
+		}
+		memcpy(page_address(copy), page_address(p), PAGE_SIZE);
+		page_put(p);
+		p = copy;
+		cow = false;
+	}
+	slot = pt_walk(vs, va, true);
+	if (!slot) {
+		page_put(p);
+		pt_prune(vs, va);
+		return -ENOMEM;
+	}
+	/* The reference get_page took is the leaf's. */
+	pt_set(slot, arch_pte_leaf(page_to_phys(p), leaf_prot(a->prot, cow)));
+	vs->resident_pages++;
+	return 0;
+}
+
 int vm_handle_fault(struct vm_space *vs, vaddr_t addr, u32 access)
 {
 	vaddr_t va = addr & PAGE_MASK;
@@ -723,8 +1033,9 @@ int vm_handle_fault(struct vm_space *vs, vaddr_t addr, u32 access)
 		return -EACCES;
 	slot = pt_walk(vs, va, false);
 	if (!slot || !arch_pte_present(*slot))
-		return fault_demand_zero(vs, a, va);
-	if ((access & VM_FAULT_WRITE) && !(arch_pte_prot(*slot) & PTE_PROT_WRITE))
+		return a->obj.ops ? fault_object(vs, a, va, access) : fault_demand_zero(vs, a, va);
+	if ((access & VM_FAULT_WRITE) && !(arch_pte_prot(*slot) & PTE_PROT_WRITE) &&
+	    !(a->flags & VMA_SHARED))
 		return fault_cow(vs, a, va, slot);
 	/* The entry already allows it: the TLB was stale. */
 	vm_tlb_flush(vs, va, PAGE_SIZE);
@@ -739,7 +1050,10 @@ struct clone_ctx {
 	vaddr_t lo, hi; /* parent entries changed; lo == hi: none */
 };
 
-/* Share one present page: COW and read-only in both spaces, one more reference. */
+/*
+ * Share one present page: COW and read-only in both spaces, one more
+ * reference; a shared region's page stays as it is in both.
+ */
 static int clone_leaf(void *arg, vaddr_t va, pte_t *slot)
 {
 	struct clone_ctx *c = arg;
@@ -748,7 +1062,9 @@ static int clone_leaf(void *arg, vaddr_t va, pte_t *slot)
 
 	if (!dst)
 		return -ENOMEM;
-	cow = arch_pte_leaf(arch_pte_addr(e), leaf_prot(c->area->prot, true));
+	cow = (c->area->flags & VMA_SHARED)
+		      ? e
+		      : arch_pte_leaf(arch_pte_addr(e), leaf_prot(c->area->prot, true));
 	if (cow != e) {
 		pte_write(slot, cow);
 		if (c->lo == c->hi)
@@ -775,6 +1091,8 @@ struct vm_space *vm_space_clone(struct vm_space *vs)
 		if (!copy)
 			goto out_destroy;
 		*copy = *a;
+		if (copy->obj.ops)
+			copy->obj.ops->get(copy->obj.obj);
 		area_insert(child, copy);
 	}
 	for (a = area_of(rb_first(&vs->areas)); a; a = area_next(a)) {

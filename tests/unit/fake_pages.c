@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fake_pages.h"
+#include "vm.h"
 
 #define FAKE_PAGES_BASE 0x200000000ull /* physical address of the first frame */
 
@@ -115,4 +116,11 @@ void page_free_addr(void *va)
 {
 	if (va)
 		page_free(virt_to_page(va));
+}
+
+/* The VFS tells the VM that a file shrank (kernel/mm/vm.c); no mappings here. */
+void vm_object_truncate(const void *key, u64 first_index)
+{
+	(void)key;
+	(void)first_index;
 }

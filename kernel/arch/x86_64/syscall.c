@@ -8,6 +8,7 @@
 #include "syscall.h"
 #include "arch.h"
 #include "cpu.h"
+#include "errno.h"
 #include "klog.h"
 #include "proc.h"
 #include "sched.h"
@@ -147,6 +148,7 @@ void x86_user_fault(struct trap_frame *f, u64 cr2)
 				   ? user_fault_names[f->vector]
 				   : "exception";
 	u32 access;
+	int err = 0;
 
 	if (f->vector == 14 && p) {
 		access = (f->error & 2)	   ? VM_FAULT_WRITE
@@ -154,10 +156,22 @@ void x86_user_fault(struct trap_frame *f, u64 cr2)
 					   : VM_FAULT_READ;
 		if (f->error & 1)
 			access |= VM_FAULT_PRESENT;
-		if (vm_handle_fault(p->vm, cr2, access) == 0)
+		arch_irq_enable(); /* the out-of-memory policy may sleep */
+		err = vm_user_fault(p->vm, cr2, access);
+		if (err == 0 || err == -EINTR) {
+			if (current_thread()->sig_pending)
+				x86_user_return_work(f); /* a SIGKILL from the OOM policy */
+			arch_irq_disable();
 			return;
+		}
 	}
 	arch_irq_enable();
+	if (err == -ENXIO) { /* past the end of a mapped file */
+		pr_warn("[user] %s (pid %d) SIGBUS: access past the end of a mapped file at %#llx",
+			p->name, p->pid, (unsigned long long)cr2);
+		x86_user_fault_signal(f, SIGBUS);
+		return;
+	}
 	if (f->vector == 14)
 		pr_warn("[user] %s (pid %llu, tid %llu) killed: %s at address %#llx, rip %#llx",
 			p ? p->name : "?", p ? (unsigned long long)p->pid : 0ull,
