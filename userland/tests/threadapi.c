@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * threadapi.c - end-to-end checks of threads and futexes: thread ids
+ * (gettid, getpid, set_tid_address), clone flag validation, pthread_join
+ * values, pthread_exit of the main thread vs exit_group from a thread,
+ * detached threads, __thread variables, /proc/self/status Threads:, the
+ * futex error cases (EAGAIN, ETIMEDOUT relative and absolute, EINVAL,
+ * EFAULT, ENOSYS), wake counts, FUTEX_REQUEUE / FUTEX_CMP_REQUEUE, bitset
+ * wakes, EINTR on a signal, shared futexes across fork (MAP_SHARED), a
+ * thread blocked in read() while another calls exit_group, execve from a
+ * thread, fork from a thread, and a fatal signal in one thread killing the
+ * whole process. Prints "ok N - what" / "not ok N - what" and
+ * "threadapi: N passed, M failed"; exits 0 only if everything passed.
+ * Runs on Linux too (that validates the test itself). Waits that depend on
+ * another thread having gone to sleep retry a bounded number of times;
+ * nothing asserts on elapsed time.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* futex(2) operations (Linux's values; musl ships no <linux/futex.h>). */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_WAIT_PRIVATE (FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_PRIVATE (FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_REQUEUE_PRIVATE (FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_CMP_REQUEUE_PRIVATE (FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAIT_BITSET_PRIVATE (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_BITSET_PRIVATE (FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG)
+#define FUTEX_BITSET_MATCH_ANY (-1)
+
+static int passed, failed, n;
+
+static void check(int cond, const char *what)
+{
+	n++;
+	if (cond)
+		passed++;
+	else
+		failed++;
+	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
+	fflush(stdout);
+}
+
+static void skip(const char *what, const char *why)
+{
+	n++;
+	passed++;
+	printf("ok %d - %s # SKIP %s\n", n, what, why);
+	fflush(stdout);
+}
+
+static long futex(volatile int *uaddr, int op, int val, const struct timespec *ts,
+		  volatile int *uaddr2, int val3)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
+}
+
+/* futex() with the timeout slot used as a count (REQUEUE's nr_requeue). */
+static long futex2(volatile int *uaddr, int op, int val, long val2, volatile int *uaddr2, int val3)
+{
+	return syscall(SYS_futex, uaddr, op, val, val2, uaddr2, val3);
+}
+
+static pid_t gettid_(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static void pause_ms(int ms)
+{
+	struct timespec ts = {0, ms * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Threads: count in /proc/self/status, or -1. */
+static int proc_threads(void)
+{
+	char buf[4096];
+	FILE *f = fopen("/proc/self/status", "r");
+	int nr = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "Threads: %d", &nr) == 1)
+			break;
+	fclose(f);
+	return nr;
+}
+
+/* Run fn in a forked child; return its wait status. */
+static int in_child(void (*fn)(void))
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(99);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+/* ---- ids ---- */
+
+/* In a child: the C library's own clear-tid address must stay in place in the parent. */
+static void set_tid_child(void)
+{
+	static int tid_addr;
+
+	_exit(syscall(SYS_set_tid_address, &tid_addr) == gettid_() ? 0 : 1);
+}
+
+struct ids {
+	pid_t pid, tid;
+};
+
+static void *ids_thread(void *arg)
+{
+	struct ids *i = arg;
+
+	i->pid = getpid();
+	i->tid = gettid_();
+	return (void *)(intptr_t)0x1234;
+}
+
+static void test_ids(void)
+{
+	struct ids a = {0}, b = {0};
+	pthread_t ta, tb;
+	void *ra = NULL, *rb = NULL;
+
+	check(gettid_() == getpid(), "the main thread's tid is the pid");
+	check(WEXITSTATUS(in_child(set_tid_child)) == 0, "set_tid_address returns the tid");
+	pthread_create(&ta, NULL, ids_thread, &a);
+	pthread_create(&tb, NULL, ids_thread, &b);
+	check(pthread_join(ta, &ra) == 0 && pthread_join(tb, &rb) == 0, "pthread_join succeeds");
+	check(ra == (void *)(intptr_t)0x1234 && rb == ra, "pthread_join returns the thread's value");
+	check(a.pid == getpid() && b.pid == getpid(), "getpid is the same in every thread");
+	check(a.tid != getpid() && b.tid != getpid() && a.tid != b.tid && a.tid > 0 && b.tid > 0,
+	      "each thread has its own tid, not the pid");
+}
+
+/* ---- clone flags ---- */
+
+static void test_clone_flags(void)
+{
+	long r;
+
+	errno = 0;
+	r = syscall(SYS_clone, CLONE_THREAD | CLONE_VM | SIGCHLD, NULL, NULL, NULL, 0);
+	check(r == -1 && errno == EINVAL, "clone: CLONE_THREAD without CLONE_SIGHAND is EINVAL");
+	errno = 0;
+	r = syscall(SYS_clone, CLONE_SIGHAND | SIGCHLD, NULL, NULL, NULL, 0);
+	check(r == -1 && errno == EINVAL, "clone: CLONE_SIGHAND without CLONE_VM is EINVAL");
+}
+
+/* ---- exit of one thread vs the group ---- */
+
+static void *exit_thread_fn(void *arg)
+{
+	(void)arg;
+	pthread_exit((void *)(intptr_t)77);
+}
+
+static void test_pthread_exit(void)
+{
+	pthread_t t;
+	void *r = NULL;
+
+	pthread_create(&t, NULL, exit_thread_fn, NULL);
+	check(pthread_join(t, &r) == 0 && r == (void *)(intptr_t)77,
+	      "pthread_exit ends the thread with its value; the process goes on");
+}
+
+static void *late_exit_fn(void *arg)
+{
+	(void)arg;
+	pause_ms(50);
+	exit(7); /* exit_group from a thread, after the main thread is gone */
+}
+
+static void main_exits_first(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, late_exit_fn, NULL);
+	pthread_exit(NULL); /* SYS_exit of the main thread only */
+}
+
+static void *blocked_reader_fn(void *arg)
+{
+	char c;
+
+	(void)!read(*(int *)arg, &c, 1); /* nobody writes: blocks until the group ends */
+	return NULL;
+}
+
+static void exit_group_while_reading(void)
+{
+	static int p[2];
+	pthread_t t;
+
+	if (pipe(p))
+		_exit(98);
+	pthread_create(&t, NULL, blocked_reader_fn, &p[0]);
+	pause_ms(20);
+	exit(5);
+}
+
+static void *exiter_fn(void *arg)
+{
+	(void)arg;
+	pause_ms(20);
+	_exit(6); /* _exit is exit_group */
+}
+
+static void thread_exit_group_while_main_reads(void)
+{
+	int p[2];
+	pthread_t t;
+	char c;
+
+	if (pipe(p))
+		_exit(98);
+	pthread_create(&t, NULL, exiter_fn, NULL);
+	(void)!read(p[0], &c, 1);
+	_exit(97);
+}
+
+static void test_group_exit(void)
+{
+	int st;
+
+	st = in_child(main_exits_first);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	      "the main thread's pthread_exit leaves the process running; a thread's exit() ends it");
+	st = in_child(exit_group_while_reading);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 5,
+	      "exit_group ends a thread blocked in read(); wait4 sees one child");
+	st = in_child(thread_exit_group_while_main_reads);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 6,
+	      "exit_group from a thread ends the main thread blocked in read()");
+}
+
+/* ---- detached threads, TLS ---- */
+
+static atomic_int detached_done;
+
+static void *detached_fn(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&detached_done, 1);
+	return NULL;
+}
+
+static void test_detached(void)
+{
+	pthread_attr_t attr;
+	int ok = 1;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < 8; i++) {
+		pthread_t t;
+
+		ok &= pthread_create(&t, &attr, detached_fn, NULL) == 0;
+	}
+	for (int i = 0; i < 5000 && atomic_load(&detached_done) < 8; i++)
+		pause_ms(1);
+	check(ok && atomic_load(&detached_done) == 8, "8 detached threads run and end on their own");
+	/* Their stacks went back to the C library: more threads can be made. */
+	for (int i = 0; i < 5000 && proc_threads() > 1; i++)
+		pause_ms(1);
+	check(proc_threads() == 1 || proc_threads() == -1, "finished detached threads are gone");
+}
+
+static __thread int tls_var = 5;
+static __thread char tls_buf[64];
+
+static void *tls_fn(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	int ok = tls_var == 5 && tls_buf[0] == 0; /* a fresh copy of the initial image */
+
+	tls_var = 100 + id;
+	snprintf(tls_buf, sizeof(tls_buf), "thread %d", id);
+	pause_ms(10); /* let the others write theirs */
+	ok &= tls_var == 100 + id;
+	ok &= strcmp(tls_buf, id == 1 ? "thread 1" : id == 2 ? "thread 2" : "thread 3") == 0;
+	return (void *)(intptr_t)ok;
+}
+
+static void test_tls(void)
+{
+	pthread_t t[3];
+	int ok = 1;
+
+	tls_var = 42;
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, tls_fn, (void *)(intptr_t)(i + 1));
+	for (int i = 0; i < 3; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		ok &= r == (void *)1;
+	}
+	check(ok && tls_var == 42, "__thread variables are per thread, each from the initial image");
+}
+
+/* ---- /proc/self/status ---- */
+
+static atomic_int hold_release;
+
+static void *hold_fn(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&hold_release))
+		pause_ms(1);
+	return NULL;
+}
+
+static void test_proc_threads(void)
+{
+	pthread_t t[3];
+	int nr;
+
+	atomic_store(&hold_release, 0);
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, hold_fn, NULL);
+	nr = proc_threads();
+	atomic_store(&hold_release, 1);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	check(nr == 4, "/proc/self/status says Threads: 4 with 3 threads running");
+}
+
+/* ---- futex errors and timeouts ---- */
+
+static void test_futex_errors(void)
+{
+	static int word = 1;
+	struct timespec ts = {0, 10 * 1000000L}, past;
+	char *p = (char *)&word;
+	long r;
+
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+	check(r == -1 && errno == EAGAIN, "futex WAIT on a changed value is EAGAIN");
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0);
+	check(r == -1 && errno == ETIMEDOUT, "futex WAIT with a relative timeout is ETIMEDOUT");
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT, 1, &ts, NULL, 0);
+	check(r == -1 && errno == ETIMEDOUT, "shared futex WAIT times out too");
+	clock_gettime(CLOCK_MONOTONIC, &past);
+	past.tv_sec -= 1;
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 1, &past, NULL, FUTEX_BITSET_MATCH_ANY);
+	check(r == -1 && errno == ETIMEDOUT, "futex WAIT_BITSET with a past absolute time is ETIMEDOUT");
+	clock_gettime(CLOCK_REALTIME, &past);
+	past.tv_nsec += 10 * 1000000L;
+	if (past.tv_nsec >= 1000000000L) {
+		past.tv_sec++;
+		past.tv_nsec -= 1000000000L;
+	}
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 1, &past, NULL,
+		  FUTEX_BITSET_MATCH_ANY);
+	check(r == -1 && errno == ETIMEDOUT, "WAIT_BITSET on CLOCK_REALTIME times out at the deadline");
+	errno = 0;
+	r = futex((volatile int *)(p + 1), FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	check(r == -1 && errno == EINVAL, "futex on a misaligned address is EINVAL");
+	errno = 0;
+	r = futex((volatile int *)8, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	check(r == -1 && errno == EFAULT, "futex WAIT on an unmapped address is EFAULT");
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 1, NULL, NULL, 0);
+	check(r == -1 && errno == EINVAL, "futex WAIT_BITSET with bitset 0 is EINVAL");
+	errno = 0;
+	r = futex(&word, 0x7f, 1, NULL, NULL, 0);
+	check(r == -1 && errno == ENOSYS, "an unknown futex op is ENOSYS");
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_PRIVATE, 1, &(struct timespec){0, 1000000000L}, NULL, 0);
+	check(r == -1 && errno == EINVAL, "futex WAIT with tv_nsec out of range is EINVAL");
+	check(futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0,
+	      "futex WAKE with nobody waiting wakes 0");
+	errno = 0;
+	r = futex2(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word, 2);
+	check(r == -1 && errno == EAGAIN, "futex CMP_REQUEUE with a changed value is EAGAIN");
+}
+
+/* ---- wake, requeue, bitsets ---- */
+
+static volatile int fa, fb;
+static atomic_int waiters_out;
+
+/* Wait on fa until it is non-zero (whether woken on fa or, after a requeue, on fb). */
+static void *wait_fa_fn(void *arg)
+{
+	(void)arg;
+	while (!fa)
+		futex(&fa, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	atomic_fetch_add(&waiters_out, 1);
+	return NULL;
+}
+
+static void test_requeue(int cmp)
+{
+	pthread_t t[3];
+	long moved = 0, woken, wa;
+
+	fa = 0;
+	fb = 0;
+	atomic_store(&waiters_out, 0);
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, wait_fa_fn, NULL);
+	/* Move every waiter from fa to fb as they arrive (bounded). */
+	for (int i = 0; i < 5000 && moved < 3; i++) {
+		long r = cmp ? futex2(&fa, FUTEX_CMP_REQUEUE_PRIVATE, 0, INT_MAX, &fb, 0)
+			     : futex2(&fa, FUTEX_REQUEUE_PRIVATE, 0, INT_MAX, &fb, 0);
+
+		if (r > 0)
+			moved += r;
+		else
+			pause_ms(1);
+	}
+	fa = 1;
+	wa = futex(&fa, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	woken = futex(&fb, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	check(moved == 3 && wa == 0 && woken == 3 && atomic_load(&waiters_out) == 3,
+	      cmp ? "CMP_REQUEUE moves the waiters; a wake on the target wakes them"
+		  : "REQUEUE moves the waiters; a wake on the target wakes them");
+}
+
+/* How many threads sleep on w: a requeue onto itself counts them and wakes nobody. */
+static long sleepers(volatile int *w)
+{
+	return futex2(w, FUTEX_REQUEUE_PRIVATE, 0, INT_MAX, w, 0);
+}
+
+static void test_wake_count(void)
+{
+	pthread_t t[3];
+	long r[3] = {0, 0, 0};
+
+	fa = 0;
+	atomic_store(&waiters_out, 0);
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, wait_fa_fn, NULL);
+	for (int i = 0; i < 5000 && sleepers(&fa) < 3; i++)
+		pause_ms(1);
+	fa = 1;
+	for (int i = 0; i < 3; i++)
+		r[i] = futex(&fa, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	check(r[0] == 1 && r[1] == 1 && r[2] == 1 && atomic_load(&waiters_out) == 3,
+	      "FUTEX_WAKE of 1 wakes exactly one of three sleepers each time");
+}
+
+static volatile int fbits;
+static atomic_int bit_woken;
+
+static void *wait_bits_fn(void *arg)
+{
+	int bits = (int)(intptr_t)arg;
+
+	while (!fbits)
+		futex(&fbits, FUTEX_WAIT_BITSET_PRIVATE, 0, NULL, NULL, bits);
+	atomic_fetch_add(&bit_woken, bits);
+	return NULL;
+}
+
+static void test_bitset(void)
+{
+	pthread_t t1, t2;
+	long r1 = 0, r2 = 0;
+
+	fbits = 0;
+	atomic_store(&bit_woken, 0);
+	pthread_create(&t1, NULL, wait_bits_fn, (void *)(intptr_t)1);
+	pthread_create(&t2, NULL, wait_bits_fn, (void *)(intptr_t)2);
+	for (int i = 0; i < 5000 && sleepers(&fbits) < 2; i++)
+		pause_ms(1);
+	fbits = 1;
+	r2 = futex(&fbits, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, NULL, NULL, 2);
+	pthread_join(t2, NULL);
+	r1 = futex(&fbits, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, NULL, NULL, 1);
+	pthread_join(t1, NULL);
+	check(r2 == 1 && r1 == 1 && atomic_load(&bit_woken) == 3,
+	      "WAKE_BITSET wakes only the waiters whose bitset it meets");
+}
+
+/* ---- EINTR ---- */
+
+static volatile sig_atomic_t usr1_count;
+static atomic_int eintr_done;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_count++;
+}
+
+static void *kicker_fn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 5000 && !atomic_load(&eintr_done); i++) {
+		kill(getpid(), SIGUSR1); /* process-directed; the main thread does not block it */
+		pause_ms(2);
+	}
+	return NULL;
+}
+
+static void test_eintr(void)
+{
+	static int word;
+	struct sigaction sa;
+	sigset_t set, old;
+	pthread_t t;
+	long r;
+	int e;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1; /* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
+	/* Only the main thread takes SIGUSR1: the kicker is created with it blocked. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	atomic_store(&eintr_done, 0);
+	pthread_create(&t, NULL, kicker_fn, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = 0;
+	r = futex(&word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	e = errno;
+	atomic_store(&eintr_done, 1);
+	pthread_join(t, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	check(r == -1 && e == EINTR && usr1_count > 0, "a signal interrupts FUTEX_WAIT with EINTR");
+}
+
+/* ---- shared futex across fork ---- */
+
+static void test_shared_futex(void)
+{
+	volatile int *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int st = -1;
+	long woken = 0;
+	pid_t pid;
+
+	if (w == MAP_FAILED) {
+		skip("a shared futex wakes a waiter in another process", "no MAP_SHARED");
+		return;
+	}
+	w[0] = 0;
+	w[1] = 0;
+	pid = fork();
+	if (pid == 0) {
+		struct timespec ts = {2, 0};
+
+		w[1] = 1; /* "I am here": shows the mapping is really shared */
+		while (w[0] == 0)
+			if (futex(&w[0], FUTEX_WAIT, 0, &ts, NULL, 0) == -1 && errno == ETIMEDOUT)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < 3000 && !w[1]; i++)
+		pause_ms(1);
+	if (!w[1]) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		skip("a shared futex wakes a waiter in another process", "MAP_SHARED is not shared");
+		return;
+	}
+	w[0] = 1;
+	for (int i = 0; i < 3000 && !woken; i++) {
+		woken = futex(&w[0], FUTEX_WAKE, 1, NULL, NULL, 0);
+		if (!woken)
+			pause_ms(1);
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break; /* it saw the 1 before sleeping */
+	}
+	if (st == -1)
+		waitpid(pid, &st, 0);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a shared futex wakes a waiter in another process (MAP_SHARED after fork)");
+	munmap((void *)w, 4096);
+}
+
+/* ---- exec, fork and fatal signals from threads ---- */
+
+static const char *self_path;
+static volatile uintptr_t bad_addr = 8; /* an unmapped address, hidden from the compiler */
+
+static void *exec_fn(void *arg)
+{
+	char *argv[] = {(char *)self_path, "exec-child", NULL};
+
+	(void)arg;
+	execv(self_path, argv);
+	_exit(96);
+}
+
+static void exec_from_thread(void)
+{
+	pthread_t t;
+
+	atomic_store(&hold_release, 0);
+	pthread_create(&t, NULL, hold_fn, NULL); /* a third thread, still running */
+	pthread_create(&t, NULL, exec_fn, NULL);
+	for (;;)
+		pause();
+}
+
+static void *fork_fn(void *arg)
+{
+	pid_t pid;
+	int st = -1;
+
+	(void)arg;
+	pid = fork();
+	if (pid == 0)
+		_exit(proc_threads() == 1 || proc_threads() == -1 ? 0 : 1);
+	waitpid(pid, &st, 0);
+	return (void *)(intptr_t)(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void *crash_fn(void *arg)
+{
+	(void)arg;
+	pause_ms(10);
+	*(volatile int *)bad_addr = 1; /* SIGSEGV in this thread */
+	return NULL;
+}
+
+static void crash_in_thread(void)
+{
+	pthread_t t;
+
+	atomic_store(&hold_release, 0);
+	pthread_create(&t, NULL, hold_fn, NULL);
+	pthread_create(&t, NULL, crash_fn, NULL);
+	for (;;)
+		pause();
+}
+
+static void test_exec_fork_signal(void)
+{
+	pthread_t t;
+	void *r = NULL;
+	int st;
+
+	st = in_child(exec_from_thread);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "execve from a thread replaces the whole process (the others end)");
+	pthread_create(&t, NULL, fork_fn, NULL);
+	pthread_join(t, &r);
+	check(r == (void *)1, "fork from a thread copies only the calling thread");
+	st = in_child(crash_in_thread);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "a fatal signal in one thread kills the whole process");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "exec-child") == 0) {
+		/* After execve from a thread: one thread, and it is the leader. */
+		int threads = proc_threads();
+
+		return gettid_() == getpid() && (threads == 1 || threads == -1) ? 42 : 1;
+	}
+	self_path = argv[0];
+	setvbuf(stdout, NULL, _IONBF, 0);
+	test_ids();
+	test_clone_flags();
+	test_pthread_exit();
+	test_group_exit();
+	test_detached();
+	test_tls();
+	test_proc_threads();
+	test_futex_errors();
+	test_requeue(0);
+	test_requeue(1);
+	test_wake_count();
+	test_bitset();
+	test_eintr();
+	test_shared_futex();
+	test_exec_fork_signal();
+	printf("threadapi: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
