@@ -159,7 +159,8 @@ static void test_ids(void)
 	pthread_create(&ta, NULL, ids_thread, &a);
 	pthread_create(&tb, NULL, ids_thread, &b);
 	check(pthread_join(ta, &ra) == 0 && pthread_join(tb, &rb) == 0, "pthread_join succeeds");
-	check(ra == (void *)(intptr_t)0x1234 && rb == ra, "pthread_join returns the thread's value");
+	check(ra == (void *)(intptr_t)0x1234 && rb == ra,
+	      "pthread_join returns the thread's value");
 	check(a.pid == getpid() && b.pid == getpid(), "getpid is the same in every thread");
 	check(a.tid != getpid() && b.tid != getpid() && a.tid != b.tid && a.tid > 0 && b.tid > 0,
 	      "each thread has its own tid, not the pid");
@@ -257,8 +258,8 @@ static void test_group_exit(void)
 	int st;
 
 	st = in_child(main_exits_first);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 7,
-	      "the main thread's pthread_exit leaves the process running; a thread's exit() ends it");
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the main thread's pthread_exit leaves the "
+						     "process running; a thread's exit() ends it");
 	st = in_child(exit_group_while_reading);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 5,
 	      "exit_group ends a thread blocked in read(); wait4 sees one child");
@@ -292,7 +293,8 @@ static void test_detached(void)
 	}
 	for (int i = 0; i < 5000 && atomic_load(&detached_done) < 8; i++)
 		pause_ms(1);
-	check(ok && atomic_load(&detached_done) == 8, "8 detached threads run and end on their own");
+	check(ok && atomic_load(&detached_done) == 8,
+	      "8 detached threads run and end on their own");
 	/* Their stacks went back to the C library: more threads can be made. */
 	for (int i = 0; i < 5000 && proc_threads() > 1; i++)
 		pause_ms(1);
@@ -329,7 +331,8 @@ static void test_tls(void)
 		pthread_join(t[i], &r);
 		ok &= r == (void *)1;
 	}
-	check(ok && tls_var == 42, "__thread variables are per thread, each from the initial image");
+	check(ok && tls_var == 42,
+	      "__thread variables are per thread, each from the initial image");
 }
 
 /* ---- /proc/self/status ---- */
@@ -381,7 +384,8 @@ static void test_futex_errors(void)
 	past.tv_sec -= 1;
 	errno = 0;
 	r = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 1, &past, NULL, FUTEX_BITSET_MATCH_ANY);
-	check(r == -1 && errno == ETIMEDOUT, "futex WAIT_BITSET with a past absolute time is ETIMEDOUT");
+	check(r == -1 && errno == ETIMEDOUT,
+	      "futex WAIT_BITSET with a past absolute time is ETIMEDOUT");
 	clock_gettime(CLOCK_REALTIME, &past);
 	past.tv_nsec += 10 * 1000000L;
 	if (past.tv_nsec >= 1000000000L) {
@@ -391,7 +395,8 @@ static void test_futex_errors(void)
 	errno = 0;
 	r = futex(&word, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 1, &past, NULL,
 		  FUTEX_BITSET_MATCH_ANY);
-	check(r == -1 && errno == ETIMEDOUT, "WAIT_BITSET on CLOCK_REALTIME times out at the deadline");
+	check(r == -1 && errno == ETIMEDOUT,
+	      "WAIT_BITSET on CLOCK_REALTIME times out at the deadline");
 	errno = 0;
 	r = futex((volatile int *)(p + 1), FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
 	check(r == -1 && errno == EINVAL, "futex on a misaligned address is EINVAL");
@@ -571,7 +576,8 @@ static void test_eintr(void)
 
 static void test_shared_futex(void)
 {
-	volatile int *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *w =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int st = -1;
 	long woken = 0;
 	pid_t pid;
@@ -597,7 +603,8 @@ static void test_shared_futex(void)
 	if (!w[1]) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
-		skip("a shared futex wakes a waiter in another process", "MAP_SHARED is not shared");
+		skip("a shared futex wakes a waiter in another process",
+		     "MAP_SHARED is not shared");
 		return;
 	}
 	w[0] = 1;
