@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * net/unix/unix.h - AF_UNIX sockets' private interface, shared by
+ * af_unix.c (sockets, names, connections, options, poll, close) and
+ * unix_msg.c (the message queues: send and receive).
+ *
+ * Locking: one mutex, unix_lock, covers every field of every unix_sock
+ * and unix_skb marked "lock" below (a deliberate simplification: a
+ * connection touches two sockets and a listener, and one lock cannot be
+ * taken in the wrong order). It is a mutex because user copies made
+ * under it may fault and sleep. Under it no VFS call is made and no file
+ * is put (a file's release may be a socket's, which takes unix_lock):
+ * names are resolved before it is taken and files are put after it is
+ * dropped. Lock order: vfs locks and unix_lock are never nested;
+ * unix_lock -> wait-queue spinlocks.
+ *
+ * Sleeping: every change to a socket that can matter to someone waiting
+ * on it or polling it goes through unix_notify(), under unix_lock: it
+ * recomputes the poll mask, bumps seq and wakes wq. A sleeper notes seq
+ * under unix_lock, drops the lock and waits until seq moves, then looks
+ * again (unix_wait_locked), so no wake-up is lost. poll() reads the mask
+ * without the lock (it must not sleep); a file's poll registers only its
+ * own socket's wq, which lives as long as the file.
+ *
+ * Lifetime: a unix_sock is reference counted: its file (or, for a
+ * connection not yet accepted, the listener's accept queue), each socket
+ * whose peer it is, each queued message it sent (skb->from) and each
+ * thread waiting on it for a moment. The file's release (unix_release)
+ * disconnects it, unbinds it and purges its queue; memory goes with the
+ * last reference.
+ */
+#ifndef MATRIOSKA_NET_UNIX_H
+#define MATRIOSKA_NET_UNIX_H
+
+#include "list.h"
+#include "socket.h"
+#include "sync.h"
+#include "types.h"
+
+#define UNIX_SNDBUF_DEFAULT 212992 /* Linux's default wmem: bytes in flight per sender */
+#define UNIX_SNDBUF_MIN 4608
+#define UNIX_SNDBUF_MAX (2 * 212992) /* twice net.core.wmem_max, as SO_SNDBUF doubles */
+#define UNIX_DGRAM_OVERHEAD 32	     /* a datagram may be at most sndbuf - 32 bytes */
+#define UNIX_DGRAM_QLEN 10	     /* net.unix.max_dgram_qlen: a receiver full beyond this */
+#define UNIX_SKB_MAX 65536	     /* stream writes are queued in pieces of at most this */
+#define UNIX_BACKLOG_MAX 4096	     /* net.core.somaxconn */
+
+enum unix_state {
+	UNIX_UNCONNECTED,
+	UNIX_LISTENING,
+	UNIX_CONNECTED, /* stays so after the peer closes (shut says so), as on Linux */
+};
+
+#define UNIX_RCV_SHUT 1
+#define UNIX_SEND_SHUT 2
+#define UNIX_SHUT_MASK 3
+
+/* A name: the struct sockaddr_un bytes as getsockname reports them. */
+struct unix_addr {
+	u32 len; /* > SUN_PATH_OFFSET */
+	u8 data[SOCKADDR_UN_SIZE];
+};
+
+static inline bool unix_addr_abstract(const struct unix_addr *a)
+{
+	return a->data[SUN_PATH_OFFSET] == 0;
+}
+
+/*
+ * One queued message (datagram, packet) or piece of a stream. Lives in
+ * its receiver's rcvq; all fields under unix_lock.
+ */
+struct unix_skb {
+	struct list_head link;	/* in the receiver's rcvq */
+	struct unix_sock *from; /* the sender (referenced); its wmem counts len */
+	struct file **fds;	/* SCM_RIGHTS files (referenced), kmalloc'd; NULL if none */
+	u32 nfds;
+	u32 len; /* bytes of data */
+	u32 off; /* bytes already read (streams) */
+	u8 data[];
+};
+
+struct unix_sock {
+	u32 refcount; /* atomic */
+	u16 type;     /* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET; fixed */
+	u8 state;     /* enum unix_state; lock */
+	u8 shut;      /* UNIX_*_SHUT; lock */
+	bool dead;    /* its file is gone; lock */
+	bool passcred;
+	int err;	    /* pending error (positive errno) for SO_ERROR / the next call; lock */
+	u32 sndbuf, rcvbuf; /* lock */
+	u32 wmem;	    /* bytes sent by it not yet received; lock */
+	struct unix_sock *peer;	  /* connected peer or datagram destination (referenced); lock */
+	struct list_head senders; /* datagram: sockets whose peer is this one; lock */
+	struct list_head sender_link; /* in peer->senders (datagram); lock */
+	struct unix_addr *addr;	      /* bound name (kmalloc'd), NULL if unbound; lock */
+	struct file *node;	      /* file-system name: O_PATH file of the socket node */
+	struct list_head bound_link;  /* in unix_bound while addr is set; lock */
+	struct list_head rcvq;	      /* struct unix_skb, oldest first; lock */
+	u32 rcv_bytes, rcv_count;     /* data bytes and messages in rcvq; lock */
+	struct list_head acceptq;     /* listener: connections not yet accepted; lock */
+	struct list_head accept_link; /* in the listener's acceptq; lock */
+	u32 backlog, nr_pending;      /* listener; lock */
+	struct sock_ucred peercred;   /* SO_PEERCRED (a listener: its own, given to clients) */
+	u32 seq;	      /* bumped by unix_notify; stored under lock, loaded atomically */
+	u32 mask;	      /* poll mask; as seq */
+	struct wait_queue wq; /* readers, writers, acceptors and pollers of this socket */
+};
+
+extern struct mutex unix_lock;
+
+void unix_sock_get(struct unix_sock *s);
+void unix_sock_put(struct unix_sock *s);
+/* Recompute s's poll mask, bump seq, wake wq (unix_lock held). */
+void unix_notify(struct unix_sock *s);
+/*
+ * Drop unix_lock, sleep until s is notified (or a signal: -EINTR), take
+ * the lock again. The caller keeps s alive (its file or a reference).
+ */
+int unix_wait_locked(struct unix_sock *s);
+/* The address of s for a receiver (its bound name or family only). */
+void unix_name_of(const struct unix_sock *s, struct sock_addr *out);
+/*
+ * Find the bound socket named a (referenced in *out): a file-system name
+ * is looked up relative to c first. -ENOENT, -ECONNREFUSED (no socket
+ * there), -EACCES. unix_lock not held.
+ */
+int unix_find(const struct vfs_ctx *c, const struct unix_addr *a, struct unix_sock **out);
+/* Check and copy a caller's address (connect, sendto): -EINVAL if malformed. */
+int unix_addr_import(const struct sock_addr *in, struct unix_addr *out);
+
+/* ---- unix_msg.c ---- */
+/* The send and receive halves of sendmsg/recvmsg (sock_sendmsg checks f is a socket). */
+s64 unix_sendmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblock);
+s64 unix_recvmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblock);
+/* Unlink every message of s's queue onto *garbage (unix_lock held). */
+void unix_purge_locked(struct unix_sock *s, struct list_head *garbage);
+/* Free messages unlinked onto garbage: their files are put (unix_lock not held). */
+void unix_free_garbage(struct list_head *garbage);
+/* Bytes the next read would return (FIONREAD): all queued for streams, the next message else. */
+u32 unix_inq_locked(const struct unix_sock *s);
+
+#endif

@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * unixsock.c - end-to-end checks of AF_UNIX sockets: socket/socketpair
+ * for stream, datagram and seqpacket with SOCK_NONBLOCK/SOCK_CLOEXEC; a
+ * server and a forked client over a path in /tmp (bind, listen, accept,
+ * connect, getsockname/getpeername, SO_PEERCRED); EADDRINUSE,
+ * ECONNREFUSED, ENOENT; nonblocking accept; shutdown; EPIPE with and
+ * without SIGPIPE; datagram boundaries, sender addresses, MSG_TRUNC,
+ * EMSGSIZE, connected datagrams; MSG_PEEK, MSG_DONTWAIT, readv/writev;
+ * abstract names and autobind; SCM_RIGHTS (a pipe and an open file passed
+ * to another process and used there, several fds in one message,
+ * MSG_CTRUNC, files released when never received); poll readiness; a
+ * writer blocking until the reader drains; socket options; bad input.
+ * Prints "ok N - what" / "not ok N - what" and "unixsock: N passed, M
+ * failed"; exits 0 only if everything passed. Runs on Linux too (that
+ * validates the test itself).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int passed, failed, n;
+
+static void check(int cond, const char *what)
+{
+	n++;
+	if (cond)
+		passed++;
+	else
+		failed++;
+	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
+	fflush(stdout);
+}
+
+static volatile sig_atomic_t sigpipes;
+static volatile unsigned long bad_addr = 8; /* an unmapped address, hidden from the compiler */
+
+static void on_pipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static socklen_t mkaddr(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	strcpy(a->sun_path, path);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+}
+
+/* An abstract name: "\0" + text, its length counted exactly. */
+static socklen_t mkabstract(struct sockaddr_un *a, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	memcpy(a->sun_path + 1, text, strlen(text));
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(text));
+}
+
+static int send_fds(int sock, const int *fds, int nfds, const char *data)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 8)];
+	struct iovec iov = {(void *)data, strlen(data)};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+	return (int)sendmsg(sock, &mh, 0);
+}
+
+/* Receive into buf; fds received go to out (at most max); returns bytes, *got = fds. */
+static int recv_fds(int sock, char *buf, size_t len, int *out, int max, int *got, int *mflags,
+		    size_t ctl_room)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 8)];
+	struct iovec iov = {buf, len};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	int r;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = ctl_room;
+	*got = 0;
+	r = (int)recvmsg(sock, &mh, 0);
+	if (r < 0)
+		return r;
+	*mflags = mh.msg_flags;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), i;
+
+			for (i = 0; i < k && *got < max; i++)
+				memcpy(&out[(*got)++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+		}
+	}
+	return r;
+}
+
+static short revents(int fd, short events)
+{
+	struct pollfd p = {fd, events, 0};
+
+	return poll(&p, 1, 0) == 1 ? p.revents : 0;
+}
+
+static void test_create(void)
+{
+	struct stat st;
+	int s, p[2], flags;
+
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	check(s >= 0 && fstat(s, &st) == 0 && S_ISSOCK(st.st_mode),
+	      "socket(AF_UNIX) is a socket (fstat)");
+	close(s);
+	errno = 0;
+	check(socket(1000, SOCK_STREAM, 0) < 0 && errno == EAFNOSUPPORT,
+	      "unknown family: EAFNOSUPPORT");
+	errno = 0;
+	check(socket(AF_UNIX, 4 /* SOCK_RDM */, 0) < 0 && errno == ESOCKTNOSUPPORT,
+	      "SOCK_RDM: ESOCKTNOSUPPORT");
+	errno = 0;
+	check(socket(AF_UNIX, 0x77, 0) < 0 && errno == EINVAL, "bad type bits: EINVAL");
+	errno = 0;
+	check(socket(AF_UNIX, SOCK_STREAM, 5) < 0 && errno == EPROTONOSUPPORT,
+	      "bad protocol: EPROTONOSUPPORT");
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	flags = fcntl(s, F_GETFL);
+	check(s >= 0 && (flags & O_NONBLOCK) && fcntl(s, F_GETFD) == FD_CLOEXEC,
+	      "SOCK_NONBLOCK and SOCK_CLOEXEC set O_NONBLOCK and FD_CLOEXEC");
+	close(s);
+	pipe(p);
+	errno = 0;
+	check(listen(p[0], 1) < 0 && errno == ENOTSOCK, "listen on a pipe: ENOTSOCK");
+	errno = 0;
+	check(shutdown(999, SHUT_RD) < 0 && errno == EBADF, "shutdown on a closed fd: EBADF");
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_pair_stream(void)
+{
+	int sv[2], r;
+	char buf[64] = {0};
+	struct iovec wv[3] = {{"ab", 2}, {"cde", 3}, {"f", 1}}, rv[2];
+	char r1[4] = {0}, r2[8] = {0};
+
+	check(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair(SOCK_STREAM)");
+	check(write(sv[0], "hello", 5) == 5 && read(sv[1], buf, sizeof(buf)) == 5 &&
+		      !memcmp(buf, "hello", 5),
+	      "stream pair: write one end, read the other");
+	check(write(sv[1], "back", 4) == 4 && read(sv[0], buf, sizeof(buf)) == 4 &&
+		      !memcmp(buf, "back", 4),
+	      "stream pair: both directions");
+	check(writev(sv[0], wv, 3) == 6, "writev on a socket");
+	rv[0] = (struct iovec){r1, 3};
+	rv[1] = (struct iovec){r2, 8};
+	check(readv(sv[1], rv, 2) == 6 && !memcmp(r1, "abc", 3) && !memcmp(r2, "def", 3),
+	      "readv on a socket scatters the stream");
+	send(sv[0], "xyz", 3, 0);
+	memset(buf, 0, sizeof(buf));
+	r = (int)recv(sv[1], buf, sizeof(buf), MSG_PEEK);
+	check(r == 3 && !memcmp(buf, "xyz", 3) && recv(sv[1], buf, 2, 0) == 2 &&
+		      recv(sv[1], buf, sizeof(buf), 0) == 1 && buf[0] == 'z',
+	      "MSG_PEEK leaves the data; later reads take it in order");
+	errno = 0;
+	check(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "MSG_DONTWAIT on an empty socket: EAGAIN");
+	send(sv[0], "12345", 5, 0);
+	r = -1;
+	check(ioctl(sv[1], FIONREAD, &r) == 0 && r == 5, "FIONREAD counts the queued bytes");
+	recv(sv[1], buf, sizeof(buf), 0);
+
+	/* shutdown(SHUT_WR): the peer reads end of file; writing is EPIPE. */
+	check(shutdown(sv[0], SHUT_WR) == 0 && read(sv[1], buf, sizeof(buf)) == 0,
+	      "shutdown(SHUT_WR): the peer reads 0 (end of file)");
+	errno = 0;
+	check(send(sv[0], "x", 1, MSG_NOSIGNAL) < 0 && errno == EPIPE,
+	      "writing after shutdown(SHUT_WR): EPIPE");
+	check(write(sv[1], "still", 5) == 5 && read(sv[0], buf, sizeof(buf)) == 5,
+	      "the other direction still works after SHUT_WR");
+	close(sv[0]);
+	close(sv[1]);
+
+	/* EPIPE and SIGPIPE to a closed peer. */
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	close(sv[1]);
+	signal(SIGPIPE, on_pipe);
+	sigpipes = 0;
+	errno = 0;
+	r = (int)write(sv[0], "x", 1);
+	check(r < 0 && errno == EPIPE && sigpipes == 1,
+	      "write to a closed peer: EPIPE and SIGPIPE");
+	errno = 0;
+	r = (int)send(sv[0], "x", 1, MSG_NOSIGNAL);
+	check(r < 0 && errno == EPIPE && sigpipes == 1, "MSG_NOSIGNAL: EPIPE without SIGPIPE");
+	check(read(sv[0], buf, sizeof(buf)) == 0, "reading from a closed peer: end of file");
+	signal(SIGPIPE, SIG_DFL);
+	close(sv[0]);
+
+	/* Not connected. */
+	sv[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	check(send(sv[0], "x", 1, MSG_NOSIGNAL) < 0 && errno == ENOTCONN,
+	      "send on an unconnected stream socket: ENOTCONN");
+	errno = 0;
+	check(recv(sv[0], buf, 1, 0) < 0 && errno == EINVAL,
+	      "recv on an unconnected stream socket: EINVAL");
+	errno = 0;
+	check(getpeername(sv[0], (struct sockaddr *)buf, &(socklen_t){sizeof(buf)}) < 0 &&
+		      errno == ENOTCONN,
+	      "getpeername unconnected: ENOTCONN");
+	close(sv[0]);
+}
+
+static void test_pair_dgram(void)
+{
+	static char big[300000];
+	char buf[64] = {0};
+	struct iovec iov = {buf, 4};
+	struct msghdr mh = {0};
+	int sv[2], r;
+
+	check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair(SOCK_DGRAM)");
+	send(sv[0], "one", 3, 0);
+	send(sv[0], "second", 6, 0);
+	send(sv[0], "", 0, 0);
+	send(sv[0], "3rd", 3, 0);
+	check(recv(sv[1], buf, sizeof(buf), 0) == 3 && recv(sv[1], buf, sizeof(buf), 0) == 6 &&
+		      !memcmp(buf, "second", 6) && recv(sv[1], buf, sizeof(buf), 0) == 0 &&
+		      recv(sv[1], buf, sizeof(buf), 0) == 3,
+	      "datagram boundaries kept (including an empty datagram)");
+	send(sv[0], "truncated!", 10, 0);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	r = (int)recvmsg(sv[1], &mh, 0);
+	check(r == 4 && (mh.msg_flags & MSG_TRUNC) && !memcmp(buf, "trun", 4),
+	      "short buffer: datagram truncated, MSG_TRUNC in msg_flags");
+	errno = 0;
+	check(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "the rest of a truncated datagram is discarded");
+	send(sv[0], "0123456789", 10, 0);
+	check(recv(sv[1], buf, 2, MSG_TRUNC) == 10, "MSG_TRUNC flag: the real length is returned");
+	errno = 0;
+	check(send(sv[0], big, sizeof(big), 0) < 0 && errno == EMSGSIZE,
+	      "datagram larger than the send buffer: EMSGSIZE");
+	check(send(sv[0], big, 100000, 0) == 100000 && recv(sv[1], big, sizeof(big), 0) == 100000,
+	      "a 100000-byte datagram goes through whole");
+	close(sv[0]);
+	close(sv[1]);
+
+	check(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0, "socketpair(SOCK_SEQPACKET)");
+	send(sv[0], "ab", 2, 0);
+	send(sv[0], "cde", 3, 0);
+	check(recv(sv[1], buf, sizeof(buf), 0) == 2 && recv(sv[1], buf, sizeof(buf), 0) == 3,
+	      "seqpacket keeps boundaries");
+	close(sv[0]);
+	check(recv(sv[1], buf, sizeof(buf), 0) == 0,
+	      "seqpacket: end of file after the peer closes");
+	close(sv[1]);
+}
+
+#define SRV "/tmp/unixsock.srv"
+
+static void test_server_client(void)
+{
+	struct sockaddr_un a, got;
+	socklen_t len = mkaddr(&a, SRV), glen;
+	struct ucred uc;
+	socklen_t uclen = sizeof(uc);
+	char buf[64] = {0};
+	struct stat st;
+	int srv, c, st2 = -1, one;
+	pid_t pid;
+
+	unlink(SRV);
+	srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	check(bind(srv, (struct sockaddr *)&a, len) == 0, "bind to " SRV);
+	check(stat(SRV, &st) == 0 && S_ISSOCK(st.st_mode),
+	      "bind made a socket node in the file system");
+	glen = sizeof(got);
+	check(getsockname(srv, (struct sockaddr *)&got, &glen) == 0 && glen == len &&
+		      !strcmp(got.sun_path, SRV),
+	      "getsockname returns the path");
+	{
+		struct sockaddr_un o;
+		socklen_t olen = mkaddr(&o, "/tmp/unixsock.other");
+
+		errno = 0;
+		check(bind(srv, (struct sockaddr *)&o, olen) < 0 && errno == EINVAL &&
+			      access("/tmp/unixsock.other", F_OK) < 0,
+		      "binding a bound socket again: EINVAL, no node left");
+	}
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	check(bind(c, (struct sockaddr *)&a, len) < 0 && errno == EADDRINUSE,
+	      "binding an existing path: EADDRINUSE");
+	errno = 0;
+	check(connect(c, (struct sockaddr *)&a, len) < 0 && errno == ECONNREFUSED,
+	      "connect to a bound socket that is not listening: ECONNREFUSED");
+	close(c);
+	check(listen(srv, 4) == 0, "listen");
+
+	pid = fork();
+	if (pid == 0) {
+		int cs = socket(AF_UNIX, SOCK_STREAM, 0), ok = 1;
+
+		if (connect(cs, (struct sockaddr *)&a, len) != 0)
+			_exit(2);
+		if (write(cs, "ping", 4) != 4)
+			ok = 0;
+		memset(buf, 0, sizeof(buf));
+		if (read(cs, buf, sizeof(buf)) != 4 || memcmp(buf, "pong", 4))
+			ok = 0;
+		/* The server closes: end of file. */
+		if (read(cs, buf, sizeof(buf)) != 0)
+			ok = 0;
+		_exit(ok ? 0 : 1);
+	}
+	glen = sizeof(got);
+	memset(&got, 0xff, sizeof(got));
+	c = accept(srv, (struct sockaddr *)&got, &glen);
+	check(c >= 0, "accept a connection from a forked client");
+	check(glen == offsetof(struct sockaddr_un, sun_path) && got.sun_family == AF_UNIX,
+	      "accept: an unbound client's address is the family only");
+	check(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &uclen) == 0 && uc.pid == pid &&
+		      uc.uid == geteuid(),
+	      "SO_PEERCRED names the client process");
+	check(read(c, buf, sizeof(buf)) == 4 && !memcmp(buf, "ping", 4) && write(c, "pong", 4) == 4,
+	      "server and client exchange data");
+	glen = sizeof(got);
+	check(getsockname(c, (struct sockaddr *)&got, &glen) == 0 && !strcmp(got.sun_path, SRV),
+	      "the accepted socket's name is the listener's");
+	close(c);
+	check(waitpid(pid, &st2, 0) == pid && WIFEXITED(st2) && WEXITSTATUS(st2) == 0,
+	      "client saw the reply and end of file");
+
+	/* Nonblocking accept with nothing pending. */
+	fcntl(srv, F_SETFL, O_NONBLOCK);
+	errno = 0;
+	check(accept(srv, NULL, NULL) < 0 && errno == EAGAIN, "nonblocking accept: EAGAIN");
+	check(!(revents(srv, POLLIN) & POLLIN), "listener without connections: no POLLIN");
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	check(connect(c, (struct sockaddr *)&a, len) == 0 && (revents(srv, POLLIN) & POLLIN),
+	      "a pending connection makes the listener readable");
+	one = accept4(srv, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	check(one >= 0 && (fcntl(one, F_GETFL) & O_NONBLOCK) && fcntl(one, F_GETFD) == FD_CLOEXEC,
+	      "accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC");
+	close(one);
+	close(c);
+	close(srv);
+	/* The node outlives the socket; nobody is listening on it now. */
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	check(connect(c, (struct sockaddr *)&a, len) < 0 && errno == ECONNREFUSED,
+	      "connect to a stale socket node: ECONNREFUSED");
+	unlink(SRV);
+	errno = 0;
+	check(connect(c, (struct sockaddr *)&a, len) < 0 && errno == ENOENT,
+	      "connect to a missing path: ENOENT");
+	len = mkaddr(&a, "/tmp/unixsock.file");
+	close(open("/tmp/unixsock.file", O_CREAT | O_WRONLY, 0600));
+	errno = 0;
+	check(connect(c, (struct sockaddr *)&a, len) < 0 && errno == ECONNREFUSED,
+	      "connect to a regular file: ECONNREFUSED");
+	unlink("/tmp/unixsock.file");
+	close(c);
+}
+
+static void test_dgram_named(void)
+{
+	struct sockaddr_un a, b, from;
+	socklen_t alen = mkaddr(&a, "/tmp/unixsock.a"), blen = mkaddr(&b, "/tmp/unixsock.b"), flen;
+	char buf[32] = {0};
+	int sa, sb, su;
+
+	unlink("/tmp/unixsock.a");
+	unlink("/tmp/unixsock.b");
+	sa = socket(AF_UNIX, SOCK_DGRAM, 0);
+	sb = socket(AF_UNIX, SOCK_DGRAM, 0);
+	su = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bind(sa, (struct sockaddr *)&a, alen);
+	bind(sb, (struct sockaddr *)&b, blen);
+	errno = 0;
+	check(send(su, "x", 1, 0) < 0 && errno == ENOTCONN,
+	      "send on an unconnected datagram socket: ENOTCONN");
+	check(sendto(sa, "from-a", 6, 0, (struct sockaddr *)&b, blen) == 6, "sendto a bound path");
+	flen = sizeof(from);
+	check(recvfrom(sb, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 6 &&
+		      flen == alen && !strcmp(from.sun_path, "/tmp/unixsock.a"),
+	      "recvfrom returns the sender's address");
+	sendto(su, "anon", 4, 0, (struct sockaddr *)&b, blen);
+	flen = sizeof(from);
+	check(recvfrom(sb, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 4 && flen == 0,
+	      "an unbound sender has no address (length 0)");
+	check(connect(sa, (struct sockaddr *)&b, blen) == 0 && send(sa, "conn", 4, 0) == 4 &&
+		      recv(sb, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "conn", 4),
+	      "connected datagram socket sends without an address");
+	flen = sizeof(from);
+	check(getpeername(sa, (struct sockaddr *)&from, &flen) == 0 &&
+		      !strcmp(from.sun_path, "/tmp/unixsock.b"),
+	      "getpeername of a connected datagram socket");
+	check(connect(sb, (struct sockaddr *)&a, alen) == 0, "connect the other way");
+	errno = 0;
+	check(sendto(su, "x", 1, 0, (struct sockaddr *)&b, blen) < 0 && errno == EPERM,
+	      "sending to a datagram socket connected elsewhere: EPERM");
+	close(sb);
+	errno = 0;
+	check(send(sa, "x", 1, 0) < 0 && errno == ECONNREFUSED,
+	      "sending to a closed datagram peer: ECONNREFUSED");
+	close(sa);
+	close(su);
+	unlink("/tmp/unixsock.a");
+	unlink("/tmp/unixsock.b");
+}
+
+static void test_abstract(void)
+{
+	struct sockaddr_un a, got;
+	socklen_t len, glen;
+	char name[64];
+	int l, c, s = -1;
+
+	snprintf(name, sizeof(name), "matrioska-unixsock-%d", (int)getpid());
+	len = mkabstract(&a, name);
+	l = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	check(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 2) == 0,
+	      "bind and listen on an abstract name (seqpacket)");
+	glen = sizeof(got);
+	check(getsockname(l, (struct sockaddr *)&got, &glen) == 0 && glen == len &&
+		      got.sun_path[0] == 0 && !memcmp(got.sun_path + 1, name, strlen(name)),
+	      "getsockname returns the abstract name");
+	c = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	errno = 0;
+	check(bind(c, (struct sockaddr *)&a, len) < 0 && errno == EADDRINUSE,
+	      "abstract name in use: EADDRINUSE");
+	check(connect(c, (struct sockaddr *)&a, len) == 0 && (s = accept(l, NULL, NULL)) >= 0,
+	      "connect and accept over an abstract name");
+	check(send(c, "pkt1", 4, 0) == 4 && send(c, "p2", 2, 0) == 2 && recv(s, name, 64, 0) == 4 &&
+		      recv(s, name, 64, 0) == 2,
+	      "seqpacket connection keeps boundaries");
+	close(s);
+	close(c);
+	close(l);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	check(connect(c, (struct sockaddr *)&a, len) < 0 && errno == ECONNREFUSED,
+	      "abstract name gone with its socket: ECONNREFUSED");
+	close(c);
+
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	a.sun_family = AF_UNIX;
+	glen = sizeof(got);
+	check(bind(s, (struct sockaddr *)&a, sizeof(sa_family_t)) == 0 &&
+		      getsockname(s, (struct sockaddr *)&got, &glen) == 0 &&
+		      glen == offsetof(struct sockaddr_un, sun_path) + 6 && got.sun_path[0] == 0,
+	      "autobind (address of the family only) picks an abstract name");
+	close(s);
+}
+
+static void test_scm_rights(void)
+{
+	const char *path = "/tmp/unixsock.data";
+	int sv[2], p[2], fd, fds[3], got = 0, mflags = 0, r, st = -1, ok;
+	char buf[64] = {0};
+	pid_t pid;
+
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	write(fd, "0123456789", 10);
+	lseek(fd, 0, SEEK_SET);
+	pipe(p);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pid = fork();
+	if (pid == 0) {
+		int in[4], k = 0, fl = 0;
+		char b[16] = {0};
+
+		close(sv[0]);
+		ok = recv_fds(sv[1], b, sizeof(b), in, 4, &k, &fl, sizeof(char[CMSG_SPACE(32)])) ==
+			     3 &&
+		     k == 2;
+		/* in[0]: the pipe's write end; in[1]: the open file. */
+		if (ok && write(in[0], "via-pipe", 8) != 8)
+			ok = 0;
+		if (ok && (read(in[1], b, 5) != 5 || memcmp(b, "01234", 5)))
+			ok = 0;
+		_exit(ok ? 0 : 1);
+	}
+	close(sv[1]);
+	fds[0] = p[1];
+	fds[1] = fd;
+	check(send_fds(sv[0], fds, 2, "fds") == 3, "sendmsg with SCM_RIGHTS (a pipe and a file)");
+	close(p[1]);
+	check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the receiving process got two new fds and used them");
+	check(read(p[0], buf, sizeof(buf)) == 8 && !memcmp(buf, "via-pipe", 8),
+	      "data written to the passed pipe reaches the original reader");
+	check(lseek(fd, 0, SEEK_CUR) == 5,
+	      "the passed file shares the open file description (offset moved)");
+	check(read(p[0], buf, sizeof(buf)) == 0, "the pipe's last writer is gone: end of file");
+	close(p[0]);
+	close(sv[0]);
+
+	/* Three fds in one message, one of them a socket; room for one only: MSG_CTRUNC. */
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	fds[0] = fd;
+	fds[1] = sv[0];
+	fds[2] = 1;
+	send_fds(sv[0], fds, 3, "m");
+	{
+		int in[8];
+
+		r = recv_fds(sv[1], buf, sizeof(buf), in, 8, &got, &mflags,
+			     sizeof(char[CMSG_SPACE(32)]));
+		check(r == 1 && got == 3 && in[0] != fd && in[1] != sv[0],
+		      "three fds (file, socket, stdout) in one message arrive as new fds");
+		if (got == 3) {
+			struct stat s1, s2;
+
+			check(fstat(in[1], &s1) == 0 && S_ISSOCK(s1.st_mode) &&
+				      fstat(in[0], &s2) == 0 && S_ISREG(s2.st_mode),
+			      "received fds refer to a socket and a regular file");
+			close(in[0]);
+			close(in[1]);
+			close(in[2]);
+		}
+		send_fds(sv[0], fds, 2, "t");
+		r = recv_fds(sv[1], buf, sizeof(buf), in, 8, &got, &mflags, CMSG_LEN(sizeof(int)));
+		check(r == 1 && got == 1 && (mflags & MSG_CTRUNC),
+		      "control buffer for one fd of two: one installed, MSG_CTRUNC");
+		if (got)
+			close(in[0]);
+	}
+	close(sv[0]);
+	close(sv[1]);
+
+	/* Never received: the passed write end is released when the socket closes. */
+	pipe(p);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	send_fds(sv[0], &p[1], 1, "q");
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	ok = read(p[0], buf, sizeof(buf)) == 0;
+	check(ok, "fds queued on a closed socket are released (pipe reader sees end of file)");
+	close(p[0]);
+	close(fd);
+	unlink(path);
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	fds[0] = 12345;
+	errno = 0;
+	check(send_fds(sv[0], fds, 1, "x") < 0 && errno == EBADF,
+	      "SCM_RIGHTS with a bad fd: EBADF");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_poll_and_blocking(void)
+{
+	static char chunk[4096];
+	int sv[2], st = -1;
+	long total = 0;
+	ssize_t w;
+	pid_t pid;
+	short ev;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	ev = revents(sv[0], POLLIN | POLLOUT);
+	check(ev == POLLOUT, "fresh pair: POLLOUT, no POLLIN");
+	write(sv[1], "x", 1);
+	check(revents(sv[0], POLLIN) & POLLIN, "data queued: POLLIN");
+	/* Fill without reading: the writer cannot go on forever. */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	while ((w = write(sv[1], chunk, sizeof(chunk))) > 0 && total < (64l << 20))
+		total += w;
+	check(w < 0 && errno == EAGAIN && total > 0,
+	      "buffers are bounded: a nonblocking writer gets EAGAIN");
+	check(!(revents(sv[1], POLLOUT) & POLLOUT), "full: no POLLOUT");
+	/* A blocking writer waits until the reader drains. */
+	fcntl(sv[1], F_SETFL, 0);
+	pid = fork();
+	if (pid == 0) {
+		static char sink[65536];
+		long want = total + 1 + (long)sizeof(chunk), got = 0;
+		ssize_t r;
+
+		close(sv[1]);
+		while (got < want && (r = read(sv[0], sink, sizeof(sink))) > 0)
+			got += r;
+		_exit(got == want ? 0 : 1);
+	}
+	check(write(sv[1], chunk, sizeof(chunk)) == (ssize_t)sizeof(chunk),
+	      "a blocked writer completes once the reader drains");
+	check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the reader got every byte");
+	close(sv[0]);
+	ev = revents(sv[1], POLLIN | POLLOUT | POLLRDHUP);
+	check((ev & POLLHUP) && (ev & POLLIN) && (ev & POLLRDHUP),
+	      "peer closed: POLLHUP, POLLIN, POLLRDHUP");
+	close(sv[1]);
+}
+
+static void test_options_and_bad_input(void)
+{
+	struct sockaddr_un a;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), v = -1, d;
+	socklen_t len = sizeof(v);
+
+	check(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len) == 0 && v == SOCK_STREAM &&
+		      len == sizeof(int),
+	      "SO_TYPE");
+	len = sizeof(v);
+	check(getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0, "SO_ERROR is 0");
+	v = 1;
+	check(setsockopt(s, SOL_SOCKET, SO_PASSCRED, &v, sizeof(v)) == 0, "SO_PASSCRED accepted");
+	v = 65536;
+	len = sizeof(v);
+	check(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)) == 0 &&
+		      getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len) == 0 && v >= 65536,
+	      "SO_SNDBUF set and read back");
+	len = sizeof(v);
+	check(getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0, "SO_RCVBUF");
+	errno = 0;
+	check(getsockopt(s, SOL_SOCKET, 9999, &v, &len) < 0 && errno == ENOPROTOOPT,
+	      "unknown option: ENOPROTOOPT");
+	errno = 0;
+	check(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, 2) < 0 && errno == EINVAL,
+	      "setsockopt with a short value: EINVAL");
+	errno = 0;
+	check(listen(s, 1) < 0 && errno == EINVAL, "listen on an unbound stream socket: EINVAL");
+	errno = 0;
+	check(accept(s, NULL, NULL) < 0 && errno == EINVAL,
+	      "accept on a non-listening socket: EINVAL");
+	errno = 0;
+	check(connect(s, (struct sockaddr *)bad_addr, sizeof(a)) < 0 && errno == EFAULT,
+	      "connect with a bad address pointer: EFAULT");
+	mkaddr(&a, "/tmp/x");
+	errno = 0;
+	check(connect(s, (struct sockaddr *)&a, 200) < 0 && errno == EINVAL,
+	      "connect with an address length beyond sockaddr_storage: EINVAL");
+	errno = 0;
+	check(connect(s, (struct sockaddr *)&a, 1) < 0 && errno == EINVAL,
+	      "connect with a too short address: EINVAL");
+	a.sun_family = 2;
+	errno = 0;
+	check(bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == EINVAL,
+	      "bind with another family: EINVAL");
+	errno = 0;
+	check(shutdown(s, 7) < 0 && errno == EINVAL, "shutdown with a bad how: EINVAL");
+	errno = 0;
+	check(getsockname(s, (struct sockaddr *)&a, (socklen_t *)bad_addr) < 0 && errno == EFAULT,
+	      "getsockname with a bad length pointer: EFAULT");
+	close(s);
+	d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	errno = 0;
+	check(listen(d, 1) < 0 && errno == EOPNOTSUPP, "listen on a datagram socket: EOPNOTSUPP");
+	close(d);
+	errno = 0;
+	check(socketpair(AF_UNIX, SOCK_STREAM, 0, (int *)bad_addr) < 0 && errno == EFAULT,
+	      "socketpair with a bad array: EFAULT");
+}
+
+/* "unixsock --bind PATH": bind a socket there and exit (the node stays), for shell checks. */
+static int bind_only(const char *path)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return 2;
+	len = mkaddr(&a, path);
+	if (bind(s, (struct sockaddr *)&a, len) != 0) {
+		perror("bind");
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--bind"))
+		return bind_only(argv[2]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_create();
+	test_pair_stream();
+	test_pair_dgram();
+	test_server_client();
+	test_dgram_named();
+	test_abstract();
+	test_scm_rights();
+	test_poll_and_blocking();
+	test_options_and_bad_input();
+	printf("unixsock: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
