@@ -9,3 +9,55 @@ def linux_mmap_shared(ctx):
     """mmapx: MAP_SHARED files and anonymous memory, SIGBUS past EOF, truncate, msync, MAP_FIXED(_NOREPLACE),
     hints, mremap, madvise(MADV_DONTNEED), mincore and Linux's argument checks."""
     run_tap_program(ctx, 'mmapx')
+
+
+OOM_LINE = r'oom: out of memory: killed process (\d+) \((%s)\), rss (\d+) KiB'
+OOM_MEM = ['-m', '64']
+
+
+def oom_meminfo_used_kib(sh):
+    out = sh.must('cat /proc/meminfo')
+    total = re.search(r'^MemTotal:\s+(\d+) kB$', out, re.M)
+    free = re.search(r'^MemFree:\s+(\d+) kB$', out, re.M)
+    check(total and free, 'meminfo: %r' % out)
+    return int(total.group(1)) - int(free.group(1)), int(total.group(1))
+
+
+@test
+def oom_kills_largest(ctx):
+    """With -m 64, a process touching memory until none is left is killed by the OOM policy (one log line
+    naming it, status 137), its memory comes back, and the shell still works."""
+    sh = Shell(ctx, extra=OOM_MEM)
+    before, total = oom_meminfo_used_kib(sh)
+    out, rc = sh.run('/usr/libexec/matrioska-tests/oomtest', timeout=100)
+    check(rc == 137, 'oomtest exited with %d, expected 137 (SIGKILL); output:\n%s' % (rc, out[-2000:]))
+    m = re.search(OOM_LINE % 'oomtest', sh.q.text())
+    check(m, 'no "oom: ... killed process PID (oomtest)" line on the console')
+    check(int(m.group(3)) > total // 2, 'the victim had only %s KiB of %d' % (m.group(3), total))
+    check(len(re.findall(OOM_LINE % r'[^)]*', sh.q.text())) == 1, 'more than one OOM kill')
+    sh.must('echo alive', r'^alive$')
+    sh.must('free', r'Mem:')
+    after, _ = oom_meminfo_used_kib(sh)
+    check(after - before < 4096, 'used memory %d KiB before, %d KiB after the kill' % (before, after))
+
+
+@test
+def oom_kills_child_not_parent(ctx):
+    """The largest offender is killed, not the process that asked: a forked child eating memory dies with
+    SIGKILL and its parent reports it; then the same through brk."""
+    sh = Shell(ctx, extra=OOM_MEM)
+    sh.must('/usr/libexec/matrioska-tests/oomtest fork', r'^oomtest: child killed by SIGKILL$')
+    check(re.search(OOM_LINE % 'oomtest', sh.q.text()), 'no oom line for the child')
+    out, rc = sh.run('/usr/libexec/matrioska-tests/oomtest brk', timeout=100)
+    check(rc == 137, 'oomtest brk exited with %d; output:\n%s' % (rc, out[-2000:]))
+    sh.must('echo alive', r'^alive$')
+
+
+@test
+def oom_kills_largest_not_faulting(ctx):
+    """The process whose fault finds no memory is not necessarily the one killed: a child holding 60% of RAM
+    is killed when its parent takes 60% too, and the parent's fault waits for the memory and goes on."""
+    sh = Shell(ctx, extra=OOM_MEM)
+    sh.must('/usr/libexec/matrioska-tests/oomtest victim', r'^oomtest: the larger child was killed')
+    check(len(re.findall(OOM_LINE % 'oomtest', sh.q.text())) == 1, 'not exactly one OOM kill')
+    sh.must('echo alive', r'^alive$')
