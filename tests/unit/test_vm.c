@@ -255,7 +255,8 @@ static void check_space(struct vm_space *vs)
 		CHECK(vm_find_area(vs, a->start) == a && vm_find_area(vs, a->end - 1) == a);
 		if (prev) {
 			CHECK(prev->end <= a->start);
-			CHECK(prev->end < a->start || prev->prot != a->prot); /* merged */
+			CHECK(prev->end < a->start || prev->prot != a->prot || prev->obj.ops ||
+			      a->obj.ops); /* anonymous neighbours are merged */
 		}
 		prev = a;
 		areas++;
@@ -1195,6 +1196,258 @@ static void model_step(struct model *ms, struct model **active)
 		for (int k = 0; k < 4; k++)
 			model_access(*active, (i + k) % NW);
 	}
+}
+
+/* ---- object regions (a fake file: pages held as their owner, a size) ---- */
+
+#define OBJ_PAGES 8
+
+struct fake_obj {
+	struct page *pages[OBJ_PAGES];
+	u64 size_pages; /* pages at index >= this are past the end */
+	int refs;	/* references the regions hold */
+	int creates;	/* holes filled by create */
+};
+
+static int fake_obj_get_page(void *obj, u64 index, bool create, struct page **out)
+{
+	struct fake_obj *o = obj;
+
+	if (index >= o->size_pages)
+		return -ENXIO;
+	if (!o->pages[index]) {
+		if (!create)
+			return -ENOENT;
+		o->pages[index] = owner_page(0);
+		if (!o->pages[index])
+			return -ENOMEM;
+		o->creates++;
+	}
+	page_get(o->pages[index]);
+	*out = o->pages[index];
+	return 0;
+}
+
+static void fake_obj_get(void *obj)
+{
+	((struct fake_obj *)obj)->refs++;
+}
+
+static void fake_obj_put(void *obj)
+{
+	((struct fake_obj *)obj)->refs--;
+}
+
+static const struct vm_object_ops fake_obj_ops = {
+	.get_page = fake_obj_get_page,
+	.get = fake_obj_get,
+	.put = fake_obj_put,
+};
+
+/* The object shrinks to size pages: the owner drops the rest, then the VM is told. */
+static void fake_obj_truncate(struct fake_obj *o, u64 size)
+{
+	for (u64 i = size; i < OBJ_PAGES; i++) {
+		if (o->pages[i])
+			owner_put(o->pages[i]);
+		o->pages[i] = NULL;
+	}
+	o->size_pages = size;
+	vm_object_truncate(o, size);
+}
+
+static u32 page_word(struct page *p)
+{
+	u32 v;
+
+	memcpy(&v, page_address(p), 4);
+	return v;
+}
+
+UNIT_TEST(object_regions_shared_and_private)
+{
+	struct fake_obj o = {.size_pages = 4};
+	struct vm_object obj = {.ops = &fake_obj_ops, .obj = &o, .key = &o};
+	struct vm_space *vs, *child;
+	const vaddr_t S = UB, PR = UB + 16 * P; /* the shared and the private view */
+	int err;
+
+	setup();
+	o.pages[0] = owner_page(0x11);
+	o.pages[1] = owner_page(0x22);
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_object(vs, S, 6 * P, RW, VMA_SHARED, &obj, 0), -EACCES); /* no MAYWRITE */
+	CHECK_EQ(vm_map_object(vs, S, 6 * P, RW, 0x80, &obj, 0), -EINVAL);
+	CHECK_EQ(vm_map_object(vs, S, 6 * P, RW, 0, NULL, 0), -EINVAL);
+	CHECK_EQ(o.refs, 0);
+	CHECK_EQ(vm_map_object(vs, S, 6 * P, RW, VMA_SHARED | VMA_MAYWRITE, &obj, 0), 0);
+	CHECK_EQ(vm_map_object(vs, PR, 6 * P, RW, 0, &obj, 0), 0);
+	CHECK_EQ(vm_map_object(vs, PR + 6 * P, P, RW, 0, &obj, 6), 0); /* not merged */
+	CHECK_EQ(vs->nr_areas, 3);
+	CHECK_EQ(o.refs, 3);
+	CHECK_EQ(vs->resident_pages, 0); /* pages come at first touch */
+
+	/* Shared: the object's page itself, writable; writes land in it. */
+	CHECK_EQ(rd64(S, &err) & 0xffffffff, 0x11);
+	CHECK_EQ(pa_of(vs, S), page_to_phys(o.pages[0]));
+	CHECK(pte_has(vs, S, PTE_PROT_WRITE));
+	CHECK_EQ(wr64(S + P, 0x2222), 0);
+	CHECK_EQ(page_word(o.pages[1]), 0x2222);
+	/* A hole of the shared view gets a page in the object. */
+	CHECK_EQ(rd64(S + 2 * P, &err), 0);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(o.creates, 1);
+	CHECK(o.pages[2] && pa_of(vs, S + 2 * P) == page_to_phys(o.pages[2]));
+	/* Past the end of the object: -ENXIO (SIGBUS), nothing mapped. */
+	CHECK_EQ(rd64(S + 4 * P, &err), 0);
+	CHECK_EQ(err, -ENXIO);
+	CHECK_EQ(wr64(S + 5 * P, 1), -ENXIO);
+	check_one(vs);
+
+	/* Private: the object's page copy-on-write; a write copies; a hole is zero and stays one.
+	 */
+	CHECK_EQ(rd64(PR, &err) & 0xffffffff, 0x11);
+	CHECK_EQ(pa_of(vs, PR), page_to_phys(o.pages[0]));
+	CHECK(pte_has(vs, PR, PTE_PROT_COW));
+	CHECK_EQ(wr64(PR + P, 0x99), 0); /* first touch is a write: copied at once */
+	CHECK(pa_of(vs, PR + P) != page_to_phys(o.pages[1]));
+	CHECK_EQ(page_word(o.pages[1]), 0x2222);
+	CHECK_EQ(o.pages[3], NULL);
+	CHECK_EQ(rd64(PR + 3 * P, &err), 0);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(o.pages[3], NULL); /* a private hole does not fill the object */
+	CHECK_EQ(wr64(PR + 4 * P, 1), -ENXIO);
+	CHECK_EQ(wr64(PR + 6 * P, 1), -ENXIO);
+	check_one(vs);
+
+	/* Discard: shared data stays in the object, private copies go back to its pages. */
+	CHECK_EQ(vm_discard(vs, PR, 6 * P), 0);
+	CHECK_EQ(rd64(PR + P, &err), 0x2222);
+	CHECK_EQ(vm_discard(vs, S, 3 * P), 0);
+	CHECK_EQ(rd64(S + P, &err), 0x2222);
+	CHECK_EQ(vm_discard(vs, S, 20 * P), -ENOMEM); /* a hole in the range */
+	CHECK_EQ(vm_discard(vs, S + 1, P), -EINVAL);
+
+	/* Fork: the shared page stays writable and shared; the private one becomes COW. */
+	CHECK_EQ(wr64(PR, 0x77), 0);
+	child = vm_space_clone(vs);
+	CHECK(child);
+	CHECK_EQ(o.refs, 6);
+	CHECK_EQ(pa_of(child, S + P), page_to_phys(o.pages[1]));
+	CHECK(pte_has(child, S + P, PTE_PROT_WRITE) && !pte_has(child, S + P, PTE_PROT_COW));
+	vm_space_activate(child);
+	CHECK_EQ(wr64(S + P, 0x3333), 0);
+	CHECK_EQ(page_word(o.pages[1]), 0x3333);
+	CHECK_EQ(wr64(PR, 0x78), 0);
+	vm_space_activate(vs);
+	CHECK_EQ(rd64(S + P, &err), 0x3333);
+	CHECK_EQ(rd64(PR, &err), 0x77);
+	struct vm_space *all[2] = {vs, child};
+	check_spaces(all, 2);
+
+	/* Truncate to one page: every mapping of pages 1.. in both spaces goes, private copies too.
+	 */
+	CHECK_EQ(rd64(PR + 2 * P, &err), 0); /* map one more */
+	CHECK_EQ(rd64(S, &err) & 0xffffffff, 0x11);
+	fake_obj_truncate(&o, 1);
+	for (int i = 1; i < 6; i++) {
+		CHECK_EQ(vm_lookup_pte(vs, S + i * P), 0);
+		CHECK_EQ(vm_lookup_pte(vs, PR + i * P), 0);
+		CHECK_EQ(vm_lookup_pte(child, S + i * P), 0);
+	}
+	CHECK(vm_lookup_pte(vs, S) && vm_lookup_pte(vs, PR));
+	CHECK_EQ(rd64(S + P, &err), 0);
+	CHECK_EQ(err, -ENXIO);
+	check_spaces(all, 2);
+
+	/* mprotect: a shared view without MAYWRITE cannot become writable. */
+	CHECK_EQ(vm_unmap(vs, S, 6 * P), 0);
+	CHECK_EQ(vm_map_object(vs, S, P, R, VMA_SHARED, &obj, 0), 0);
+	CHECK_EQ(vm_protect(vs, S, P, RW), -EACCES);
+	CHECK_EQ(vm_protect(vs, S, P, R | VM_EXEC), 0);
+
+	vm_space_destroy(child);
+	vm_space_destroy(vs);
+	CHECK_EQ(o.refs, 0);
+	fake_obj_truncate(&o, 0);
+	teardown();
+}
+
+UNIT_TEST(move_extend_find_free)
+{
+	struct fake_obj o = {.size_pages = 8};
+	struct vm_object obj = {.ops = &fake_obj_ops, .obj = &o, .key = &o};
+	struct vm_space *vs;
+	const vaddr_t A = UB, T = UB + 64 * P;
+	int err;
+
+	setup();
+	vs = vm_space_create();
+	vm_space_activate(vs);
+	CHECK_EQ(vm_map_anon(vs, A, 4 * P, RW), 0);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(wr64(A + i * P, 100 + i), 0);
+
+	/* Validation and failures change nothing. */
+	CHECK_EQ(vm_move(vs, A + 1, P, T), -EINVAL);
+	CHECK_EQ(vm_move(vs, A, 5 * P, T), -EFAULT); /* not one region */
+	CHECK_EQ(vm_move(vs, A, P, A + 2 * P), -EEXIST);
+	kmalloc_fail_in = 0;
+	CHECK_EQ(vm_move(vs, A + P, 2 * P, T), -ENOMEM); /* the split's region */
+	kmalloc_fail_in = -1;
+	hog(0);
+	CHECK_EQ(vm_move(vs, A + P, 2 * P, UB + 4096 * P), -ENOMEM); /* its tables */
+	unhog();
+	check_one(vs);
+	CHECK_EQ(vs->nr_areas, 1);
+
+	/* The middle moves with its pages; the ends stay. */
+	CHECK_EQ(vm_move(vs, A + P, 2 * P, T), 0);
+	CHECK_EQ(vs->nr_areas, 3);
+	CHECK_EQ(rd64(T, &err), 101);
+	CHECK_EQ(rd64(T + P, &err), 102);
+	CHECK_EQ(rd64(A, &err), 100);
+	CHECK_EQ(rd64(A + 3 * P, &err), 103);
+	CHECK(!vm_find_area(vs, A + P) && !vm_find_area(vs, A + 2 * P));
+	CHECK(vm_range_free(vs, A + P, 2 * P));
+	check_one(vs);
+	/* Moved back, it merges with both neighbours again. */
+	CHECK_EQ(vm_move(vs, T, 2 * P, A + P), 0);
+	CHECK_EQ(vs->nr_areas, 1);
+	CHECK_EQ(rd64(A + 2 * P, &err), 102);
+	check_one(vs);
+
+	/* Extend in place. */
+	CHECK_EQ(vm_extend(vs, A + 4 * P, 2 * P), 0);
+	CHECK_EQ(vm_find_area(vs, A)->end, A + 6 * P);
+	CHECK_EQ(rd64(A + 5 * P, &err), 0);
+	CHECK_EQ(vm_extend(vs, A + 5 * P, P), -EFAULT); /* no region ends there */
+	CHECK_EQ(vm_map_anon(vs, A + 8 * P, P, R), 0);
+	CHECK_EQ(vm_extend(vs, A + 6 * P, 4 * P), -EEXIST);
+	check_one(vs);
+
+	/* An object region keeps its object offset when it moves. */
+	o.pages[5] = owner_page(0x55);
+	CHECK_EQ(vm_map_object(vs, T, 2 * P, R, 0, &obj, 4), 0);
+	CHECK_EQ(vm_move(vs, T + P, P, T + 32 * P), 0);
+	CHECK_EQ(rd64(T + 32 * P, &err) & 0xffffffff, 0x55);
+	CHECK_EQ(o.refs, 2);
+	check_one(vs);
+
+	/* vm_find_free: the highest gap, between regions, or none. */
+	CHECK_EQ(vm_find_free(vs, A, A + 12 * P, P), A + 11 * P);
+	CHECK_EQ(vm_find_free(vs, A, A + 9 * P, 2 * P), A + 6 * P);
+	CHECK_EQ(vm_find_free(vs, A, A + 9 * P, 3 * P), 0);
+	CHECK_EQ(vm_find_free(vs, A, A + 8 * P, P), A + 7 * P);
+	CHECK_EQ(vm_find_free(vs, A + 6 * P, A + 8 * P, 2 * P), A + 6 * P);
+	CHECK_EQ(vm_find_free(vs, 0, A, P), A - P);
+	CHECK(!vm_range_mapped(vs, A, 9 * P) && vm_range_mapped(vs, A, 6 * P));
+
+	vm_space_destroy(vs);
+	CHECK_EQ(o.refs, 0);
+	fake_obj_truncate(&o, 0);
+	teardown();
 }
 
 UNIT_TEST(random_against_model)
