@@ -102,6 +102,8 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	if (f->epoll_items)
+		epoll_file_release(f); /* before release: epoll is on the file's queues */
 	if (f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * fs/pipe.c - pipes and FIFOs (pipe.h): a 64 KiB ring buffer shared by the
- * read and write ends, with Linux's blocking, end-of-file, EPIPE/SIGPIPE,
- * O_NONBLOCK, PIPE_BUF atomicity and poll rules.
+ * fs/pipe.c - pipes and FIFOs (pipe.h): a ring buffer (64 KiB unless
+ * F_SETPIPE_SZ changed it) shared by the read and write ends, with Linux's
+ * blocking, end-of-file, EPIPE/SIGPIPE, O_NONBLOCK, PIPE_BUF atomicity and
+ * poll rules.
+ *
+ * Capacity: size is a power-of-two number of pages, PIPE_SIZE at first.
+ * pipe_set_size replaces the buffer (copying what is buffered) under
+ * pipe->lock and refuses (EBUSY) a size below the bytes buffered; a writer
+ * waiting for room re-reads size when it wakes, so growing wakes writers.
  *
  * An anonymous pipe (pipe_create) starts with one reader and one writer,
  * its two files. A FIFO's pipe is created by the first open of its inode
@@ -43,7 +49,8 @@
 
 struct pipe {
 	struct mutex lock;
-	u8 *buf;		    /* PIPE_SIZE bytes; lock */
+	u8 *buf;		    /* size bytes; lock */
+	u32 size;		    /* capacity, a power of two >= PAGE_SIZE; as len */
 	u32 head;		    /* index of the oldest buffered byte; lock */
 	u32 len;		    /* bytes buffered; stored under lock, loaded atomically */
 	u32 readers;		    /* open read ends (incl. waiting FIFO openers); as len */
@@ -85,6 +92,7 @@ static struct pipe *pipe_alloc(void)
 
 	if (!p)
 		return NULL;
+	p->size = PIPE_SIZE;
 	p->buf = kmalloc(PIPE_SIZE);
 	if (!p->buf) {
 		kfree(p);
@@ -108,8 +116,8 @@ static void pipe_free(struct pipe *p)
 /* Append n bytes from offset off of u; n <= free room. 0 or -EFAULT (nothing added). */
 static int ring_put(struct pipe *p, const struct uio *u, size_t off, u32 n)
 {
-	u32 tail = (p->head + p->len) % PIPE_SIZE;
-	u32 first = MIN(n, PIPE_SIZE - tail);
+	u32 tail = (p->head + p->len) & (p->size - 1);
+	u32 first = MIN(n, p->size - tail);
 
 	if (uio_copy_in(p->buf + tail, u, off, first))
 		return -EFAULT;
@@ -122,13 +130,13 @@ static int ring_put(struct pipe *p, const struct uio *u, size_t off, u32 n)
 /* Move the n oldest bytes (n <= len) to the start of u. 0 or -EFAULT (nothing taken). */
 static int ring_get(struct pipe *p, const struct uio *u, u32 n)
 {
-	u32 first = MIN(n, PIPE_SIZE - p->head);
+	u32 first = MIN(n, p->size - p->head);
 
 	if (uio_copy_out(u, 0, p->buf + p->head, first))
 		return -EFAULT;
 	if (n > first && uio_copy_out(u, first, p->buf, n - first))
 		return -EFAULT;
-	p->head = (p->head + n) % PIPE_SIZE;
+	p->head = (p->head + n) & (p->size - 1);
 	store(&p->len, p->len - n);
 	if (p->len == 0)
 		p->head = 0; /* keeps small transfers in one piece */
@@ -193,7 +201,7 @@ static bool pipe_writable(void *arg)
 {
 	struct pipe_room *r = arg;
 
-	return load(&r->p->readers) == 0 || PIPE_SIZE - load(&r->p->len) >= r->need;
+	return load(&r->p->readers) == 0 || load(&r->p->size) - load(&r->p->len) >= r->need;
 }
 
 static s64 pipe_write(struct file *f, struct uio *u, u64 *pos)
@@ -209,7 +217,7 @@ static s64 pipe_write(struct file *f, struct uio *u, u64 *pos)
 		return 0;
 	mutex_lock(&p->lock);
 	while (done < u->len) {
-		u32 space = PIPE_SIZE - p->len;
+		u32 space = p->size - p->len;
 
 		if (!p->readers) {
 			signal_send_thread(current_thread(), SIGPIPE);
@@ -262,7 +270,7 @@ static u32 pipe_poll(struct file *f, struct poll_table *pt)
 			mask |= POLLHUP;
 	}
 	if (f->fmode & FMODE_WRITE) {
-		if (PIPE_SIZE - len >= PIPE_BUF)
+		if (load(&p->size) - len >= PIPE_BUF)
 			mask |= POLLOUT | POLLWRNORM;
 		if (!load(&p->readers))
 			mask |= POLLERR;
@@ -335,6 +343,61 @@ const struct file_operations pipe_fifo_fops = {
 bool file_is_pipe(const struct file *f)
 {
 	return f->ops == &pipe_fops || f->ops == &pipe_fifo_fops;
+}
+
+/* ---- capacity (F_GETPIPE_SZ, F_SETPIPE_SZ) ---- */
+
+long pipe_get_size(struct file *f)
+{
+	if (!file_is_pipe(f) || !f->priv)
+		return -EBADF;
+	return load(&((struct pipe *)f->priv)->size);
+}
+
+/* Linux's rounding: at least a page, else the next power of two; 0 if too big. */
+static u32 pipe_round_size(u64 req)
+{
+	u32 size = PAGE_SIZE;
+
+	if (req > (1u << 31))
+		return 0;
+	while (size < req)
+		size <<= 1;
+	return size;
+}
+
+long pipe_set_size(struct file *f, u64 req, bool privileged)
+{
+	struct pipe *p;
+	u32 size = pipe_round_size(req), first;
+	u8 *buf;
+
+	if (!file_is_pipe(f) || !f->priv)
+		return -EBADF;
+	p = f->priv;
+	if (!size)
+		return -EINVAL;
+	if (size > PIPE_MAX_SIZE && !privileged)
+		return -EPERM;
+	buf = kmalloc(size);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&p->lock);
+	if (p->len > size) {
+		mutex_unlock(&p->lock);
+		kfree(buf);
+		return -EBUSY;
+	}
+	first = MIN(p->len, p->size - p->head);
+	memcpy(buf, p->buf + p->head, first);
+	memcpy(buf + first, p->buf, p->len - first);
+	kfree(p->buf);
+	p->buf = buf;
+	p->head = 0;
+	store(&p->size, size);
+	wake_up_all(&p->wr_wq); /* room may have grown */
+	mutex_unlock(&p->lock);
+	return size;
 }
 
 /* ---- anonymous pipes ---- */

@@ -41,6 +41,7 @@
 
 void poll_table_init(struct poll_table *pt, struct thread *t)
 {
+	pt->queue = NULL;
 	pt->thread = t;
 	pt->nr_inline = 0;
 	pt->chunks = NULL;
@@ -72,6 +73,10 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 
 	if (!pt || !wq)
 		return;
+	if (pt->queue) {
+		pt->queue(pt, wq);
+		return;
+	}
 	e = poll_table_slot(pt);
 	if (!e) {
 		pt->error = -ENOMEM;
@@ -80,6 +85,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 	e->wq = wq;
 	e->wait.thread = pt->thread;
 	e->wait.woken = false;
+	e->wait.notify = NULL;
 	flags = spin_lock_irqsave(&wq->lock);
 	list_add_tail(&e->wait.link, &wq->waiters);
 	spin_unlock_irqrestore(&wq->lock, flags);

@@ -9,6 +9,23 @@
  * queue; a waker unlinks it, marks it woken and wakes the polling thread
  * (the ordinary wait-queue protocol of sync.h), so one thread can sleep on
  * many queues although wait_until() waits on one.
+ *
+ * The contract for a file type that wants poll, select AND epoll (pipes,
+ * ttys, eventfd/timerfd/signalfd, sockets): implement
+ * file_operations.poll as
+ *   - call poll_wait(pt, wq) for every wait queue whose wake-up may change
+ *     the mask (pt may be NULL: just report the mask); never sleep;
+ *   - return the POLL* bits true now (POLLIN, POLLOUT, POLLERR, POLLHUP,
+ *     POLLRDHUP for a peer that shut down writing, POLLPRI, ...), computed
+ *     from state read without sleeping locks;
+ *   - wake_up_all(wq) after every change that may set a bit;
+ *   - keep the queues alive until the file's release method runs: epoll
+ *     (fs/epoll.c) leaves observer entries (wait_entry.notify) on them for
+ *     as long as the file is watched, and removes them when the last
+ *     reference to the file goes, before release is called.
+ * Epoll asks the mask again before reporting, so a wake-up that changed
+ * nothing costs a look, never a wrong event; for EPOLLET a wake-up is what
+ * makes a file reportable again.
  */
 #ifndef MATRIOSKA_POLL_H
 #define MATRIOSKA_POLL_H
@@ -29,6 +46,9 @@ struct pollfd_k {
 };
 
 #define POLL_FOREVER UINT64_MAX /* deadline: no timeout */
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000 /* the peer shut down its writing side (sockets); Linux's bit */
+#endif
 
 /*
  * Wait until at least one of fds[0..n) is ready, the monotonic clock
@@ -63,6 +83,11 @@ struct poll_chunk {
  * only under its queue's lock.
  */
 struct poll_table {
+	/*
+	 * Non-NULL: poll_wait(pt, wq) calls queue(pt, wq) instead of using the
+	 * fields below (epoll registers its own observer entries this way).
+	 */
+	void (*queue)(struct poll_table *pt, struct wait_queue *wq);
 	struct thread *thread; /* who is woken */
 	u32 nr_inline;
 	struct poll_entry inline_entries[POLL_INLINE_ENTRIES];

@@ -28,6 +28,9 @@
 /* Lock ranks: take locks in increasing rank. */
 #define LOCK_RANK_NONE 0 /* not checked */
 #define LOCK_RANK_WAITQ 10
+/* fs/epoll.c: its ready list, taken by notify under a queue lock; its own queues */
+#define LOCK_RANK_EPOLL 12
+#define LOCK_RANK_EPOLL_WQ 14
 #define LOCK_RANK_RQ 20 /* run queues (two at once: lower address first) */
 #define LOCK_RANK_TIMER 30
 #define LOCK_RANK_MM 40
@@ -63,11 +66,20 @@ struct wait_queue {
 	struct list_head waiters; /* struct wait_entry, oldest first; under lock */
 };
 
-/* A waiting thread (on its stack); a waker unlinks it and sets woken, under wq->lock. */
+/*
+ * A waiting thread (on its stack); a waker unlinks it and sets woken, under
+ * wq->lock. An entry with notify set is an observer instead (epoll, fs/epoll.c):
+ * every wake_up_one/all calls notify(e) under wq->lock with interrupts off and
+ * leaves the entry queued; it counts as nobody woken. Observers are queued at
+ * the head (list_add), threads at the tail, so a wake-one that reaches its
+ * thread has told every observer. notify must not sleep and may take only
+ * locks ranked above LOCK_RANK_WAITQ (LOCK_RANK_EPOLL...).
+ */
 struct wait_entry {
 	struct list_head link;
 	struct thread *thread;
 	bool woken;
+	void (*notify)(struct wait_entry *e);
 };
 
 void wait_queue_init(struct wait_queue *wq, const char *name);

@@ -157,6 +157,7 @@ struct inode;
 struct dentry;
 struct mount;
 struct poll_table;
+struct epitem;
 struct page;
 
 struct path {
@@ -235,10 +236,14 @@ struct file {
 	struct inode *inode; /* NULL for anonymous files (pipes before they get one) */
 	struct path path;    /* where it was opened (procfs /proc/PID/fd, fchdir) */
 	void *priv;	     /* owner's data (device, pipe, tty, procfs buffer) */
+	/* The epoll items watching this file (fs/epoll.c's, under its epoll_global). */
+	struct epitem *epoll_items;
 };
 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The last reference to a watched file went: every epoll forgets it (fs/epoll.c). */
+void epoll_file_release(struct file *f);
 /*
  * A file with no name (pipes, sockets later): fmode from flags' access
  * mode, ops and priv as given, one reference. NULL if out of memory.

@@ -4,7 +4,7 @@
  *
  * fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL
  * (O_APPEND and O_NONBLOCK change; other bits are ignored as Linux ignores
- * what it cannot set), F_GETPIPE_SZ. Record locks (F_GETLK, F_SETLK,
+ * what it cannot set), F_GETPIPE_SZ and F_SETPIPE_SZ (fs/pipe.c). Record locks (F_GETLK, F_SETLK,
  * F_SETLKW and the OFD variants) are not implemented and fail with ENOLCK
  * rather than pretend to lock. Other commands: EINVAL.
  *
@@ -34,6 +34,7 @@
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
@@ -118,7 +119,11 @@ static long sys_fcntl(SYSCALL_ARGS)
 		ret = -ENOLCK; /* no record locks yet */
 		break;
 	case F_GETPIPE_SZ:
-		ret = file_is_pipe(f) ? PIPE_SIZE : -EBADF;
+		ret = pipe_get_size(f);
+		break;
+	case F_SETPIPE_SZ:
+		/* Linux takes the size as an unsigned int; above the limit needs privilege. */
+		ret = pipe_set_size(f, (u32)a2, lx_proc()->cred.euid == 0);
 		break;
 	default:
 		ret = -EINVAL;

@@ -106,25 +106,50 @@ static void wake_entry_locked(struct wait_entry *e)
 	sched_wake(e->thread);
 }
 
+/*
+ * Wake the longest waiting thread (all of them if all); returns how many.
+ * Every observer entry (notify set) is notified either way and stays
+ * queued: observers are queued at the head (sync.h), so when the first
+ * thread is reached every observer has been told. *first gets the first
+ * thread woken (or NULL).
+ */
+static int wake_up_locked(struct wait_queue *wq, bool all, struct thread **first)
+{
+	struct list_head *pos = wq->waiters.next, *next;
+	struct wait_entry *e;
+	int n = 0;
+
+	*first = NULL;
+	for (; pos != &wq->waiters; pos = next) {
+		next = pos->next;
+		e = list_entry(pos, struct wait_entry, link);
+		if (e->notify) {
+			e->notify(e);
+			continue;
+		}
+		wake_entry_locked(e);
+		if (!n++)
+			*first = e->thread;
+		if (!all)
+			break;
+	}
+	return n;
+}
+
 /* Wake the longest waiter; returns its thread, or NULL if nobody waits. */
 static struct thread *wake_up_one_locked(struct wait_queue *wq)
 {
-	struct wait_entry *e;
+	struct thread *t;
 
-	if (list_empty(&wq->waiters))
-		return NULL;
-	e = list_first_entry(&wq->waiters, struct wait_entry, link);
-	wake_entry_locked(e);
-	return e->thread;
+	wake_up_locked(wq, false, &t);
+	return t;
 }
 
 static int wake_up_all_locked(struct wait_queue *wq)
 {
-	int n = 0;
+	struct thread *t;
 
-	while (wake_up_one_locked(wq))
-		n++;
-	return n;
+	return wake_up_locked(wq, true, &t);
 }
 
 int wake_up_one(struct wait_queue *wq)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * test_pipe.c - host tests of fs/pipe.c (pipes and FIFOs) and fs/poll.c
- * (poll tables and the do_poll loop) on the real wait queues and mutexes,
+ * test_pipe.c - host tests of fs/pipe.c (pipes and FIFOs, their capacity),
+ * fs/poll.c (poll tables and the do_poll loop), fs/epoll.c (the ready
+ * list: level, edge, one-shot, removal with the file) and fs/eventfd.c on
+ * the real wait queues, mutexes and lock-order checks,
  * over the scheduler fake of sched_stub.c. The test plays every thread:
  * T1 is the caller; when T1 blocks, the stub's sched_block() hook acts as
  * T2 (another reader, writer or opener), a signal, or the timer interrupt.
@@ -16,7 +18,9 @@
 #include <string.h>
 
 #include "arch_host.h"
+#include "epoll.h"
 #include "errno.h"
+#include "evfd.h"
 #include "mm.h"
 #include "pipe.h"
 #include "poll.h"
@@ -127,6 +131,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refcount)
 		return;
+	if (f->epoll_items)
+		epoll_file_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	files_live--;
@@ -966,5 +972,367 @@ UNIT_TEST(fifo_open_interrupted_by_a_signal_undoes_itself)
 	/* The reader it counted is gone again: a nonblocking writer finds none. */
 	CHECK(open_fifo(O_WRONLY | O_NONBLOCK, &err) == NULL);
 	CHECK_EQ(err, -ENXIO);
+	teardown();
+}
+
+/* ---- capacity: F_GETPIPE_SZ, F_SETPIPE_SZ ---- */
+
+static const struct file_operations no_ops; /* a file that is not a pipe, without poll */
+
+UNIT_TEST(pipe_set_size_rounds_to_pages_and_checks_limits)
+{
+	struct file *other;
+
+	setup();
+	make_pipe(O_NONBLOCK);
+	CHECK_EQ(pipe_get_size(rd), PIPE_SIZE);
+	CHECK_EQ(pipe_set_size(wr, 0, false), PAGE_SIZE);
+	CHECK_EQ(pipe_set_size(wr, 5000, false), 8192);
+	CHECK_EQ(pipe_get_size(rd), 8192); /* one pipe, both ends */
+	CHECK_EQ(pipe_set_size(wr, PIPE_MAX_SIZE, false), PIPE_MAX_SIZE);
+	CHECK_EQ(pipe_set_size(wr, PIPE_MAX_SIZE + 1, false), -EPERM);
+	CHECK_EQ(pipe_get_size(wr), PIPE_MAX_SIZE);
+	CHECK_EQ(pipe_set_size(wr, PIPE_MAX_SIZE + 1, true), 2 * PIPE_MAX_SIZE);
+	CHECK_EQ(pipe_set_size(wr, (1ull << 31) + 1, true), -EINVAL);
+	kmalloc_fail_in = 1;
+	CHECK_EQ(pipe_set_size(wr, 4096, false), -ENOMEM);
+	CHECK_EQ(pipe_set_size(wr, 4096, false), 4096);
+	/* A full one-page pipe: exactly 4096 bytes, then EAGAIN. */
+	CHECK_EQ(pwrite_k(wr, big, 3000), 3000);
+	CHECK_EQ(pwrite_k(wr, big, 1096), 1096);
+	CHECK_EQ(pwrite_k(wr, big, 1), -EAGAIN);
+	other = file_alloc_anon(&no_ops, NULL, O_RDONLY);
+	CHECK_EQ(pipe_get_size(other), -EBADF);
+	CHECK_EQ(pipe_set_size(other, 4096, false), -EBADF);
+	file_put(other);
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
+UNIT_TEST(pipe_resize_keeps_wrapped_data_and_refuses_to_drop_any)
+{
+	setup();
+	make_pipe(O_NONBLOCK);
+	fill(big, PIPE_SIZE, 3);
+	/* Make the ring wrap: head near the end, data across the boundary. */
+	CHECK_EQ(pwrite_k(wr, big, PIPE_SIZE - 100), PIPE_SIZE - 100);
+	CHECK_EQ(pread_k(rd, got, PIPE_SIZE - 5000), PIPE_SIZE - 5000);
+	CHECK_EQ(pwrite_k(wr, big + PIPE_SIZE - 100, 100), 100); /* 5000 bytes, wrapped */
+	CHECK_EQ(pipe_set_size(wr, PAGE_SIZE, false), -EBUSY);
+	CHECK_EQ(pipe_get_size(wr), PIPE_SIZE);
+	CHECK_EQ(pipe_set_size(wr, 5000, false), 2 * PAGE_SIZE);
+	CHECK_EQ(nread(rd), 5000);
+	CHECK_EQ(pread_k(rd, got, sizeof(got)), 5000);
+	CHECK(memcmp(got, big + PIPE_SIZE - 5000, 5000) == 0);
+	CHECK_EQ(pipe_set_size(wr, PAGE_SIZE, false), PAGE_SIZE);
+	/* The smaller ring works, wrapping included. */
+	CHECK_EQ(pwrite_k(wr, big, 3000), 3000);
+	CHECK_EQ(pread_k(rd, got, 2000), 2000);
+	CHECK_EQ(pwrite_k(wr, big + 3000, 3000), 3000);
+	CHECK_EQ(pread_k(rd, got, sizeof(got)), 4000);
+	CHECK(memcmp(got, big + 2000, 4000) == 0);
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
+static void hook_t2_grows_pipe(u32 call)
+{
+	if (call != 1)
+		return;
+	CHECK_EQ(nread(rd), 10); /* the whole-record writer put nothing in yet */
+	stub_set_current(T2);
+	CHECK_EQ(pipe_set_size(rd, 2 * PAGE_SIZE, false), 2 * PAGE_SIZE);
+	stub_set_current(T1);
+}
+
+UNIT_TEST(pipe_writer_waiting_for_room_wakes_when_the_pipe_grows)
+{
+	setup();
+	make_pipe(0);
+	CHECK_EQ(pipe_set_size(wr, PAGE_SIZE, false), PAGE_SIZE);
+	CHECK_EQ(pwrite_k(wr, "0123456789", 10), 10);
+	stub.hook = hook_t2_grows_pipe;
+	CHECK_EQ(pwrite_k(wr, big, PIPE_BUF), PIPE_BUF);
+	CHECK_EQ(stub.block_calls, 1);
+	CHECK_EQ(nread(rd), 10 + PIPE_BUF);
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
+/* ---- epoll ---- */
+
+static struct file *ep;
+static struct epoll_event_k evs[8];
+
+static int ep_ctl(int op, int fd, struct file *f, u32 events, u64 data)
+{
+	struct epoll_event_k ev = {events, data};
+
+	return epoll_ctl_file(ep, op, fd, f, &ev);
+}
+
+static long ep_now(void)
+{
+	memset(evs, 0, sizeof(evs));
+	return epoll_wait_file(ep, evs, 8, 0);
+}
+
+static void make_epoll(void)
+{
+	CHECK_EQ(epoll_create_file(0, &ep), 0);
+	CHECK(file_is_epoll(ep));
+}
+
+UNIT_TEST(epoll_ctl_checks_its_arguments)
+{
+	struct file *plain, *ep2;
+
+	setup();
+	make_pipe(0);
+	make_epoll();
+	plain = file_alloc_anon(&no_ops, NULL, O_RDONLY);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 3, plain, EPOLLIN, 0), -EPERM);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 4, ep, EPOLLIN, 0), -EINVAL);
+	CHECK_EQ(epoll_create_file(0, &ep2), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 5, ep2, EPOLLIN, 0), -EINVAL); /* no nesting */
+	CHECK_EQ(ep_ctl(7, 1, rd, EPOLLIN, 0), -EINVAL);
+	CHECK_EQ(epoll_ctl_file(rd, EPOLL_CTL_ADD, 1, wr, &(struct epoll_event_k){EPOLLOUT, 0}),
+		 -EINVAL);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_MOD, 1, rd, EPOLLIN, 0), -ENOENT);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_DEL, 1, rd, 0, 0), -ENOENT);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 1, rd, EPOLLIN, 0), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 1, rd, EPOLLIN, 0), -EEXIST);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 2, rd, EPOLLIN, 0), 0); /* (file, fd) is the key */
+	CHECK_EQ(ep_ctl(EPOLL_CTL_MOD, 1, rd, EPOLLIN | EPOLLEXCLUSIVE, 0), -EINVAL);
+	CHECK_EQ(epoll_wait_file(ep, evs, 0, 0), -EINVAL);
+	CHECK_EQ(epoll_wait_file(rd, evs, 1, 0), -EINVAL);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_DEL, 1, rd, 0, 0), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_DEL, 1, rd, 0, 0), -ENOENT);
+	kmalloc_fail_in = 2; /* the item succeeds, its first hook fails */
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 1, rd, EPOLLIN, 0), -ENOMEM);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_DEL, 1, rd, 0, 0), -ENOENT); /* nothing half-added */
+	file_put(plain);
+	file_put(ep2);
+	file_put(ep); /* forgets the item on fd 2 */
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
+UNIT_TEST(epoll_level_edge_and_oneshot_items)
+{
+	struct file *ep_lt;
+
+	setup();
+	make_pipe(0);
+	make_epoll();
+	ep_lt = ep;
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 3, rd, EPOLLIN, 11), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 4, wr, EPOLLOUT | EPOLLET, 22), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 5, rd, EPOLLIN | EPOLLONESHOT, 33), 0);
+	/* The write end is ready from the start; the read end is not. */
+	CHECK_EQ(ep_now(), 1);
+	CHECK_EQ(evs[0].events, EPOLLOUT);
+	CHECK_EQ(evs[0].data, 22);
+	CHECK_EQ(ep_now(), 0); /* edge: once */
+	CHECK_EQ(pwrite_k(wr, "abc", 3), 3);
+	CHECK_EQ(ep_now(), 2); /* the wake-up on rd_wq: level and one-shot items */
+	CHECK(evs[0].data + evs[1].data == 11 + 33);
+	CHECK_EQ(ep_now(), 1); /* level stays; one-shot is disabled */
+	CHECK_EQ(evs[0].data, 11);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_MOD, 5, rd, EPOLLIN | EPOLLONESHOT, 44), 0);
+	CHECK_EQ(ep_now(), 2); /* re-armed, with its new data */
+	CHECK(evs[0].data + evs[1].data == 11 + 44);
+	CHECK_EQ(pread_k(rd, got, 3), 3);
+	CHECK_EQ(ep_now(), 1); /* the read woke wr_wq: the edge item once more */
+	CHECK_EQ(evs[0].data, 22);
+	CHECK_EQ(ep_now(), 0); /* and the level item is dropped: nothing to read */
+	file_put(wr);	       /* last writer: HUP on the read side, always reported */
+	wr = NULL;
+	CHECK_EQ(ep_now(), 1);
+	CHECK_EQ(evs[0].events, EPOLLHUP);
+	CHECK_EQ(evs[0].data, 11);
+	file_put(ep_lt);
+	file_put(rd);
+	teardown();
+}
+
+UNIT_TEST(epoll_forgets_a_file_when_its_last_reference_goes)
+{
+	struct file *rdb, *wrb;
+
+	setup();
+	make_pipe(0);
+	make_epoll();
+	CHECK_EQ(pipe_create(0, &rdb, &wrb), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 3, rd, EPOLLIN, 1), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 4, rdb, EPOLLIN, 2), 0);
+	CHECK_EQ(pwrite_k(wr, "x", 1), 1);
+	CHECK_EQ(pwrite_k(wrb, "y", 1), 1);
+	/* maxevents 1: one each time, the other one first the next time. */
+	CHECK_EQ(epoll_wait_file(ep, evs, 1, 0), 1);
+	CHECK_EQ(evs[0].data, 1);
+	CHECK_EQ(epoll_wait_file(ep, evs, 1, 0), 1);
+	CHECK_EQ(evs[0].data, 2);
+	file_get(rd);
+	file_put(rd); /* a dup closed: still watched */
+	CHECK_EQ(ep_now(), 2);
+	file_put(rd); /* the last reference: its item goes, while rd is on the ready list */
+	rd = NULL;
+	CHECK_EQ(ep_now(), 1);
+	CHECK_EQ(evs[0].data, 2);
+	file_put(wr); /* wakes nobody that is gone */
+	file_put(rdb);
+	file_put(wrb);
+	CHECK_EQ(ep_now(), 0);
+	file_put(ep);
+	teardown();
+}
+
+static void hook_t2_writes_to_pipe(u32 call)
+{
+	if (call != 1)
+		return;
+	stub_set_current(T2);
+	CHECK_EQ(pwrite_k(wr, "w", 1), 1);
+	stub_set_current(T1);
+}
+
+UNIT_TEST(epoll_wait_sleeps_until_a_watched_file_wakes_it)
+{
+	setup();
+	make_pipe(0);
+	make_epoll();
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 3, rd, EPOLLIN | EPOLLET, 5), 0);
+	stub.hook = hook_t2_writes_to_pipe;
+	CHECK_EQ(epoll_wait_file(ep, evs, 8, UINT64_MAX), 1);
+	CHECK_EQ(evs[0].data, 5);
+	CHECK_EQ(stub.block_calls, 1);
+	stub.hook = hook_signal_t1;
+	CHECK_EQ(epoll_wait_file(ep, evs, 8, UINT64_MAX), -EINTR);
+	stub.signal_pending = false;
+	stub.hook = NULL;
+	/* poll on the epoll file itself registers on its own queue. */
+	CHECK_EQ(vfs_poll(ep, NULL), 0);
+	CHECK_EQ(pwrite_k(wr, "v", 1), 1);
+	CHECK_EQ(vfs_poll(ep, NULL), POLLIN | POLLRDNORM);
+	CHECK_EQ(epoll_wait_file(ep, (void *)BAD_PTR, 8, 0), -EFAULT);
+	CHECK_EQ(ep_now(), 1); /* the event was kept for a good buffer */
+	file_put(ep);
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
+/* ---- eventfd ---- */
+
+static s64 efd_write(struct file *f, u64 v)
+{
+	return pwrite_k(f, &v, sizeof(v));
+}
+
+static u64 efd_read(struct file *f)
+{
+	u64 v = 0;
+
+	CHECK_EQ(pread_k(f, &v, sizeof(v)), 8);
+	return v;
+}
+
+UNIT_TEST(eventfd_counts_with_linux_rules)
+{
+	struct file *e, *s;
+
+	setup();
+	CHECK_EQ(eventfd_create(5, O_NONBLOCK, &e), 0);
+	CHECK_EQ(vfs_poll(e, NULL), POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+	CHECK_EQ(efd_read(e), 5);
+	CHECK_EQ(pread_k(e, got, 8), -EAGAIN);
+	CHECK_EQ(pread_k(e, got, 7), -EINVAL);
+	CHECK_EQ(efd_write(e, 3), 8);
+	CHECK_EQ(efd_write(e, 4), 8);
+	CHECK_EQ(efd_read(e), 7);
+	CHECK_EQ(efd_write(e, UINT64_MAX), -EINVAL);
+	CHECK_EQ(efd_write(e, EVENTFD_MAX), 8);
+	CHECK_EQ(efd_write(e, 1), -EAGAIN);
+	CHECK_EQ(vfs_poll(e, NULL), POLLIN | POLLRDNORM);
+	CHECK_EQ(efd_read(e), EVENTFD_MAX);
+	CHECK_EQ(pwrite_k(e, (void *)BAD_PTR, 8), -EFAULT);
+	file_put(e);
+
+	CHECK_EQ(eventfd_create(2, EFD_SEMAPHORE | O_NONBLOCK, &s), 0);
+	CHECK_EQ(efd_read(s), 1);
+	CHECK_EQ(efd_read(s), 1);
+	CHECK_EQ(pread_k(s, got, 8), -EAGAIN);
+	file_put(s);
+	teardown();
+}
+
+static struct file *efd;
+
+static void hook_t2_adds_two(u32 call)
+{
+	if (call != 1)
+		return;
+	stub_set_current(T2);
+	CHECK_EQ(efd_write(efd, 2), 8);
+	stub_set_current(T1);
+}
+
+UNIT_TEST(eventfd_blocking_read_waits_and_epoll_sees_it)
+{
+	setup();
+	make_epoll();
+	CHECK_EQ(eventfd_create(0, 0, &efd), 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 3, efd, EPOLLIN | EPOLLET, 9), 0);
+	CHECK_EQ(ep_now(), 0);
+	stub.hook = hook_t2_adds_two;
+	CHECK_EQ(efd_read(efd), 2);
+	CHECK_EQ(stub.block_calls, 1);
+	CHECK_EQ(ep_now(), 0); /* woken, but looked at again: nothing to read any more */
+	CHECK_EQ(efd_write(efd, 1), 8);
+	CHECK_EQ(ep_now(), 1);
+	CHECK_EQ(evs[0].data, 9);
+	file_put(efd); /* watched: forgotten first */
+	CHECK_EQ(ep_now(), 0);
+	file_put(ep);
+	teardown();
+}
+
+/* ---- observer wait entries (sync.h), which epoll is built on ---- */
+
+static int notified;
+
+static void count_notify(struct wait_entry *e)
+{
+	(void)e;
+	notified++;
+}
+
+UNIT_TEST(wait_queue_observers_hear_every_wake_up_and_stay_queued)
+{
+	struct wait_entry obs = {.notify = count_notify}, t1 = {.thread = T1}, t2 = {.thread = T2};
+	struct wait_queue wq;
+
+	setup();
+	notified = 0;
+	wait_queue_init(&wq, "wq");
+	T1->state = T2->state = THREAD_BLOCKED;
+	list_add_tail(&t1.link, &wq.waiters);
+	list_add_tail(&t2.link, &wq.waiters);
+	list_add(&obs.link, &wq.waiters); /* observers go first */
+	CHECK_EQ(wake_up_one(&wq), 1);	  /* the observer does not count */
+	CHECK_EQ(notified, 1);
+	CHECK(t1.woken && !t2.woken); /* FIFO among threads */
+	CHECK_EQ(wake_up_all(&wq), 1);
+	CHECK_EQ(notified, 2);
+	CHECK(t2.woken);
+	CHECK_EQ(wake_up_all(&wq), 0); /* only the observer is left */
+	CHECK_EQ(notified, 3);
+	CHECK(list_first_entry(&wq.waiters, struct wait_entry, link) == &obs);
+	list_del(&obs.link);
 	teardown();
 }

@@ -496,6 +496,7 @@ static void queue_fake_waiter(struct wait_queue *q, struct wait_entry *e, struct
 {
 	e->thread = t;
 	e->woken = false;
+	e->notify = NULL;
 	t->state = THREAD_BLOCKED;
 	list_add_tail(&e->link, &q->waiters);
 }
