@@ -40,11 +40,14 @@
  *    flush that makes it unreachable (struct vm_gather).
  *
  * Locking: none yet; one thread uses a space at a time (vm_objects_lock
- * only covers the list of object regions; vm_object_truncate reaches into
- * other spaces through it and will need their lock, taken after the list
- * lock, when spaces get one; object locks - the inode mutex - are taken
- * inside a space's operations, so truncation calls in after dropping its
- * inode lock). With SMP each space
+ * only covers the list of object regions, and is taken inside a space's
+ * operations when a region comes or goes: space -> vm_objects_lock.
+ * vm_object_truncate reaches into other spaces from the list, the other
+ * way round, so once spaces have a lock it must only trylock a space's
+ * lock under the list lock and, if that fails, drop the list lock and
+ * start over. Object locks - the inode mutex - are taken inside a space's
+ * operations (a fault's get_page), so truncation calls in after the VFS
+ * dropped its inode lock). With SMP each space
  * gets a sleeping lock (vm_space.lock) held across every function here
  * (fault included), vm_tlb_flush() becomes a shootdown to the CPUs that have
  * the space loaded, and page refcounts and mm_pagetable_pages become atomic.
