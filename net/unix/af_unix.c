@@ -47,6 +47,18 @@ static struct super_block *sockfs_sb; /* unix_lock */
 
 static const struct file_operations unix_fops;
 
+void unix_shutdown(void)
+{
+	struct super_block *sb;
+
+	mutex_lock(&unix_lock);
+	sb = sockfs_sb;
+	sockfs_sb = NULL;
+	mutex_unlock(&unix_lock);
+	if (sb)
+		sb_put(sb);
+}
+
 static u32 load(const u32 *v)
 {
 	return __atomic_load_n(v, __ATOMIC_RELAXED);
@@ -435,9 +447,11 @@ int sock_bind(struct file *f, const struct vfs_ctx *c, const struct sock_addr *i
 		node = NULL;
 	}
 	mutex_unlock(&unix_lock);
-out_free:
-	if (node)
+	if (node) { /* lost a race with another bind: the node made here goes, as on Linux */
 		file_put(node);
+		vfs_unlink(c, (const char *)a->data + SUN_PATH_OFFSET);
+	}
+out_free:
 	kfree(a);
 	return err;
 }

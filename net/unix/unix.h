@@ -129,6 +129,9 @@ int unix_find(const struct vfs_ctx *c, const struct unix_addr *a, struct unix_so
 /* Check and copy a caller's address (connect, sendto): -EINVAL if malformed. */
 int unix_addr_import(const struct sock_addr *in, struct unix_addr *out);
 
+/* Host tests: give the sockfs super block back (no socket may be left). */
+void unix_shutdown(void);
+
 /* ---- unix_msg.c ---- */
 /* The send and receive halves of sendmsg/recvmsg (sock_sendmsg checks f is a socket). */
 s64 unix_sendmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblock);
