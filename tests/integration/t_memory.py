@@ -61,3 +61,12 @@ def oom_kills_largest_not_faulting(ctx):
     sh.must('/usr/libexec/matrioska-tests/oomtest victim', r'^oomtest: the larger child was killed')
     check(len(re.findall(OOM_LINE % 'oomtest', sh.q.text())) == 1, 'not exactly one OOM kill')
     sh.must('echo alive', r'^alive$')
+
+
+@test
+def linux_mmap_shared_smp4(ctx):
+    """mmapx on four CPUs: shared pages, truncation and TLB shootdowns across CPUs."""
+    sh = Shell(ctx, extra=['-smp', '4'])
+    out, rc = sh.run('/usr/libexec/matrioska-tests/mmapx', timeout=120)
+    m = re.search(r'^mmapx: (\d+) passed, (\d+) failed$', out, re.M)
+    check(m and m.group(2) == '0' and rc == 0, 'mmapx on -smp 4:\n%s' % out[-3000:])
