@@ -20,7 +20,10 @@ END = '<!-- syscalls:end -->'
 PARTIAL = {
     'clone': 'CLONE_THREAD needs CLONE_VM|CLONE_FS|CLONE_FILES (a thread shares them); a new process cannot share the handlers (CLONE_SIGHAND without CLONE_THREAD), get a new TLS or use CLONE_PARENT; namespaces and pidfds are -EINVAL',
     'futex': 'WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET; WAKE_OP, FD and the priority-inheritance operations are -ENOSYS',
-    'fcntl': 'record locks (F_GETLK/F_SETLK/F_SETLKW, OFD) return -ENOLCK; no F_SETPIPE_SZ/F_SETOWN',
+    'fcntl': 'record locks (F_GETLK/F_SETLK/F_SETLKW, OFD) return -ENOLCK; no F_SETOWN/F_SETSIG/F_NOTIFY/leases/seals',
+    'epoll_ctl': 'an epoll inside another epoll is -EINVAL (not supported); EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect',
+    'timerfd_create': 'the *_ALARM clocks are -EPERM',
+    'timerfd_settime': 'a CLOCK_REALTIME timer does not follow later changes of the wall clock; TFD_TIMER_CANCEL_ON_SET is accepted and never cancels',
     'mmap': 'MAP_SHARED needs a file system that lends its pages (tmpfs; others are -ENODEV); MAP_HUGETLB, MAP_LOCKED and MAP_GROWSDOWN are accepted and ignored, MAP_SYNC is -EOPNOTSUPP with MAP_SHARED_VALIDATE',
     'madvise': 'MADV_DONTNEED and MADV_FREE drop the pages; other known advice is accepted and ignored (MADV_REMOVE does not punch holes); a range with holes is -ENOMEM and left untouched',
     'mremap': 'MREMAP_DONTUNMAP and old_size 0 (duplicating a shared mapping) are -EINVAL; the old range must lie in one mapping',
