@@ -25,8 +25,15 @@
  * end (SIGBUS). Shared anonymous memory is an unlinked file of an internal
  * tmpfs (tmpfs_anon_file).
  *
- * Locking: a file's page table, size and block count are under the inode
- * mutex (read, write and truncate take it; truncate is called with it).
+ * Locking: read, write and truncate hold the inode mutex (truncate is
+ * called with it), which orders them and covers the size. The page table
+ * itself (and the block count) is also under the file's spinlock
+ * (tmpfs_file.lock), held only around lookups and changes, never across a
+ * user copy: get_page and get_page_shared take just that spinlock, because
+ * a mapping faults them in from inside read() or write() of the same file
+ * (read(fd, a mapping of fd, n)) with the inode mutex held. Shrinking sets
+ * the size and drops the pages under the spinlock too, so get_page_shared
+ * (which checks the size under it) never fills a page past the new end.
  * The per-super-block page count is atomic. Memory goes back to the page
  * allocator in evict, at the inode's last reference (last link and last
  * open file gone).
@@ -41,7 +48,8 @@ struct tmpfs_sb {
 };
 
 struct tmpfs_file {
-	void ***top; /* top[i][j]: page (i * LEAF_ENTRIES + j), or NULL (a hole) */
+	struct spinlock lock; /* top, ntop, the leaves and inode->blocks (see above) */
+	void ***top;	      /* top[i][j]: page (i * LEAF_ENTRIES + j), or NULL (a hole) */
 	u64 ntop;
 };
 
@@ -57,7 +65,10 @@ static struct tmpfs_sb *tsb(struct inode *inode)
 	return inode->sb->priv;
 }
 
-/* The page at index idx of a regular file, allocated if alloc; NULL: hole or no memory. */
+/*
+ * The page at index idx of a regular file, allocated if alloc; NULL: hole or
+ * no memory. The file's spinlock is held.
+ */
 static char *tmpfs_page(struct inode *inode, u64 idx, bool alloc)
 {
 	struct tmpfs_file *tf = inode->priv;
@@ -98,7 +109,7 @@ static char *tmpfs_page(struct inode *inode, u64 idx, bool alloc)
 	return leaf[l];
 }
 
-/* Free every page at index >= first (and leaves left empty). */
+/* Free every page at index >= first (and leaves left empty); the file's spinlock is held. */
 static void tmpfs_free_from(struct inode *inode, u64 first)
 {
 	struct tmpfs_file *tf = inode->priv;
@@ -126,11 +137,15 @@ static void tmpfs_free_from(struct inode *inode, u64 first)
 
 static int tmpfs_truncate(struct inode *inode, u64 size)
 {
+	struct tmpfs_file *tf = inode->priv;
+
 	if (size > TMPFS_MAX_BYTES)
 		return -EFBIG;
+	spin_lock(&tf->lock);
 	if (size < (u64)inode->size) {
 		u64 in = size % PAGE_SIZE;
 
+		__atomic_store_n(&inode->size, (s64)size, __ATOMIC_RELAXED);
 		tmpfs_free_from(inode, ALIGN_UP(size, (u64)PAGE_SIZE) / PAGE_SIZE);
 		if (in) {
 			char *page = tmpfs_page(inode, size / PAGE_SIZE, false);
@@ -139,8 +154,21 @@ static int tmpfs_truncate(struct inode *inode, u64 size)
 				memset(page + in, 0, PAGE_SIZE - in);
 		}
 	}
-	inode->size = (s64)size;
+	__atomic_store_n(&inode->size, (s64)size, __ATOMIC_RELAXED);
+	spin_unlock(&tf->lock);
 	return 0;
+}
+
+/* tmpfs_page under the file's spinlock (read and write: never held across a user copy). */
+static char *tmpfs_page_locked(struct inode *inode, u64 idx, bool alloc)
+{
+	struct tmpfs_file *tf = inode->priv;
+	char *page;
+
+	spin_lock(&tf->lock);
+	page = tmpfs_page(inode, idx, alloc);
+	spin_unlock(&tf->lock);
+	return page;
 }
 
 static s64 tmpfs_read(struct file *f, struct uio *u, u64 *pos)
@@ -156,7 +184,7 @@ static s64 tmpfs_read(struct file *f, struct uio *u, u64 *pos)
 	while (done < len) {
 		u64 off = *pos + done;
 		size_t in = off % PAGE_SIZE, n = MIN(PAGE_SIZE - in, len - done);
-		const char *page = tmpfs_page(inode, off / PAGE_SIZE, false);
+		const char *page = tmpfs_page_locked(inode, off / PAGE_SIZE, false);
 
 		if (uio_copy_out(u, done, page ? page + in : zero_page, n)) {
 			ret = -EFAULT;
@@ -192,7 +220,7 @@ static s64 tmpfs_write(struct file *f, struct uio *u, u64 *pos)
 	while (done < len) {
 		u64 off = start + done;
 		size_t in = off % PAGE_SIZE, n = MIN(PAGE_SIZE - in, len - done);
-		char *page = tmpfs_page(inode, off / PAGE_SIZE, true);
+		char *page = tmpfs_page_locked(inode, off / PAGE_SIZE, true);
 
 		if (!page) {
 			ret = -ENOSPC;
@@ -206,7 +234,7 @@ static s64 tmpfs_write(struct file *f, struct uio *u, u64 *pos)
 	}
 	if (done) {
 		if (start + done > (u64)inode->size)
-			inode->size = (s64)(start + done);
+			__atomic_store_n(&inode->size, (s64)(start + done), __ATOMIC_RELAXED);
 		inode->mtime = inode->ctime = vfs_now();
 		*pos = start + done;
 		ret = (s64)done;
@@ -218,21 +246,26 @@ out:
 
 static s64 tmpfs_llseek(struct file *f, s64 off, int whence);
 
-/* The page at index, referenced for the caller; -ENOENT for a hole or past the end. */
+/*
+ * The page at index, referenced for the caller; -ENOENT for a hole or past
+ * the end. Only the file's spinlock: a fault from inside read()/write() of
+ * this very file comes here with the inode mutex held.
+ */
 static int tmpfs_get_page(struct file *f, u64 index, struct page **out)
 {
 	struct inode *inode = f->inode;
+	struct tmpfs_file *tf = inode->priv;
 	int err = -ENOENT;
 	char *page;
 
-	mutex_lock(&inode->lock);
+	spin_lock(&tf->lock);
 	page = tmpfs_page(inode, index, false);
 	if (page) {
 		*out = virt_to_page(page);
 		page_get(*out);
 		err = 0;
 	}
-	mutex_unlock(&inode->lock);
+	spin_unlock(&tf->lock);
 	return err;
 }
 
@@ -240,11 +273,13 @@ static int tmpfs_get_page(struct file *f, u64 index, struct page **out)
 static int tmpfs_get_page_shared(struct file *f, u64 index, struct page **out)
 {
 	struct inode *inode = f->inode;
+	struct tmpfs_file *tf = inode->priv;
 	int err = -ENXIO;
 	char *page;
 
-	mutex_lock(&inode->lock);
-	if (index < ALIGN_UP((u64)inode->size, (u64)PAGE_SIZE) / PAGE_SIZE) {
+	spin_lock(&tf->lock); /* not the inode mutex: see tmpfs_get_page */
+	if (index < ALIGN_UP((u64)__atomic_load_n(&inode->size, __ATOMIC_RELAXED), (u64)PAGE_SIZE) /
+			    PAGE_SIZE) {
 		page = tmpfs_page(inode, index, true);
 		err = -ENOMEM;
 		if (page) {
@@ -253,7 +288,7 @@ static int tmpfs_get_page_shared(struct file *f, u64 index, struct page **out)
 			err = 0;
 		}
 	}
-	mutex_unlock(&inode->lock);
+	spin_unlock(&tf->lock);
 	return err;
 }
 
@@ -302,6 +337,7 @@ struct inode *tmpfs_alloc_inode(struct super_block *sb, u32 mode, u64 rdev)
 			inode_put(inode);
 			return NULL;
 		}
+		spin_init(&((struct tmpfs_file *)inode->priv)->lock, "tmpfs_file", LOCK_RANK_NONE);
 		inode->iop = &tmpfs_file_iops;
 		inode->fop = &tmpfs_file_fops;
 	} else if (S_ISDIR(mode)) {
