@@ -5,7 +5,7 @@
  * autobind), listen/connect/accept, getsockname/getpeername, shutdown,
  * socket options, poll and close. The message queues (send, receive,
  * SCM_RIGHTS) are in unix_msg.c; the locking and lifetime rules in
- * unix.h.
+ * unix.h; sockets in flight and their collector in unix_gc.c.
  *
  * A socket is an open file whose priv is its unix_sock and whose inode
  * is an S_IFSOCK inode of a private "sockfs" super block, so fstat says
@@ -96,6 +96,7 @@ static struct unix_sock *unix_sock_alloc(u16 type)
 	list_init(&s->rcvq);
 	list_init(&s->acceptq);
 	list_init(&s->accept_link);
+	list_init(&s->gc_link);
 	wait_queue_init(&s->wq, "unix");
 	return s;
 }
@@ -245,6 +246,7 @@ int sock_create(int family, int type, int protocol, struct file **out)
 		return -ENOMEM;
 	}
 	mutex_lock(&unix_lock);
+	s->file = *out;
 	unix_notify(s);
 	mutex_unlock(&unix_lock);
 	return 0;
@@ -658,6 +660,7 @@ int sock_accept(struct file *f, u32 flags, struct file **out, struct sock_addr *
 	list_del(&n->accept_link);
 	l->nr_pending--;
 	nf->priv = n; /* the file takes over the queue's reference */
+	n->file = nf;
 	unix_name_of(n->peer, peer);
 	unix_notify(n);
 	unix_notify(l);
@@ -749,6 +752,7 @@ static void unix_release(struct file *f)
 	if (!s)
 		return; /* an accept that found nothing */
 	mutex_lock(&unix_lock);
+	s->file = NULL;
 	unix_release_locked(s, false, &garbage, &embryos, &node);
 	while (!list_empty(&embryos)) {
 		n = list_first_entry(&embryos, struct unix_sock, accept_link);
@@ -756,6 +760,7 @@ static void unix_release(struct file *f)
 		unix_release_locked(n, true, &garbage, &embryos, &none);
 		unix_sock_put(n); /* the accept queue's reference */
 	}
+	unix_gc_locked(&garbage);
 	mutex_unlock(&unix_lock);
 	unix_free_garbage(&garbage);
 	if (node)

@@ -95,6 +95,12 @@ struct unix_sock {
 	struct list_head sender_link; /* in peer->senders (datagram); lock */
 	struct unix_addr *addr;	      /* bound name (kmalloc'd), NULL if unbound; lock */
 	struct file *node;	      /* file-system name: O_PATH file of the socket node */
+	struct file *file;	      /* its open file (not referenced), NULL once released; lock */
+	u32 inflight;		      /* queued messages carrying file (unix_gc.c); lock */
+	struct list_head gc_link;     /* in the in-flight list while inflight > 0; lock */
+	u32 gc_internal;	      /* collector's scratch (unix_gc.c); lock */
+	struct unix_sock *gc_next;
+	bool gc_candidate, gc_reachable;
 	struct list_head bound_link;  /* in unix_bound while addr is set; lock */
 	struct list_head rcvq;	      /* struct unix_skb, oldest first; lock */
 	u32 rcv_bytes, rcv_count;     /* data bytes and messages in rcvq; lock */
@@ -138,7 +144,19 @@ s64 unix_sendmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblo
 s64 unix_recvmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblock);
 /* Unlink every message of s's queue onto *garbage (unix_lock held). */
 void unix_purge_locked(struct unix_sock *s, struct list_head *garbage);
-/* Free messages unlinked onto garbage: their files are put (unix_lock not held). */
+/* Free a message on no queue: its files are put (unix_lock not held if it has files). */
+void unix_skb_free(struct unix_skb *skb);
+
+/* ---- unix_gc.c ---- */
+/* The sockets among skb's files are (delta > 0) or are no longer (delta < 0) in flight. */
+void unix_inflight_add_locked(struct unix_skb *skb, int delta);
+/* Purge the queues of sockets only unreachable in-flight messages keep alive, onto *garbage. */
+void unix_gc_locked(struct list_head *garbage);
+/*
+ * Free messages unlinked onto garbage: their files are put (unix_lock not
+ * held). Closes this causes free their messages in the same loop, not by
+ * recursion; another thread's call may finish the work.
+ */
 void unix_free_garbage(struct list_head *garbage);
 /* Bytes the next read would return (FIONREAD): all queued for streams, the next message else. */
 u32 unix_inq_locked(const struct unix_sock *s);

@@ -18,8 +18,8 @@
  * In-flight files: a message holds a reference to each file it carries.
  * Receiving hands the references to the caller; a message never received
  * is freed with its socket (unix_purge_locked + unix_free_garbage), which
- * puts them. A socket that is in flight inside its own queue stays until
- * that queue is purged: there is no garbage collector for such cycles.
+ * puts them. Sockets kept alive only by each other's queued messages are
+ * found by the collector in unix_gc.c.
  */
 #include "errno.h"
 #include "lib.h"
@@ -92,8 +92,7 @@ static struct unix_skb *skb_alloc(const struct sock_msg *m, size_t off, u32 len,
 	return skb;
 }
 
-/* Free a message that is on no queue: its files are put (unix_lock not held). */
-static void skb_free(struct unix_skb *skb)
+void unix_skb_free(struct unix_skb *skb)
 {
 	u32 i;
 
@@ -112,6 +111,7 @@ static void skb_queue_locked(struct unix_sock *r, struct unix_sock *s, struct un
 	unix_sock_get(s);
 	skb->from = s;
 	s->wmem += skb->len;
+	unix_inflight_add_locked(skb, 1);
 	list_add_tail(&skb->link, &r->rcvq);
 	r->rcv_bytes += skb->len;
 	r->rcv_count++;
@@ -128,6 +128,7 @@ static void skb_unlink_locked(struct unix_sock *r, struct unix_skb *skb)
 	struct unix_sock *x;
 
 	list_del(&skb->link);
+	unix_inflight_add_locked(skb, -1); /* files still on it: a purge */
 	r->rcv_bytes -= skb->len;
 	r->rcv_count--;
 	if (skb->from) {
@@ -148,17 +149,6 @@ void unix_purge_locked(struct unix_sock *s, struct list_head *garbage)
 		skb = list_first_entry(&s->rcvq, struct unix_skb, link);
 		skb_unlink_locked(s, skb);
 		list_add_tail(&skb->link, garbage);
-	}
-}
-
-void unix_free_garbage(struct list_head *garbage)
-{
-	struct unix_skb *skb;
-
-	while (!list_empty(garbage)) {
-		skb = list_first_entry(garbage, struct unix_skb, link);
-		list_del(&skb->link);
-		skb_free(skb);
 	}
 }
 
@@ -302,7 +292,7 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 out_unlock:
 	mutex_unlock(&unix_lock);
 	if (skb)
-		skb_free(skb);
+		unix_skb_free(skb);
 	unix_sock_put(p);
 	unix_sock_put(old);
 	return err;
@@ -333,6 +323,7 @@ static void take_fds(struct unix_skb *skb, struct sock_msg *m, bool peek)
 		for (i = 0; i < skb->nfds; i++)
 			m->fds[i] = file_get(skb->fds[i]);
 	} else {
+		unix_inflight_add_locked(skb, -1);
 		m->fds = skb->fds;
 		skb->fds = NULL;
 	}
@@ -403,7 +394,7 @@ static s64 stream_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool 
 			if (skb->off < skb->len)
 				break; /* the reader's buffer is full */
 			skb_unlink_locked(s, skb);
-			skb_free(skb); /* no files left: only a kfree and a put */
+			unix_skb_free(skb); /* no files left: only a kfree and a put */
 		}
 		skb = next;
 		if (!skb && !target)
@@ -456,7 +447,7 @@ static s64 dgram_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool n
 	err = (flags & MSG_TRUNC) ? (s64)skb->len : (s64)n;
 	if (!peek) {
 		skb_unlink_locked(s, skb);
-		skb_free(skb);
+		unix_skb_free(skb);
 	}
 out:
 	mutex_unlock(&unix_lock);

@@ -33,3 +33,12 @@ def unix_syslog(ctx):
     sh.must('for i in $(seq 100); do grep -q hi-af-unix /tmp/msgs && break; sleep 0.1; done', r'')
     sh.must('cat /tmp/msgs', r'ut.*hi-af-unix')
     sh.must('killall syslogd; echo rc=$?', r'rc=0')
+
+
+@test
+def unix_socket_chain(ctx):
+    """1000 socket pairs each queued on the next, closed from outside, and sockets queued on themselves: freed without recursion, system still up."""
+    sh = Shell(ctx)
+    out, rc = sh.run('/usr/libexec/matrioska-tests/unixsock --chain 1000', timeout=100)
+    check(rc == 0 and 'chain of 1000 pairs and 16 cycles closed' in out, 'chain: exit %d, %r' % (rc, out))
+    sh.must('echo still-alive', r'still-alive')

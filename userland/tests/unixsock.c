@@ -702,10 +702,46 @@ static int bind_only(const char *path)
 	return 0;
 }
 
+/*
+ * "unixsock --chain N": N socket pairs, each queued (SCM_RIGHTS) on the
+ * next, then closed from the outside, then sockets queued on themselves
+ * (cycles only a collector frees). On a kernel that frees nested queues
+ * by recursion, a long chain overflows its stack.
+ */
+static int chain(int pairs)
+{
+	int prev[2] = {-1, -1}, sv[2], i;
+
+	for (i = 0; i < pairs; i++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+			return 1;
+		if (prev[0] >= 0) {
+			if (send_fds(sv[0], prev, 2, "c") != 1)
+				return 1;
+			close(prev[0]);
+			close(prev[1]);
+		}
+		prev[0] = sv[0];
+		prev[1] = sv[1];
+	}
+	close(prev[0]);
+	close(prev[1]);
+	for (i = 0; i < 16; i++) {
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0 || send_fds(sv[0], sv, 2, "s") != 1)
+			return 1;
+		close(sv[0]);
+		close(sv[1]);
+	}
+	printf("chain of %d pairs and 16 cycles closed\n", pairs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--bind"))
 		return bind_only(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--chain"))
+		return chain(atoi(argv[2]));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_create();
 	test_pair_stream();
