@@ -168,9 +168,12 @@ static long map_copied_file(struct vm_space *vs, struct file *f, u64 off, vaddr_
 	return err;
 }
 
+#define MMAP_ANON_DEVICE 1 /* mmap_check_file: /dev/zero, mapped as anonymous memory */
+
 /*
- * Check a file for mapping with flags/prot; on success *obj describes it
- * and *vmflags says VMA_SHARED / VMA_MAYWRITE.
+ * Check a file for mapping with flags/prot; on success *vmflags says
+ * VMA_SHARED / VMA_MAYWRITE. Returns MMAP_ANON_DEVICE for /dev/zero,
+ * whose mappings are anonymous memory (shared ones shared) as on Linux.
  */
 static long mmap_check_file(struct file *f, u64 flags, u64 prot, u32 *vmflags)
 {
@@ -181,6 +184,8 @@ static long mmap_check_file(struct file *f, u64 flags, u64 prot, u32 *vmflags)
 		return err;
 	if (!(f->fmode & FMODE_READ))
 		return -EACCES;
+	if (S_ISCHR(st.mode) && st.rdev == MKDEV(1, 5))
+		return MMAP_ANON_DEVICE;
 	if (!S_ISREG(st.mode))
 		return -ENODEV;
 	*vmflags = 0;
@@ -244,11 +249,17 @@ static long sys_mmap(SYSCALL_ARGS)
 		if (!f)
 			return -EBADF;
 		err = mmap_check_file(f, flags, prot, &vmflags);
-		if (err)
+		if (err < 0)
 			goto out;
 		obj.obj = f;
 		obj.key = f->inode;
-	} else if (flags & MAP_SHARED) {
+		if (err == MMAP_ANON_DEVICE) {
+			file_put(f);
+			f = NULL;
+			flags |= MAP_ANONYMOUS;
+		}
+	}
+	if ((flags & MAP_ANONYMOUS) && (flags & MAP_SHARED)) {
 		err = tmpfs_anon_file(len, &f);
 		if (err)
 			goto out;

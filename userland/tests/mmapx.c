@@ -343,6 +343,55 @@ static void test_shared_anon(void)
 	munmap(p, PG);
 }
 
+/* Splitting a file mapping (munmap of its head, mprotect of its middle) keeps each part's offset.
+ */
+static void test_split_file_mapping(void)
+{
+	int fd = make_file("split", 4);
+	char *m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char c;
+
+	if (m == MAP_FAILED) {
+		check(0, "split: setup");
+		return;
+	}
+	check(munmap(m, PG) == 0 && m[PG] == 'b' && m[3 * PG] == 'd',
+	      "split: after munmap of the head, the rest shows the same file pages");
+	check(mprotect(m + 2 * PG, PG, PROT_READ) == 0 && m[2 * PG] == 'c' && m[3 * PG] == 'd',
+	      "split: mprotect of the middle keeps the offsets");
+	m[3 * PG + 1] = 'D';
+	check(pread(fd, &c, 1, 3 * PG + 1) == 1 && c == 'D',
+	      "split: the tail still writes the file");
+	munmap(m + PG, 3 * PG);
+	close(fd);
+}
+
+/* /dev/zero: a private mapping is anonymous memory, a shared one is shared across fork. */
+static void test_dev_zero(void)
+{
+	int fd = open("/dev/zero", O_RDWR), status;
+	char *p, *s;
+	pid_t pid;
+
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	s = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	check(fd >= 0 && p != MAP_FAILED && s != MAP_FAILED && p[0] == 0 && s[0] == 0,
+	      "/dev/zero: private and shared mappings read zeros");
+	if (p == MAP_FAILED || s == MAP_FAILED)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		p[0] = 'c';
+		s[0] = 'c';
+		_exit(0);
+	}
+	check(pid > 0 && waitpid(pid, &status, 0) == pid && p[0] == 0 && s[0] == 'c',
+	      "/dev/zero: the shared mapping is shared with a child, the private one is not");
+	munmap(p, PG);
+	munmap(s, PG);
+	close(fd);
+}
+
 static void test_fixed(void)
 {
 	char *a = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -544,11 +593,13 @@ int main(void)
 	test_same_file_io();
 	test_rdonly();
 	test_shared_anon();
+	test_split_file_mapping();
+	test_dev_zero();
 	test_fixed();
 	test_mremap();
 	test_madvise();
 	test_args();
-	const char *names[] = {"shared", "eof", "self", "ro", "remap", "advise", "args"};
+	const char *names[] = {"shared", "eof", "self", "split", "ro", "remap", "advise", "args"};
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(path_of(names[i]));
 	rmdir(dir);
