@@ -24,7 +24,7 @@ PARTIAL = {
     'epoll_ctl': 'an epoll inside another epoll is -EINVAL (not supported); EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect',
     'timerfd_create': 'the *_ALARM clocks are -EPERM',
     'timerfd_settime': 'a CLOCK_REALTIME timer does not follow later changes of the wall clock; TFD_TIMER_CANCEL_ON_SET is accepted and never cancels',
-    'mmap': 'MAP_SHARED needs a file system that lends its pages (tmpfs; others are -ENODEV); MAP_HUGETLB, MAP_LOCKED and MAP_GROWSDOWN are accepted and ignored, MAP_SYNC is -EOPNOTSUPP with MAP_SHARED_VALIDATE',
+    'mmap': 'MAP_SHARED maps tmpfs files, /dev/zero and anonymous memory (files of other file systems are -ENODEV); MAP_HUGETLB, MAP_LOCKED and MAP_GROWSDOWN are accepted and ignored, MAP_SYNC is -EOPNOTSUPP with MAP_SHARED_VALIDATE',
     'madvise': 'MADV_DONTNEED and MADV_FREE drop the pages; other known advice is accepted and ignored (MADV_REMOVE does not punch holes); a range with holes is -ENOMEM and left untouched',
     'mremap': 'MREMAP_DONTUNMAP and old_size 0 (duplicating a shared mapping) are -EINVAL; the old range must lie in one mapping',
     'msync': 'arguments checked only: tmpfs has no backing store to write',
