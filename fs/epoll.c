@@ -24,7 +24,7 @@
  * removes the hooks from the queues while they still exist.
  *
  * Locking, in order: epoll_global (a mutex: every file's item list, and
- * item creation and removal) -> ep->mtx (a mutex: the item list, and
+ * item creation and removal) -> ep->mtx (a mutex: the item tree, and
  * ep_send_events, so files cannot go while their masks are read) -> a
  * file's wait-queue lock (LOCK_RANK_WAITQ; hooks are linked and unlinked
  * under it, notify runs under it) -> ep->lock (LOCK_RANK_EPOLL, a spinlock
@@ -40,6 +40,7 @@
 #include "list.h"
 #include "mm.h"
 #include "poll.h"
+#include "rbtree.h"
 #include "sync.h"
 #include "uaccess.h"
 #include "vfs.h"
@@ -51,7 +52,7 @@
 struct eventpoll {
 	struct mutex mtx;	   /* items; ep_send_events (see the top) */
 	struct spinlock lock;	   /* rank LOCK_RANK_EPOLL: rdlist, on_rdlist, events, nready */
-	struct list_head items;	   /* struct epitem.ep_link; mtx and epoll_global */
+	struct rb_root items;	   /* struct epitem.node by (file, fd); mtx and epoll_global */
 	struct list_head rdlist;   /* struct epitem.rd_link of items to look at; lock */
 	u32 nready;		   /* entries on rdlist; stored under lock, loaded atomically */
 	struct wait_queue wq;	   /* threads in epoll_wait */
@@ -75,7 +76,7 @@ struct epitem {
 	u32 events;		  /* EPOLL* asked for, with ET/ONESHOT; ep->lock */
 	u64 data;		  /* ep->mtx */
 	bool on_rdlist;		  /* ep->lock */
-	struct list_head ep_link; /* ep->items */
+	struct rb_node node;	  /* in ep->items */
 	struct list_head rd_link; /* ep->rdlist while on_rdlist */
 	struct epitem *file_next; /* file->epoll_items chain; epoll_global */
 	struct ep_hook *hooks;	  /* registrations; ep->mtx */
@@ -187,14 +188,43 @@ static void ep_queue(struct poll_table *pt, struct wait_queue *wq)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+/* Order of the item tree: by file, then by descriptor. */
+static int ep_cmp(const struct file *f, int fd, const struct epitem *epi)
+{
+	if (f != epi->file)
+		return (uintptr_t)f < (uintptr_t)epi->file ? -1 : 1;
+	return fd < epi->fd ? -1 : fd > epi->fd;
+}
+
 static struct epitem *ep_find(struct eventpoll *ep, struct file *f, int fd)
 {
+	struct rb_node *n = ep->items.node;
 	struct epitem *epi;
+	int c;
 
-	list_for_each_entry (epi, &ep->items, ep_link)
-		if (epi->file == f && epi->fd == fd)
+	while (n) {
+		epi = rb_entry(n, struct epitem, node);
+		c = ep_cmp(f, fd, epi);
+		if (!c)
 			return epi;
+		n = c < 0 ? n->left : n->right;
+	}
 	return NULL;
+}
+
+/* Put epi (not in the tree yet, its key unused there) into ep->items. */
+static void ep_tree_insert(struct eventpoll *ep, struct epitem *epi)
+{
+	struct rb_node **link = &ep->items.node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = ep_cmp(epi->file, epi->fd, rb_entry(parent, struct epitem, node)) < 0
+			       ? &parent->left
+			       : &parent->right;
+	}
+	rb_link_node(&epi->node, parent, link);
+	rb_insert_color(&epi->node, &ep->items);
 }
 
 /* Forget epi: off the queues, the ready list and both lists. epoll_global and ep->mtx held. */
@@ -214,7 +244,7 @@ static void ep_remove(struct eventpoll *ep, struct epitem *epi)
 	flags = spin_lock_irqsave(&ep->lock);
 	rdlist_del_locked(ep, epi);
 	spin_unlock_irqrestore(&ep->lock, flags);
-	list_del(&epi->ep_link);
+	rb_erase(&epi->node, &ep->items);
 	for (pp = &epi->file->epoll_items; *pp; pp = &(*pp)->file_next)
 		if (*pp == epi) {
 			*pp = epi->file_next;
@@ -236,7 +266,7 @@ static int ep_insert(struct eventpoll *ep, int fd, struct file *f, const struct 
 	epi->fd = fd;
 	epi->events = ev->events | EP_ALWAYS;
 	epi->data = ev->data;
-	list_add_tail(&epi->ep_link, &ep->items);
+	ep_tree_insert(ep, epi);
 	epi->file_next = f->epoll_items;
 	f->epoll_items = epi;
 
@@ -436,14 +466,13 @@ static u32 epoll_poll(struct file *f, struct poll_table *pt)
 static void epoll_release(struct file *f)
 {
 	struct eventpoll *ep = f->priv;
-	struct epitem *epi, *tmp;
 
 	if (!ep)
 		return;
 	mutex_lock(&epoll_global);
 	mutex_lock(&ep->mtx);
-	list_for_each_entry_safe (epi, tmp, &ep->items, ep_link)
-		ep_remove(ep, epi);
+	while (ep->items.node)
+		ep_remove(ep, rb_entry(ep->items.node, struct epitem, node));
 	mutex_unlock(&ep->mtx);
 	mutex_unlock(&epoll_global);
 	kfree(ep);
@@ -464,7 +493,7 @@ int epoll_create_file(u32 flags, struct file **out)
 		return -ENOMEM;
 	mutex_init(&ep->mtx, "epoll");
 	spin_init(&ep->lock, "epoll_rdlist", LOCK_RANK_EPOLL);
-	list_init(&ep->items);
+	ep->items = (struct rb_root)RB_ROOT_INIT;
 	list_init(&ep->rdlist);
 	wait_queue_init(&ep->wq, "epoll_wait");
 	spin_init(&ep->wq.lock, "epoll_wait", LOCK_RANK_EPOLL_WQ);

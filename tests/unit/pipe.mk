@@ -6,7 +6,7 @@
 # checking on. Files, the fd table, uio and user copies, kmalloc and
 # signal_send_thread are fakes in test_pipe.c.
 UNIT_TESTS += pipe
-unit_pipe_SRCS := fs/pipe.c fs/poll.c fs/epoll.c fs/eventfd.c kernel/sched/spinlock.c kernel/sched/waitq.c \
+unit_pipe_SRCS := fs/pipe.c fs/poll.c fs/epoll.c fs/eventfd.c kernel/lib/rbtree.c kernel/sched/spinlock.c kernel/sched/waitq.c \
 	tests/unit/sched_stub.c
 unit_pipe_CFLAGS := -pthread -include tests/unit/sched_rename.h -DCONFIG_LOCK_DEBUG=1
 unit_pipe_LIBS := -pthread

@@ -1122,6 +1122,37 @@ UNIT_TEST(epoll_ctl_checks_its_arguments)
 	teardown();
 }
 
+UNIT_TEST(epoll_finds_items_by_file_and_descriptor_among_many)
+{
+	static const int order[] = {37, 3, 99, 0, 64, 12, 81, 50};
+	static struct epoll_event_k many[128];
+	int fd;
+
+	setup();
+	make_pipe(0);
+	make_epoll();
+	for (fd = 0; fd < 100; fd++) /* one file under 100 descriptors: 100 items */
+		CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, fd, fd % 2 ? rd : wr, fd % 2 ? EPOLLIN : EPOLLOUT,
+				(u64)fd),
+			 0);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 37, rd, EPOLLIN, 0), -EEXIST);
+	CHECK_EQ(ep_ctl(EPOLL_CTL_ADD, 37, wr, EPOLLOUT, 0), 0); /* another file, same fd */
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		fd = order[i];
+		CHECK_EQ(ep_ctl(EPOLL_CTL_DEL, fd, fd % 2 ? rd : wr, 0, 0), 0);
+		CHECK_EQ(ep_ctl(EPOLL_CTL_MOD, fd, fd % 2 ? rd : wr, EPOLLIN, 0), -ENOENT);
+	}
+	CHECK_EQ(ep_ctl(EPOLL_CTL_MOD, 38, wr, EPOLLOUT, 1000), 0);
+	/* The 50 write-end items minus the 4 deleted, plus fd 37 of wr, are ready. */
+	CHECK_EQ(epoll_wait_file(ep, many, 128, 0), 47);
+	for (unsigned i = 0; i < 47; i++)
+		CHECK(many[i].data == 1000 || many[i].data % 2 == 0 || many[i].data == 37);
+	file_put(ep); /* frees the remaining items */
+	file_put(rd);
+	file_put(wr);
+	teardown();
+}
+
 UNIT_TEST(epoll_level_edge_and_oneshot_items)
 {
 	struct file *ep_lt;
