@@ -540,7 +540,11 @@ class Shell:
         self.q.send('%s; echo %s:$?:\r' % (cmd, tag))
         m = self.q.expect(r'^%s:(\d+):$' % tag, timeout=timeout)
         text = self.q.text()
-        start = text.rfind('echo %s:$?:' % tag, 0, m.start())
+        # The shell's line editor wraps a long echoed line at the terminal width,
+        # possibly inside the tag: allow a line break between any two characters.
+        echoed = '\n?'.join(re.escape(c) for c in 'echo %s:$?:' % tag)
+        found = [e for e in re.finditer(echoed, text[:m.start()])]
+        start = found[-1].end() if found else -1
         body = text[text.index('\n', start) + 1:m.start()] if start >= 0 else ''
         self.q.expect(PROMPT, timeout=timeout)
         return body, int(m.group(1))
