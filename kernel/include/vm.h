@@ -201,6 +201,13 @@ int vm_user_fault(struct vm_space *vs, vaddr_t addr, u32 access);
  * was chosen or no victim exists, fail with -ENOMEM.
  */
 bool oom_retry(void);
+/*
+ * A kernel copy to or from user memory (copy_to_user's fault) ran out of
+ * memory: choose and kill a victim as above but without sleeping (a trap
+ * may not); the copy fails with -EFAULT and memory comes back when the
+ * victim exits. Any context.
+ */
+void oom_kill_nowait(void);
 
 /* The leaf entry for va, or 0 if unmapped (for tests and /proc). */
 pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va);

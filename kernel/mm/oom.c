@@ -164,6 +164,12 @@ int vm_user_fault(struct vm_space *vs, vaddr_t addr, u32 access)
 	}
 }
 
+void oom_kill_nowait(void)
+{
+	if (current_proc())
+		oom_kill_largest();
+}
+
 bool oom_retry(void)
 {
 	u64 waited = 0;

@@ -54,6 +54,17 @@ def oom_kills_child_not_parent(ctx):
 
 
 @test
+def oom_from_kernel_copies(ctx):
+    """Memory that runs out inside a kernel copy (read() from /dev/zero into untouched memory) runs the same
+    policy: the reader is killed with SIGKILL and named in the log; the shell still works."""
+    sh = Shell(ctx, extra=OOM_MEM)
+    out, rc = sh.run('/usr/libexec/matrioska-tests/oomtest read', timeout=100)
+    check(rc == 137, 'oomtest read exited with %d; output:\n%s' % (rc, out[-2000:]))
+    check(re.search(OOM_LINE % 'oomtest', sh.q.text()), 'no oom line for the reader')
+    sh.must('echo alive', r'^alive$')
+
+
+@test
 def oom_kills_largest_not_faulting(ctx):
     """The process whose fault finds no memory is not necessarily the one killed: a child holding 60% of RAM
     is killed when its parent takes 60% too, and the parent's fault waits for the memory and goes on."""

@@ -11,6 +11,10 @@
  *                  it: prints "oomtest: child killed by SIGKILL" and exits 0
  *                  when the child was the one killed, 1 otherwise.
  *   oomtest brk    the same through brk instead of mmap.
+ *   oomtest read   the kernel touches the memory: read() from /dev/zero
+ *                  into an untouched buffer larger than RAM (the copy's
+ *                  faults run out of memory); prints what read returned if
+ *                  it ever returns (it should not: the process is killed).
  *   oomtest victim a child takes 60% of RAM and waits, then the parent
  *                  takes 60%: the parent's fault finds no memory, the larger
  *                  child is killed, the parent gets the memory and exits 0.
@@ -20,6 +24,7 @@
  * gives up with status 2 only if the kernel refuses 100 allocations in a
  * row, which address space enough for RAM should never do).
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +117,29 @@ static int victim_mode(void)
 	return 0;
 }
 
+/* read() from /dev/zero into a buffer twice the size of RAM, in 16 MiB calls. */
+static int read_mode(void)
+{
+	size_t len = (size_t)sysconf(_SC_PHYS_PAGES) * PG * 2, chunk = 16 * CHUNK;
+	char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/dev/zero", O_RDONLY);
+
+	if (buf == MAP_FAILED || fd < 0) {
+		perror("oomtest read");
+		return 1;
+	}
+	for (size_t done = 0; done < len; done += chunk) {
+		ssize_t n = read(fd, buf + done, chunk);
+
+		if (n != (ssize_t)chunk) {
+			printf("oomtest: read returned %ld at %zu MiB\n", (long)n, done / CHUNK);
+			fflush(stdout);
+		}
+	}
+	printf("oomtest: read %zu MiB and was not killed\n", len / CHUNK);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int status;
@@ -119,6 +147,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "victim") == 0)
 		return victim_mode();
+	if (argc >= 2 && strcmp(argv[1], "read") == 0)
+		return read_mode();
 	if (argc < 2 || strcmp(argv[1], "fork") != 0) {
 		hog(argc >= 2 && strcmp(argv[1], "brk") == 0, 0);
 		return 1; /* not reached */

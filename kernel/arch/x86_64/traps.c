@@ -12,6 +12,7 @@
  * own IST stacks so they can be reported even when the kernel stack is gone.
  */
 #include "arch.h"
+#include "errno.h"
 #include "extable.h"
 #include "klog.h"
 #include "ksyms.h"
@@ -228,9 +229,15 @@ void x86_trap(struct trap_frame *f)
 	if (f->vector != 8 && f->vector != 18 && f->vector != 2 && !(f->cs & 3)) {
 		fixup = extable_fixup(f->rip);
 		/* A uaccess copy touching user memory: demand paging and COW first. */
-		if (fixup && f->vector == 14 && cr2 < arch_user_top() && vm_current() &&
-		    vm_handle_fault(vm_current(), cr2, pf_access(f->error)) == 0)
-			return;
+		if (fixup && f->vector == 14 && cr2 < arch_user_top() && vm_current()) {
+			int err = vm_handle_fault(vm_current(), cr2, pf_access(f->error));
+
+			if (err == 0)
+				return;
+			if (err == -ENOMEM)
+				oom_kill_nowait(); /* the copy fails; the victim's exit gives memory
+						      back */
+		}
 		if (fixup) {
 			x86_last_fixup.vector = f->vector;
 			x86_last_fixup.error = f->error;
