@@ -235,8 +235,7 @@ void x86_trap(struct trap_frame *f)
 			if (err == 0)
 				return;
 			if (err == -ENOMEM)
-				oom_kill_nowait(); /* the copy fails; the victim's exit gives memory
-						      back */
+				oom_kill_nowait(); /* the copy fails; the victim frees memory */
 		}
 		if (fixup) {
 			x86_last_fixup.vector = f->vector;
