@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -625,6 +626,57 @@ static void test_poll_and_blocking(void)
 	close(sv[1]);
 }
 
+/* Sockets under epoll: a listener, level- and edge-triggered data, EPOLLRDHUP, EPOLLOUT. */
+static void test_epoll(void)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	struct epoll_event ev, out[4];
+	char name[64], buf[16];
+	int ep = epoll_create1(EPOLL_CLOEXEC), l, c, s;
+
+	snprintf(name, sizeof(name), "matrioska-unixsock-ep-%d", (int)getpid());
+	len = mkabstract(&a, name);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(l, (struct sockaddr *)&a, len);
+	listen(l, 4);
+	ev.events = EPOLLIN;
+	ev.data.fd = l;
+	check(ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev) == 0,
+	      "epoll watches a listening socket");
+	check(epoll_wait(ep, out, 4, 0) == 0, "epoll: no connection yet, nothing ready");
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(c, (struct sockaddr *)&a, len);
+	check(epoll_wait(ep, out, 4, 0) == 1 && out[0].data.fd == l && (out[0].events & EPOLLIN),
+	      "epoll: a pending connection makes the listener ready");
+	s = accept(l, NULL, NULL);
+	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+	ev.data.fd = s;
+	epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
+	check(epoll_wait(ep, out, 4, 0) == 0, "epoll: accepted socket without data, nothing ready");
+	write(c, "abc", 3);
+	check(epoll_wait(ep, out, 4, 0) == 1 && out[0].data.fd == s && (out[0].events & EPOLLIN),
+	      "epoll (edge-triggered): data arrival reported");
+	check(epoll_wait(ep, out, 4, 0) == 0,
+	      "epoll (edge-triggered): not reported again without new data");
+	write(c, "d", 1);
+	check(epoll_wait(ep, out, 4, 0) == 1, "epoll (edge-triggered): new data reported again");
+	check(read(s, buf, sizeof(buf)) == 4, "all four bytes read");
+	shutdown(c, SHUT_WR);
+	check(epoll_wait(ep, out, 4, 0) == 1 && (out[0].events & EPOLLRDHUP),
+	      "epoll: the peer's shutdown(SHUT_WR) is EPOLLRDHUP");
+	ev.events = EPOLLOUT;
+	ev.data.fd = c;
+	epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+	epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL);
+	check(epoll_wait(ep, out, 4, 0) == 1 && out[0].data.fd == c && (out[0].events & EPOLLOUT),
+	      "epoll: a connected socket with room is EPOLLOUT");
+	close(s);
+	close(c);
+	close(l);
+	close(ep);
+}
+
 static void test_options_and_bad_input(void)
 {
 	struct sockaddr_un a;
@@ -751,6 +803,7 @@ int main(int argc, char **argv)
 	test_abstract();
 	test_scm_rights();
 	test_poll_and_blocking();
+	test_epoll();
 	test_options_and_bad_input();
 	printf("unixsock: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
