@@ -64,6 +64,8 @@ struct vfs_ctx;
 #define SO_LINGER 13
 #define SO_PASSCRED 16
 #define SO_PEERCRED 17
+#define SO_RCVTIMEO 20 /* struct timeval (x86_64: two 64-bit fields) */
+#define SO_SNDTIMEO 21
 #define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "signal.h"
+#include "timer.h"
 #include "uaccess.h"
 #include "unix.h"
 #include "vfs.h"
@@ -156,15 +157,20 @@ static bool unix_seq_moved(void *arg)
 	return __atomic_load_n(&w->s->seq, __ATOMIC_ACQUIRE) != w->seen;
 }
 
-int unix_wait_locked(struct unix_sock *s)
+int unix_wait_locked(struct unix_sock *s, u64 deadline)
 {
 	struct unix_seqwait w = {s, s->seq};
 	int err;
 
 	mutex_unlock(&unix_lock);
-	err = wait_until_intr(&s->wq, unix_seq_moved, &w, 0);
+	err = wait_until_intr(&s->wq, unix_seq_moved, &w, deadline);
 	mutex_lock(&unix_lock);
-	return err;
+	return err == -ETIMEDOUT ? -EAGAIN : err;
+}
+
+u64 unix_deadline(u64 timeo)
+{
+	return timeo ? clock_ns() + timeo : 0;
 }
 
 /* ---- files ---- */
@@ -560,6 +566,7 @@ static int stream_connect(struct unix_sock *s, const struct vfs_ctx *c, const st
 {
 	struct unix_sock *l = NULL, *n;
 	struct unix_addr *a;
+	u64 deadline;
 	int err;
 
 	a = kmalloc(sizeof(*a));
@@ -577,6 +584,7 @@ static int stream_connect(struct unix_sock *s, const struct vfs_ctx *c, const st
 		return -ENOMEM;
 	}
 	mutex_lock(&unix_lock);
+	deadline = unix_deadline(s->sndtimeo);
 	for (;;) {
 		if (s->state == UNIX_CONNECTED)
 			err = -EISCONN;
@@ -587,7 +595,7 @@ static int stream_connect(struct unix_sock *s, const struct vfs_ctx *c, const st
 		else if (l->type != s->type)
 			err = -EPROTOTYPE;
 		else if (l->nr_pending > l->backlog)
-			err = nonblock ? -EAGAIN : unix_wait_locked(l);
+			err = nonblock ? -EAGAIN : unix_wait_locked(l, deadline);
 		else
 			break;
 		if (err)
@@ -633,6 +641,7 @@ int sock_accept(struct file *f, u32 flags, struct file **out, struct sock_addr *
 {
 	struct unix_sock *l = f->priv, *n = NULL;
 	struct file *nf;
+	u64 deadline;
 	int err = 0;
 
 	*out = NULL;
@@ -644,6 +653,7 @@ int sock_accept(struct file *f, u32 flags, struct file **out, struct sock_addr *
 	if (!nf)
 		return -ENOMEM;
 	mutex_lock(&unix_lock);
+	deadline = unix_deadline(l->rcvtimeo);
 	for (;;) {
 		if (l->state != UNIX_LISTENING)
 			err = -EINVAL;
@@ -652,7 +662,7 @@ int sock_accept(struct file *f, u32 flags, struct file **out, struct sock_addr *
 		else if (file_nonblock(f))
 			err = -EAGAIN;
 		else
-			err = unix_wait_locked(l);
+			err = unix_wait_locked(l, deadline);
 		if (err)
 			goto out_unlock;
 	}
@@ -853,13 +863,46 @@ static u32 clamp_buf(s32 v)
 	return (u32)MIN(MAX(d, (u64)UNIX_SNDBUF_MIN), (u64)UNIX_SNDBUF_MAX);
 }
 
+/* SO_RCVTIMEO/SO_SNDTIMEO: a struct timeval to ns (0: forever), Linux's checks. */
+static int timeval_to_timeo(const void *val, u32 len, u64 *out)
+{
+	s64 tv[2];
+
+	if (len < sizeof(tv))
+		return -EINVAL;
+	memcpy(tv, val, sizeof(tv));
+	if (tv[1] < 0 || tv[1] >= 1000000)
+		return -EDOM;
+	if (tv[0] < 0)
+		*out = 1; /* already expired: do not wait */
+	else if (tv[0] > 1000000000)
+		*out = 0; /* beyond any deadline: forever */
+	else
+		*out = (u64)tv[0] * 1000000000ull + (u64)tv[1] * 1000ull;
+	return 0;
+}
+
 int sock_setsockopt(struct file *f, int level, int name, const void *val, u32 len)
 {
 	struct unix_sock *s = f->priv;
+	u64 timeo;
 	s32 v;
+	int err;
 
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
+	if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
+		err = timeval_to_timeo(val, len, &timeo);
+		if (err)
+			return err;
+		mutex_lock(&unix_lock);
+		if (name == SO_RCVTIMEO)
+			s->rcvtimeo = timeo;
+		else
+			s->sndtimeo = timeo;
+		mutex_unlock(&unix_lock);
+		return 0;
+	}
 	if (len < sizeof(v))
 		return -EINVAL;
 	memcpy(&v, val, sizeof(v));
@@ -937,6 +980,16 @@ int sock_getsockopt(struct file *f, int level, int name, void *val, u32 *len)
 		*len = sizeof(s->peercred);
 		mutex_unlock(&unix_lock);
 		return 0;
+	case SO_RCVTIMEO:
+	case SO_SNDTIMEO: {
+		u64 t = name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo;
+		s64 tv[2] = {(s64)(t / 1000000000ull), (s64)(t % 1000000000ull / 1000ull)};
+
+		memcpy(val, tv, sizeof(tv));
+		*len = sizeof(tv);
+		mutex_unlock(&unix_lock);
+		return 0;
+	}
 	default:
 		err = -ENOPROTOOPT;
 	}

@@ -89,7 +89,8 @@ struct unix_sock {
 	bool passcred;
 	int err;	    /* pending error (positive errno) for SO_ERROR / the next call; lock */
 	u32 sndbuf, rcvbuf; /* lock */
-	u32 wmem;	    /* bytes sent by it not yet received; lock */
+	u64 rcvtimeo, sndtimeo;	  /* SO_RCVTIMEO/SO_SNDTIMEO in ns, 0: wait forever; lock */
+	u32 wmem;		  /* bytes sent by it not yet received; lock */
 	struct unix_sock *peer;	  /* connected peer or datagram destination (referenced); lock */
 	struct list_head senders; /* datagram: sockets whose peer is this one; lock */
 	struct list_head sender_link; /* in peer->senders (datagram); lock */
@@ -120,10 +121,14 @@ void unix_sock_put(struct unix_sock *s);
 /* Recompute s's poll mask, bump seq, wake wq (unix_lock held). */
 void unix_notify(struct unix_sock *s);
 /*
- * Drop unix_lock, sleep until s is notified (or a signal: -EINTR), take
- * the lock again. The caller keeps s alive (its file or a reference).
+ * Drop unix_lock, sleep until s is notified (or a signal: -EINTR, or the
+ * monotonic clock reaching deadline unless it is 0: -EAGAIN, as a socket
+ * timeout reports), take the lock again. The caller keeps s alive (its
+ * file or a reference).
  */
-int unix_wait_locked(struct unix_sock *s);
+int unix_wait_locked(struct unix_sock *s, u64 deadline);
+/* The deadline of a call waiting at most timeo ns (SO_RCVTIMEO/SO_SNDTIMEO; 0: none). */
+u64 unix_deadline(u64 timeo);
 /* The address of s for a receiver (its bound name or family only). */
 void unix_name_of(const struct unix_sock *s, struct sock_addr *out);
 /*

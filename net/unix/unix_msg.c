@@ -172,6 +172,7 @@ u32 unix_inq_locked(const struct unix_sock *s)
 
 static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 {
+	u64 deadline;
 	size_t sent = 0;
 	bool fds = true;
 	s64 err = 0;
@@ -187,6 +188,7 @@ static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 	}
 	if (s->shut & UNIX_SEND_SHUT)
 		err = -EPIPE;
+	deadline = unix_deadline(s->sndtimeo);
 	while (!err && sent < m->total) {
 		struct unix_sock *p = s->peer;
 		struct unix_skb *skb;
@@ -198,7 +200,7 @@ static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 		}
 		room = s->sndbuf > s->wmem ? s->sndbuf - s->wmem : 0;
 		if (!room) {
-			err = nonblock ? -EAGAIN : unix_wait_locked(s);
+			err = nonblock ? -EAGAIN : unix_wait_locked(s, deadline);
 			if (err)
 				break;
 			continue;
@@ -228,6 +230,7 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 	struct unix_sock *p = NULL, *old = NULL;
 	struct unix_skb *skb;
 	bool named = m->name && m->name->len && s->type == SOCK_DGRAM, full;
+	u64 deadline;
 	s64 err = 0;
 
 	if (m->total > s->sndbuf - UNIX_DGRAM_OVERHEAD)
@@ -261,6 +264,7 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 		p = s->peer;
 		unix_sock_get(p);
 	}
+	deadline = unix_deadline(s->sndtimeo);
 	for (;;) {
 		if (s->shut & UNIX_SEND_SHUT) {
 			err = -EPIPE;
@@ -281,7 +285,7 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 		} else if (nonblock) {
 			err = -EAGAIN;
 		} else {
-			err = unix_wait_locked(full ? p : s);
+			err = unix_wait_locked(full ? p : s, deadline);
 		}
 		if (err)
 			goto out_unlock;
@@ -337,9 +341,11 @@ static s64 stream_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool 
 	bool peek = flags & MSG_PEEK;
 	size_t copied = 0, target = (flags & MSG_WAITALL) && !peek ? m->total : 1;
 	struct unix_skb *skb, *next;
+	u64 deadline;
 	s64 err = 0;
 
 	mutex_lock(&unix_lock);
+	deadline = unix_deadline(s->rcvtimeo);
 	if (s->state != UNIX_CONNECTED) {
 		err = -EINVAL;
 		goto out;
@@ -363,7 +369,7 @@ static s64 stream_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool 
 				err = -EAGAIN;
 				break;
 			}
-			err = unix_wait_locked(s);
+			err = unix_wait_locked(s, deadline);
 			if (err)
 				break;
 			skb = list_empty(&s->rcvq)
@@ -409,10 +415,12 @@ static s64 dgram_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool n
 {
 	bool peek = flags & MSG_PEEK;
 	struct unix_skb *skb;
+	u64 deadline;
 	s64 err = 0;
 	u32 n;
 
 	mutex_lock(&unix_lock);
+	deadline = unix_deadline(s->rcvtimeo);
 	if (s->type == SOCK_SEQPACKET && s->state != UNIX_CONNECTED) {
 		err = -ENOTCONN;
 		goto out;
@@ -428,7 +436,7 @@ static s64 dgram_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool n
 		} else if (nonblock) {
 			err = -EAGAIN;
 		} else {
-			err = unix_wait_locked(s);
+			err = unix_wait_locked(s, deadline);
 		}
 		if (err)
 			goto out;

@@ -591,3 +591,44 @@ UNIT_TEST(long_chain_of_queued_sockets_is_freed)
 	file_put(y); /* 600 sockets, each pair queued on the next */
 	teardown();
 }
+
+/* ---- SO_RCVTIMEO / SO_SNDTIMEO ---- */
+
+/* Run while a caller sleeps: time passes beyond any test timeout and the timer fires. */
+static void time_passes_hook(u32 call)
+{
+	(void)call;
+	host_clock_set_ns(clock_ns() + 10000000000ull);
+	if (stub.armed)
+		stub_fire_timer();
+}
+
+UNIT_TEST(socket_timeouts_end_waits_with_eagain)
+{
+	s64 tv[2] = {0, 250000}, back[2] = {0, 0};
+	static char chunk[65536];
+	struct file *a, *b;
+	u32 len = sizeof(back);
+	char buf[4];
+
+	setup();
+	host_clock_set_ns(1000);
+	xpair(SOCK_STREAM, &a, &b);
+	CHECK_EQ(sock_setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(tv)), 0);
+	CHECK_EQ(sock_getsockopt(b, SOL_SOCKET, SO_RCVTIMEO, back, &len), 0);
+	CHECK(len == sizeof(back) && back[0] == 0 && back[1] == 250000);
+	stub.hook = time_passes_hook;
+	CHECK_EQ(srecv(b, buf, sizeof(buf), 0), -EAGAIN);
+	CHECK(stub.block_calls >= 1);
+	CHECK_EQ(sock_setsockopt(a, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof(tv)), 0);
+	while (ssend(a, chunk, sizeof(chunk), MSG_DONTWAIT) > 0)
+		;
+	CHECK_EQ(ssend(a, chunk, sizeof(chunk), 0), -EAGAIN); /* full, and the time is up */
+	stub.hook = NULL;
+	tv[1] = 1000000;
+	CHECK_EQ(sock_setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(tv)), -EDOM);
+	CHECK_EQ(sock_setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, tv, 8), -EINVAL);
+	file_put(a);
+	file_put(b);
+	teardown();
+}

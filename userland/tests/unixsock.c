@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -697,6 +698,28 @@ static void test_options_and_bad_input(void)
 	      "SO_SNDBUF set and read back");
 	len = sizeof(v);
 	check(getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0, "SO_RCVBUF");
+	{
+		struct timeval tv = {0, 20000}, back = {0, 0};
+		socklen_t tl = sizeof(back);
+		int p2[2];
+		char c;
+
+		socketpair(AF_UNIX, SOCK_STREAM, 0, p2);
+		check(setsockopt(p2[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+			      getsockopt(p2[0], SOL_SOCKET, SO_RCVTIMEO, &back, &tl) == 0 &&
+			      back.tv_sec == 0 && back.tv_usec == 20000,
+		      "SO_RCVTIMEO set and read back");
+		errno = 0;
+		check(read(p2[0], &c, 1) < 0 && errno == EAGAIN,
+		      "a read with SO_RCVTIMEO on an empty socket ends with EAGAIN");
+		tv.tv_usec = 2000000;
+		errno = 0;
+		check(setsockopt(p2[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 &&
+			      errno == EDOM,
+		      "SO_SNDTIMEO with tv_usec out of range: EDOM");
+		close(p2[0]);
+		close(p2[1]);
+	}
 	errno = 0;
 	check(getsockopt(s, SOL_SOCKET, 9999, &v, &len) < 0 && errno == ENOPROTOOPT,
 	      "unknown option: ENOPROTOOPT");
