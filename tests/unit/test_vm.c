@@ -1132,7 +1132,7 @@ static void model_step(struct model *ms, struct model **active)
 		n = NW - i;
 	if (!m->vs)
 		m = *active;
-	switch (rnd(12)) {
+	switch (rnd(14)) {
 	case 0:
 		for (int j = i; j < i + n; j++)
 			want = m->mapped[j] ? -EEXIST : want;
@@ -1192,6 +1192,35 @@ static void model_step(struct model *ms, struct model **active)
 		if (rnd(16) == 0) /* rarely: mapped file pages should meet writes first */
 			file_replace(rnd(NFILE));
 		break;
+	case 8: /* MADV_DONTNEED: anonymous pages read back as zeros */
+		for (int j = i; j < i + n; j++)
+			want = m->mapped[j] ? want : -ENOMEM;
+		CHECK_EQ(vm_discard(m->vs, WBASE + i * P, n * P), want);
+		for (int j = i; j < i + n && !want; j++)
+			m->val[j] = 0;
+		break;
+	case 9: { /* mremap: a run of one region moves to free room, with its pages */
+		int t = rnd(NW - n + 1);
+		struct model old = *m;
+
+		/* Regions are maximal runs of mapped pages with one protection (merging). */
+		for (int j = i; j < i + n; j++)
+			if (!m->mapped[j] || m->prot[j] != m->prot[i])
+				want = -EFAULT;
+		for (int j = t; j < t + n && !want; j++)
+			want = m->mapped[j] ? -EEXIST : want;
+		CHECK_EQ(vm_move(m->vs, WBASE + i * P, n * P, WBASE + t * P), want);
+		if (want)
+			break;
+		for (int j = i; j < i + n; j++)
+			m->mapped[j] = false;
+		for (int j = 0; j < n; j++) {
+			m->mapped[t + j] = true;
+			m->prot[t + j] = old.prot[i + j];
+			m->val[t + j] = old.val[i + j];
+		}
+		break;
+	}
 	default:
 		for (int k = 0; k < 4; k++)
 			model_access(*active, (i + k) % NW);
