@@ -261,8 +261,10 @@ static long sys_mmap(SYSCALL_ARGS)
 	}
 	if ((flags & MAP_ANONYMOUS) && (flags & MAP_SHARED)) {
 		err = tmpfs_anon_file(len, &f);
-		if (err)
+		if (err) {
+			err = -ENOMEM; /* -EFBIG: larger than any tmpfs file */
 			goto out;
+		}
 		off = 0;
 		vmflags = VMA_SHARED | VMA_MAYWRITE;
 		obj.obj = f;

@@ -552,6 +552,10 @@ static void test_args(void)
 	check_err(m == MAP_FAILED ? -1 : 0, ENOMEM, "mmap of 2^62 bytes -> ENOMEM");
 	m = mmap(NULL, (size_t)-PG / 2 * 2, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	check_err(m == MAP_FAILED ? -1 : 0, ENOMEM, "mmap of nearly 2^64 bytes -> ENOMEM");
+	m = mmap(NULL, (size_t)1 << 46, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) /* a kernel may allow it (Linux with overcommit): it costs nothing */
+		munmap(m, (size_t)1 << 46);
+	check(m != MAP_FAILED || errno == ENOMEM, "mmap of 64 TiB of shared memory: ok or ENOMEM");
 	m = mmap((void *)0xffff800000000000ull, PG, PROT_READ,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	check_err(m == MAP_FAILED ? -1 : 0, ENOMEM, "mmap MAP_FIXED in kernel space -> ENOMEM");
