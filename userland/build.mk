@@ -44,11 +44,33 @@ $(UL_OUT)/init: $(INIT_SRCS) $(INIT_HDRS) userland/build.mk
 	$(call say,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -o $@ $(INIT_SRCS)
 
+# libmatrioska: the native API for user programs (userland/lib/libmatrioska).
+# Test programs that name it in UTEST_EXTRA_<prog> get its header path and
+# the archive on their link line.
+LIBM_DIR := userland/lib/libmatrioska
+LIBM_SRCS := $(wildcard $(LIBM_DIR)/*.c)
+LIBM_HDRS := $(wildcard $(LIBM_DIR)/*.h) $(wildcard abi/matrioska/*.h)
+LIBMATRIOSKA := $(UL_OUT)/lib/libmatrioska.a
+LIBM_CFLAGS := -I$(LIBM_DIR) -Iabi
+
+$(LIBMATRIOSKA): $(LIBM_SRCS) $(LIBM_HDRS) userland/build.mk
+	$(ul_need_musl)
+	@mkdir -p $(dir $@)/obj
+	$(call say,MUSLCC,$@)
+	$(Q)for s in $(LIBM_SRCS); do \
+		$(MUSL_CC) $(MUSL_CFLAGS) $(LIBM_CFLAGS) -c $$s -o $(dir $@)/obj/$$(basename $$s .c).o || exit 1; \
+	done
+	$(Q)rm -f $@ && ar rcs $@ $(patsubst $(LIBM_DIR)/%.c,$(dir $@)/obj/%.o,$(LIBM_SRCS))
+
+UTEST_EXTRA_ipc := $(LIBMATRIOSKA)
+UTEST_EXTRA_ipcbench := $(LIBMATRIOSKA)
+$(UL_OUT)/tests/ipc $(UL_OUT)/tests/ipcbench: $(LIBMATRIOSKA) $(LIBM_HDRS)
+
 $(UTEST_BINS): $(UL_OUT)/tests/%: userland/tests/%.c userland/build.mk
 	$(ul_need_musl)
 	@mkdir -p $(dir $@)
 	$(call say,MUSLCC,$@)
-	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) -o $@ $<
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) $(if $(UTEST_EXTRA_$*),$(LIBM_CFLAGS)) -o $@ $< $(UTEST_EXTRA_$*)
 
 # $(wildcard) so that a missing busybox reaches the recipe's message instead
 # of "no rule to make target".

@@ -38,6 +38,10 @@
 /* Timeouts (relative, nanoseconds): 0 never blocks; M_FOREVER never expires. */
 #define M_FOREVER UINT64_MAX
 
+/* m_mem_map() protection (the values of PROT_READ and PROT_WRITE). */
+#define M_PROT_READ 0x1
+#define M_PROT_WRITE 0x2
+
 /* Message queue flags. */
 #define M_NONBLOCK 0x1 /* fail with -EAGAIN instead of waiting (same as timeout 0) */
 

@@ -11,6 +11,7 @@
 #include "../linux/linux.h"
 #include "arch.h"
 #include "errno.h"
+#include "ipc.h"
 #include "klog.h"
 #include "proc.h"
 #include "sched.h"
@@ -90,6 +91,28 @@ static const native_fn native_table[MSYS_COUNT] = {
 	[MSYS_SLEEP_NS - MSYS_BASE] = msys_sleep_ns,
 	[MSYS_CLOCK_NS - MSYS_BASE] = msys_clock_ns,
 	[MSYS_GETTID - MSYS_BASE] = msys_gettid,
+	/* capabilities and IPC: kernel/ipc */
+	[MSYS_HANDLE_DUP - MSYS_BASE] = msys_handle_dup,
+	[MSYS_HANDLE_CLOSE - MSYS_BASE] = msys_handle_close,
+	[MSYS_HANDLE_REVOKE - MSYS_BASE] = msys_handle_revoke,
+	[MSYS_HANDLE_INFO - MSYS_BASE] = msys_handle_info,
+	[MSYS_HANDLE_GIVE - MSYS_BASE] = msys_handle_give,
+	[MSYS_PROC_OPEN - MSYS_BASE] = msys_proc_open,
+	[MSYS_EP_CREATE - MSYS_BASE] = msys_ep_create,
+	[MSYS_IPC_SET_BUFFER - MSYS_BASE] = msys_ipc_set_buffer,
+	[MSYS_IPC_CALL - MSYS_BASE] = msys_ipc_call,
+	[MSYS_IPC_RECV - MSYS_BASE] = msys_ipc_recv,
+	[MSYS_IPC_REPLY - MSYS_BASE] = msys_ipc_reply,
+	[MSYS_IPC_REPLY_RECV - MSYS_BASE] = msys_ipc_reply_recv,
+	[MSYS_MQ_CREATE - MSYS_BASE] = msys_mq_create,
+	[MSYS_MQ_SEND - MSYS_BASE] = msys_mq_send,
+	[MSYS_MQ_RECV - MSYS_BASE] = msys_mq_recv,
+	[MSYS_NTFN_CREATE - MSYS_BASE] = msys_ntfn_create,
+	[MSYS_NTFN_SIGNAL - MSYS_BASE] = msys_ntfn_signal,
+	[MSYS_NTFN_WAIT - MSYS_BASE] = msys_ntfn_wait,
+	[MSYS_NTFN_POLL - MSYS_BASE] = msys_ntfn_poll,
+	[MSYS_MEM_CREATE - MSYS_BASE] = msys_mem_create,
+	[MSYS_MEM_MAP - MSYS_BASE] = msys_mem_map,
 };
 
 static u32 enosys_logged;

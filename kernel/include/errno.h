@@ -66,5 +66,8 @@
 #define ECONNREFUSED 111
 #define EALREADY 114
 #define EINPROGRESS 115
+/* capabilities (kernel/security/cap.c) */
+#define EBADFD 77	/* a handle of the wrong object type */
+#define EKEYREVOKED 128 /* a revoked handle */
 
 #endif

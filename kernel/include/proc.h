@@ -34,6 +34,7 @@ struct vm_space;
 struct thread;
 struct fdtable;
 struct fs_struct;
+struct cap_table;
 struct file;
 struct trap_frame;
 
@@ -74,6 +75,7 @@ struct process {
 	struct vm_space *vm;
 	struct fdtable *files;
 	struct fs_struct *fs;
+	struct cap_table *caps; /* native handles (kernel/ipc), made on first use */
 	struct cred cred;
 	struct file *exe;		/* the executable (for /proc/PID/exe), may be NULL */
 	char cmdline[PROC_CMDLINE_MAX]; /* argv strings, NUL-separated */

@@ -52,6 +52,7 @@ struct runqueue;
 struct sched_class;
 struct kstack;
 struct process;
+struct ipc_thread;
 
 struct thread {
 	struct arch_thread arch; /* saved context; arch code only */
@@ -88,6 +89,7 @@ struct thread {
 	bool sig_restore_mask;	  /* sig_saved_mask is valid */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
+	struct ipc_thread *ipc;	  /* native IPC state (kernel/ipc), made on first use */
 };
 
 /* Flags to enqueue/dequeue. */
@@ -207,6 +209,16 @@ void sched_yield(void);
 void sched_block(void);
 /* Make t runnable (no-op if it already is); may preempt the running thread. */
 void sched_wake(struct thread *t);
+/*
+ * Synchronous IPC's direct switch (kernel/sched/core.c): the caller has
+ * marked itself THREAD_BLOCKED where its waker finds it; give this CPU to
+ * the blocked thread next right away, bypassing the run queue. Returns true
+ * once the caller has been woken and runs again; false (nothing done) when
+ * a direct switch does not apply - the caller then does sched_wake(next)
+ * and sched_block() itself. next must stay allocated until *pin (if not
+ * NULL) is cleared, which happens under next's run-queue lock on success.
+ */
+bool sched_switch_to(struct thread *next, u32 *pin);
 /* Sleep for at least ns nanoseconds of the monotonic clock. */
 void sched_sleep_ns(u64 ns);
 int sched_set_policy(struct thread *t, u32 policy, int prio_or_nice) __must_check;

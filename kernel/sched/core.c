@@ -670,3 +670,74 @@ void sched_preempt_irq(bool interrupted_irqs_on)
 	if (c->need_resched && c->preempt_count == 0 && interrupted_irqs_on && c->current)
 		schedule();
 }
+
+/*
+ * Direct hand-off for synchronous IPC (kernel/ipc/endpoint.c): the calling
+ * thread has marked itself THREAD_BLOCKED and made itself findable by its
+ * waker; next, blocked, gets this CPU at once without going through the
+ * class's pick. Same bookkeeping as a block followed by a wake-up and a
+ * pick that chose next: prev leaves the class (dequeue of the running
+ * thread, DEQ_SLEEP), next is counted runnable here and set_curr places it.
+ * A next that last ran on another CPU is taken over while blocked (both
+ * run queues locked; its class rebases it as for a wake-up elsewhere), so
+ * IPC partners end up sharing a CPU. Refused (false, nothing changed)
+ * unless next is blocked, may run here, belongs to the same class as prev,
+ * prev is still blocked (not woken meanwhile) and no higher class has work
+ * queued; the caller then wakes next and blocks the ordinary way. The caller keeps next
+ * allocated until the run-queue lock is held; *pin (if not NULL) is
+ * cleared there, under that lock, to say the caller's hold on next ends
+ * (a thread seen blocked under its run queue's lock cannot go away).
+ */
+bool sched_switch_to(struct thread *next, u32 *pin)
+{
+	unsigned long irq = arch_irq_save();
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+	struct thread *prev;
+	u32 ocpu;
+
+	rq_lock(c, rq);
+	ocpu = __atomic_load_n(&next->cpu, __ATOMIC_RELAXED);
+	if (ocpu != rq->cpu && ocpu < nr_cpus && (next->affinity & (1ull << rq->cpu))) {
+		struct runqueue *orq = &sched_runqueues[ocpu];
+
+		rq_unlock(c, rq);
+		lock_two_rqs(rq, orq);
+		if (next->cpu == ocpu && next->state == THREAD_BLOCKED && orq->curr != next)
+			next->cpu = rq->cpu; /* off its old CPU for good: ours now */
+		spin_unlock(&orq->lock);
+	}
+	prev = rq->curr;
+	if (next->state != THREAD_BLOCKED || next->cpu != rq->cpu ||
+	    !(next->affinity & (1ull << rq->cpu)) || prev->state != THREAD_BLOCKED ||
+	    prev == rq->idle || next->class != prev->class ||
+	    higher_class_queued(rq, prev->class)) {
+		rq_unlock(c, rq);
+		arch_irq_restore(irq);
+		return false;
+	}
+	if (pin)
+		__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
+	rq->clock_ns = arch_clock_ns();
+	prev->class->dequeue(rq, prev, DEQ_SLEEP);
+	list_del(&prev->rq_link);
+	next->state = THREAD_RUNNABLE;
+	next->on_rq = false;
+	list_add_tail(&next->rq_link, &rq->threads);
+	next->exec_start_ns = rq->clock_ns;
+	if (next->class->set_curr)
+		next->class->set_curr(rq, next);
+	rq->curr = next;
+	c->current = next;
+	c->sig_work = __atomic_load_n(&next->sig_pending, __ATOMIC_RELAXED) != 0;
+	update_slice_timer_locked(rq, true);
+	rq->nr_switches++;
+	next->nr_switches++;
+	sched_switch_mm(prev, next);
+	arch_context_switch(prev, next);
+	/* prev runs again here, maybe on another CPU */
+	c = this_cpu();
+	finish_switch(c, c->rq);
+	arch_irq_restore(irq);
+	return true;
+}

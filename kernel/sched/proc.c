@@ -18,6 +18,7 @@
 #include "arch.h"
 #include "errno.h"
 #include "futex.h"
+#include "ipc.h"
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
@@ -263,6 +264,7 @@ static void proc_release_resources(struct process *p)
 {
 	struct vm_space *vm = p->vm;
 
+	ipc_proc_exit(p); /* handles first: servers' clients learn at once */
 	if (p->files) {
 		fdtable_put(p->files);
 		p->files = NULL;
@@ -611,6 +613,8 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 		goto out_res;
 	if (flags & PROC_CLONE_FS)
 		__atomic_fetch_add(&self->fs->refcount, 1, __ATOMIC_RELAXED);
+	if (ipc_proc_fork(self, c))
+		goto out_res;
 	if (self->exe)
 		c->exe = file_get(self->exe);
 	c->cred = self->cred;
@@ -659,6 +663,7 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 	return pid;
 
 out_res:
+	ipc_proc_exit(c);
 	if (c->files)
 		fdtable_put(c->files);
 	if (c->fs && !(flags & PROC_CLONE_FS))

@@ -16,6 +16,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "errno.h"
+#include "ipc.h"
 #include "klog.h"
 #include "kstack.h"
 #include "lib.h"
@@ -180,6 +181,7 @@ void thread_free(struct thread *t)
 
 	list_del(&t->all_link);
 	spin_unlock_irqrestore(&threads_lock, f);
+	ipc_thread_free(t);
 	arch_thread_free(t);
 	kstack_free(t->kstack);
 	kfree(t);

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * endpoint.c - synchronous IPC: endpoints and the per-thread IPC state.
+ *
+ * A call puts the caller's message on the endpoint; a receiver takes it,
+ * and the caller then waits on the endpoint's served list until the
+ * receiver replies (the receiver keeps a counted reference to it in
+ * reply_to, with the call's sequence number, so a reply to a caller that
+ * gave up - timeout, signal, death - finds it gone and is dropped). Every
+ * match happens under ep->lock and moves the message in kernel memory only
+ * (register words, in-flight capabilities, and the long part by swapping
+ * the two threads' kbuf blocks); user memory is touched by each thread in
+ * its own address space, before (copy in) and after (copy out) the match,
+ * in ipc_syscall.c.
+ *
+ * Fast path: when a call finds a receiver waiting, or a reply_recv's reply
+ * finds its caller waiting, the matching thread marks itself blocked and
+ * hands its CPU straight to the partner (sched_switch_to), no run queue in
+ * between. Until the hand-off is over the partner is pinned (handoff_pin):
+ * if a timeout or signal wakes it first it spins until the pin drops
+ * before it may leave, so the waker never touches a freed thread.
+ *
+ * Server death: when the last capability with M_R_RECV goes (the server
+ * process exits, closes it, or it is revoked) the endpoint is dead: every
+ * queued caller, every caller awaiting a reply and every receiver wakes
+ * with -EPIPE, and later calls fail the same way. A server thread freed
+ * while it owes a reply completes that call with -EPIPE.
+ *
+ * Locking: ep->lock (taken with interrupts off) protects the endpoint and
+ * the IPC state of the threads in its lists; sched_wake() is called under
+ * it. The thread running the wait loop keeps interrupts off from releasing
+ * ep->lock until it has blocked, so it cannot be preempted while it holds
+ * a hand-off obligation. Order: cap locks -> ep->lock -> run queues.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "errno.h"
+#include "ipc_internal.h"
+#include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "signal.h"
+
+/* ---- per-thread state ---- */
+
+struct ipc_thread *ipc_thread_current(void)
+{
+	struct thread *t = current_thread();
+	struct ipc_thread *it = t->ipc;
+
+	if (likely(it))
+		return it;
+	it = kzalloc(sizeof(*it));
+	if (!it)
+		return NULL;
+	it->refs = 1;
+	it->thread = t;
+	list_init(&it->link);
+	t->ipc = it;
+	return it;
+}
+
+void ipc_msg_discard(struct ipc_msg *m)
+{
+	for (u32 i = 0; i < m->ncaps; i++)
+		cap_discard(m->caps[i]);
+	m->ncaps = 0;
+}
+
+void ipc_thread_put(struct ipc_thread *it)
+{
+	if (__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	ipc_msg_discard(&it->msg);
+	kfree(it->msg.kbuf);
+	kfree(it);
+}
+
+/* Move message src into dst: words, long part (blocks swapped) and capabilities. */
+static void msg_move(struct ipc_msg *dst, struct ipc_msg *src)
+{
+	u8 *kb = dst->kbuf;
+
+	dst->info = src->info;
+	dst->badge = src->badge;
+	for (u32 i = 0; i < M_MSG_REGS; i++)
+		dst->mr[i] = src->mr[i];
+	dst->kbuf = src->kbuf;
+	src->kbuf = kb;
+	for (u32 i = 0; i < src->ncaps; i++)
+		dst->caps[i] = src->caps[i];
+	dst->ncaps = src->ncaps;
+	src->ncaps = 0;
+}
+
+/* Finish partner's operation with result; it is woken by the caller. ep->lock held. */
+static void complete_locked(struct ipc_thread *partner, int result)
+{
+	list_del(&partner->link);
+	list_init(&partner->link);
+	partner->result = result;
+	__atomic_store_n(&partner->state, IPC_DONE, __ATOMIC_RELEASE);
+}
+
+/* The receiver takes the call of s (already off the senders list). ep->lock held. */
+static void take_call_locked(struct endpoint *ep, struct ipc_thread *r, struct ipc_thread *s)
+{
+	msg_move(&r->msg, &s->msg);
+	__atomic_fetch_add(&s->refs, 1, __ATOMIC_RELAXED);
+	kobj_get(&ep->k);
+	r->reply_to = s;
+	r->reply_ep = ep;
+	r->reply_seq = s->call_seq;
+	s->state = IPC_WAIT_REPLY;
+	list_add_tail(&s->link, &ep->served);
+	ep->calls++;
+}
+
+/* The reply r owed is done or abandoned: drop its references. */
+static void reply_forget(struct ipc_thread *r)
+{
+	struct ipc_thread *c = r->reply_to;
+	struct endpoint *ep = r->reply_ep;
+
+	r->reply_to = NULL;
+	r->reply_ep = NULL;
+	if (c)
+		ipc_thread_put(c);
+	if (ep)
+		kobj_put(&ep->k);
+}
+
+/* Is c still waiting for the reply r owes it? ep->lock held. */
+static bool reply_wanted_locked(struct ipc_thread *r, struct ipc_thread *c, struct endpoint *ep)
+{
+	return c->state == IPC_WAIT_REPLY && c->ep == ep && c->call_seq == r->reply_seq;
+}
+
+/* r will never reply (it receives again, or its thread is freed): the caller gets err. */
+static void reply_abandon(struct ipc_thread *r, int err)
+{
+	struct ipc_thread *c = r->reply_to;
+	struct endpoint *ep = r->reply_ep;
+	unsigned long flags;
+
+	if (!c)
+		return;
+	flags = spin_lock_irqsave(&ep->lock);
+	if (reply_wanted_locked(r, c, ep)) {
+		complete_locked(c, err);
+		sched_wake(c->thread);
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	reply_forget(r);
+}
+
+void ipc_thread_free(struct thread *t)
+{
+	struct ipc_thread *it = t->ipc;
+
+	if (!it)
+		return;
+	t->ipc = NULL;
+	reply_abandon(it, -EPIPE);
+	it->thread = NULL;
+	ipc_thread_put(it);
+}
+
+/* ---- endpoint object ---- */
+
+static void ep_release(struct kobj *k)
+{
+	kfree(container_of(k, struct endpoint, k));
+}
+
+static void ep_cap_added(struct kobj *k, u32 rights)
+{
+	struct endpoint *ep = container_of(k, struct endpoint, k);
+	unsigned long flags;
+
+	if (!(rights & M_R_RECV))
+		return;
+	flags = spin_lock_irqsave(&ep->lock);
+	ep->recv_caps++;
+	spin_unlock_irqrestore(&ep->lock, flags);
+}
+
+/* Wake everybody in list with -EPIPE. ep->lock held. */
+static void fail_all_locked(struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct ipc_thread *it = list_first_entry(list, struct ipc_thread, link);
+
+		complete_locked(it, -EPIPE);
+		sched_wake(it->thread);
+	}
+}
+
+static void ep_cap_removed(struct kobj *k, u32 rights)
+{
+	struct endpoint *ep = container_of(k, struct endpoint, k);
+	unsigned long flags;
+
+	if (!(rights & M_R_RECV))
+		return;
+	flags = spin_lock_irqsave(&ep->lock);
+	if (--ep->recv_caps == 0) {
+		ep->dead = true;
+		fail_all_locked(&ep->senders);
+		fail_all_locked(&ep->served);
+		fail_all_locked(&ep->receivers);
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+}
+
+static const struct kobj_ops ep_ops = {
+	.release = ep_release,
+	.cap_added = ep_cap_added,
+	.cap_removed = ep_cap_removed,
+};
+
+struct endpoint *endpoint_create(void)
+{
+	struct endpoint *ep = kzalloc(sizeof(*ep));
+
+	if (!ep)
+		return NULL;
+	kobj_init(&ep->k, M_OBJ_ENDPOINT, &ep_ops);
+	spin_init(&ep->lock, "endpoint", LOCK_RANK_NONE);
+	list_init(&ep->senders);
+	list_init(&ep->receivers);
+	list_init(&ep->served);
+	return ep;
+}
+
+/* ---- waiting ---- */
+
+/* Give up a wait that has not completed: leave the list. ep->lock held. */
+static void abort_locked(struct ipc_thread *me)
+{
+	list_del(&me->link);
+	list_init(&me->link);
+	if (me->state == IPC_WAIT_REPLY)
+		me->call_seq++; /* a late reply finds a different call */
+	me->state = IPC_IDLE;
+}
+
+/*
+ * Hand the CPU to partner (its operation is complete) and sleep, or just
+ * sleep. Interrupts are off and no lock is held; the caller's state is
+ * THREAD_BLOCKED.
+ */
+static void block_handing_off(struct ipc_thread *partner)
+{
+	if (!partner) {
+		schedule();
+		return;
+	}
+	if (!sched_switch_to(partner->thread, &partner->handoff_pin)) {
+		sched_wake(partner->thread);
+		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
+		schedule();
+	}
+}
+
+/*
+ * Wake partner after a match made under a lock now released (no sleep
+ * follows). Not preemptible until the pin is dropped: the partner, once it
+ * runs, spins on it - on this very CPU, were we preempted in between.
+ */
+static void handoff_wake(struct ipc_thread *partner)
+{
+	preempt_disable();
+	sched_wake(partner->thread);
+	__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+/*
+ * Wait until a partner completes me (IPC_DONE), the deadline passes or a
+ * signal arrives; me is in one of ep's lists. Entered with ep->lock held
+ * (interrupt state flags), returns with it released. partner, if set, was
+ * completed by the caller (pinned) and gets the CPU when the caller sleeps.
+ */
+static int wait_locked(struct ipc_thread *me, struct endpoint *ep, u64 deadline,
+		       unsigned long flags, struct ipc_thread *partner)
+{
+	struct thread *t = current_thread();
+	struct wake_timeout to;
+	int ret;
+
+	wake_timeout_init(&to, t);
+	for (;;) {
+		if (__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE) {
+			me->state = IPC_IDLE;
+			ret = me->result;
+			break;
+		}
+		if (deadline && clock_ns() >= deadline) {
+			abort_locked(me);
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending()) {
+			abort_locked(me);
+			ret = -EINTR;
+			break;
+		}
+		if (deadline && (!to.armed || wake_timeout_fired(&to))) {
+			/* Armed under the lock, so the hand-off below still happens. */
+			if (!to.dropped)
+				wake_timeout_arm(&to, deadline);
+			if (!to.dropped)
+				continue;
+			/* The timer heap refused it: poll the clock. */
+			spin_unlock_irqrestore(&ep->lock, flags);
+			if (partner)
+				handoff_wake(partner);
+			partner = NULL;
+			sched_yield();
+			flags = spin_lock_irqsave(&ep->lock);
+			continue;
+		}
+		__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
+		spin_unlock(&ep->lock); /* interrupts stay off: no preemption before we block */
+		block_handing_off(partner);
+		partner = NULL;
+		arch_irq_restore(flags);
+		flags = spin_lock_irqsave(&ep->lock);
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	if (partner)
+		handoff_wake(partner);
+	wake_timeout_disarm(&to);
+	/* A waker may still be on its way to wake me: it must be done before I may go. */
+	while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	return ret;
+}
+
+/* ---- operations ---- */
+
+/*
+ * Call: deliver the calling thread's message (its ipc state's msg, prepared
+ * by the caller) to a receiver of ep with badge, and wait for the reply,
+ * which is in msg on success. -EPIPE (no server), -ETIMEDOUT, -EINTR.
+ */
+int endpoint_call(struct endpoint *ep, u64 badge, struct ipc_msg *m, u64 deadline)
+{
+	struct ipc_thread *me = container_of(m, struct ipc_thread, msg);
+	struct ipc_thread *r = NULL;
+	unsigned long flags = spin_lock_irqsave(&ep->lock);
+
+	if (ep->dead) {
+		spin_unlock_irqrestore(&ep->lock, flags);
+		return -EPIPE;
+	}
+	m->badge = badge;
+	me->call_seq++;
+	me->ep = ep;
+	if (!list_empty(&ep->receivers)) {
+		r = list_first_entry(&ep->receivers, struct ipc_thread, link);
+		list_del(&r->link);
+		list_init(&r->link);
+		take_call_locked(ep, r, me);
+		r->result = 0;
+		r->handoff_pin = 1;
+		__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
+	} else {
+		me->state = IPC_SENDING;
+		list_add_tail(&me->link, &ep->senders);
+	}
+	return wait_locked(me, ep, deadline, flags, r);
+}
+
+/*
+ * Receive on ep: take a queued call or wait for one; the message lands in
+ * the calling thread's msg, and it owes the caller a reply. partner (a
+ * caller just replied to, pinned, may be NULL) gets the CPU if we sleep.
+ */
+static int recv_handing_off(struct ipc_thread *me, struct endpoint *ep, u64 deadline,
+			    struct ipc_thread *partner)
+{
+	unsigned long flags;
+
+	reply_abandon(me, -EPIPE); /* a reply still owed is never coming */
+	flags = spin_lock_irqsave(&ep->lock);
+	if (ep->dead) {
+		spin_unlock_irqrestore(&ep->lock, flags);
+		if (partner)
+			handoff_wake(partner);
+		return -EPIPE;
+	}
+	if (!list_empty(&ep->senders)) {
+		struct ipc_thread *s = list_first_entry(&ep->senders, struct ipc_thread, link);
+
+		list_del(&s->link);
+		take_call_locked(ep, me, s);
+		spin_unlock_irqrestore(&ep->lock, flags);
+		if (partner)
+			handoff_wake(partner);
+		return 0;
+	}
+	me->ep = ep;
+	me->state = IPC_RECEIVING;
+	list_add_tail(&me->link, &ep->receivers);
+	return wait_locked(me, ep, deadline, flags, partner);
+}
+
+int endpoint_recv(struct endpoint *ep, u64 deadline)
+{
+	struct ipc_thread *me = ipc_thread_current();
+
+	return me ? recv_handing_off(me, ep, deadline, NULL) : -ENOMEM;
+}
+
+/*
+ * Reply with the message in me->msg to the caller me owes (which is left
+ * in *woken, pinned and referenced, for the caller to wake). The reply is dropped, and its
+ * capabilities with it, when the caller is gone: -EPIPE for a plain reply, ignored by reply_recv.
+ */
+static int reply_locked_out(struct ipc_thread *me, struct ipc_thread **woken)
+{
+	struct ipc_thread *c = me->reply_to;
+	struct endpoint *ep = me->reply_ep;
+	unsigned long flags;
+	int ret = -EPIPE;
+
+	*woken = NULL;
+	if (!c) {
+		ipc_msg_discard(&me->msg);
+		return -ENOENT;
+	}
+	flags = spin_lock_irqsave(&ep->lock);
+	if (reply_wanted_locked(me, c, ep)) {
+		list_del(&c->link);
+		list_init(&c->link);
+		msg_move(&c->msg, &me->msg);
+		c->msg.badge = 0;
+		c->result = 0;
+		c->handoff_pin = 1;
+		__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&c->refs, 1, __ATOMIC_RELAXED); /* held until woken */
+		*woken = c;
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	reply_forget(me);
+	ipc_msg_discard(&me->msg); /* nothing left if it was delivered */
+	return ret;
+}
+
+int endpoint_reply(struct ipc_thread *me)
+{
+	struct ipc_thread *c;
+	int ret = reply_locked_out(me, &c);
+
+	if (c) {
+		handoff_wake(c);
+		ipc_thread_put(c);
+	}
+	return ret;
+}
+
+/* Reply (dropped silently if the caller is gone) and receive on ep, handing the CPU over. */
+int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline)
+{
+	struct ipc_thread *c;
+	int ret;
+
+	reply_locked_out(me, &c);
+	ret = recv_handing_off(me, ep, deadline, c);
+	if (c)
+		ipc_thread_put(c);
+	return ret;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ipc_internal.h - what the files of kernel/ipc share: the per-thread IPC
+ * state, the object structures and the deadline helper. Not for other
+ * subsystems (they use ipc.h).
+ */
+#ifndef MATRIOSKA_IPC_INTERNAL_H
+#define MATRIOSKA_IPC_INTERNAL_H
+
+#include "cap.h"
+#include "ipc.h"
+#include "list.h"
+#include "sync.h"
+#include "timer.h"
+
+/* Where a thread stands in synchronous IPC (ipc_thread.state). */
+enum ipc_state {
+	IPC_IDLE,
+	IPC_SENDING,	/* in ep->senders with its message */
+	IPC_RECEIVING,	/* in ep->receivers */
+	IPC_WAIT_REPLY, /* in ep->served: its message was taken, the reply is awaited */
+	IPC_DONE,	/* a partner finished the operation: result (and a message) is here */
+};
+
+struct endpoint;
+
+/*
+ * A message in the kernel: the register words, the info word, the badge
+ * (receive side), the long part (data_len bytes in kbuf, a
+ * M_MSG_MAX_DATA-byte block that moves between threads with the message)
+ * and in-flight capabilities.
+ */
+struct ipc_msg {
+	u64 info;
+	u64 badge;
+	u64 mr[M_MSG_REGS];
+	u8 *kbuf;
+	struct cap *caps[M_MSG_MAX_CAPS];
+	u32 ncaps;
+};
+
+/*
+ * Per-thread IPC state (thread->ipc), made on first use. refs: the thread
+ * holds one, a server that owes it a reply holds one (reply_to), so either
+ * may go first. state, result, msg (while queued or waiting), link and ep
+ * are protected by ep->lock of the endpoint it waits on; the rest belongs to
+ * the thread itself.
+ */
+struct ipc_thread {
+	u32 refs; /* atomic */
+	struct thread *thread;
+	u32 state;  /* enum ipc_state */
+	int result; /* valid in IPC_DONE */
+	struct endpoint *ep;
+	struct list_head link;
+	u64 call_seq; /* bumped at each call: a stale reply finds another number */
+	struct ipc_msg msg;
+	/* server side: the caller owed a reply (referenced), its endpoint (referenced) */
+	struct ipc_thread *reply_to;
+	struct endpoint *reply_ep;
+	u64 reply_seq;
+	u32 handoff_pin; /* a waker still needs thread alive: wait for 0 before leaving */
+	vaddr_t ubuf;	 /* struct m_ipc_buffer in user space, 0: none */
+};
+
+/*
+ * An endpoint. Invariants: a thread is in at most one list; senders and
+ * receivers are never both non-empty (a match is made at once); dead is set
+ * once no handle with M_R_RECV is left, and then all three lists are empty
+ * and every later call fails with -EPIPE.
+ */
+struct endpoint {
+	struct kobj k;
+	struct spinlock lock; /* everything below, and the states of the threads listed */
+	struct list_head senders, receivers, served;
+	u32 recv_caps; /* capabilities with M_R_RECV (in tables or in flight) */
+	bool dead;
+	u64 calls; /* completed deliveries (ipc statistics) */
+};
+
+/* The calling thread's IPC state, made on first use; NULL if out of memory. */
+struct ipc_thread *ipc_thread_current(void);
+void ipc_thread_put(struct ipc_thread *it);
+
+/* Absolute deadline for a relative timeout (0: now, M_FOREVER: 0 = none). */
+static inline u64 ipc_deadline(u64 timeout_ns)
+{
+	u64 now = clock_ns();
+
+	if (timeout_ns == M_FOREVER)
+		return 0;
+	return timeout_ns > ~0ull - now ? ~0ull - 1 : now + timeout_ns;
+}
+
+struct endpoint *endpoint_create(void);
+int endpoint_call(struct endpoint *ep, u64 badge, struct ipc_msg *m, u64 deadline);
+int endpoint_recv(struct endpoint *ep, u64 deadline);
+int endpoint_reply(struct ipc_thread *me);
+int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline);
+
+/* Message preparation and delivery to user space (ipc_syscall.c). */
+void ipc_msg_discard(struct ipc_msg *m);
+
+struct kobj *queue_create(u32 max_msgs, u32 max_size);
+int queue_send(struct kobj *q, const void *ubuf, u32 len, u64 deadline);
+long queue_recv(struct kobj *q, void *ubuf, u32 size, u64 deadline);
+u64 queue_capacity(struct kobj *q);
+
+struct kobj *notify_create(void);
+void notify_signal(struct kobj *n, u64 bits);
+long notify_wait(struct kobj *n, u64 deadline, u64 *bits);
+
+struct kobj *memobj_create(u64 size);
+u64 memobj_size(struct kobj *m);
+long memobj_map(struct kobj *m, u32 rights, vaddr_t addr, u64 len, u32 prot, u64 offset);
+
+struct cap_table *proc_caps(struct process *p);
+struct kobj *procobj_create(struct process *p);
+struct cap_table *procobj_table(struct kobj *o);
+
+#endif
