@@ -21,6 +21,7 @@
 #include "arch.h"
 #include "list.h"
 #include "rbtree.h"
+#include "sync.h"
 #include "types.h"
 
 struct page;
@@ -90,7 +91,24 @@ struct vm_space {
 	u64 nr_areas;
 	u64 resident_pages; /* leaf pages mapped */
 	u64 table_pages;    /* page-table pages, root included */
+	/*
+	 * Serializes the threads that share the space (vm_lock): set up on
+	 * first use (lock_ready), so vm.c's zeroed allocation is enough.
+	 */
+	struct mutex lock;
+	u32 lock_ready;
 };
+
+/*
+ * The threads of a process share its space: region changes (mmap, munmap,
+ * mprotect, brk, mremap, madvise), faults and fork's clone of a space run
+ * under vs->lock (kernel/mm/vm_lock.c), a sleeping lock. vm_lock returns
+ * whether it took the lock - false when the caller already holds it (an
+ * mmap that fills user memory faults inside) - and vm_unlock takes that
+ * answer. Thread context, may sleep.
+ */
+bool vm_lock(struct vm_space *vs);
+void vm_unlock(struct vm_space *vs, bool taken);
 
 /* A new, empty address space; NULL if out of memory. */
 struct vm_space *vm_space_create(void);

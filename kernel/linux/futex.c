@@ -40,6 +40,40 @@ struct l_timespec {
 	s64 sec, nsec;
 };
 
+/*
+ * A shared futex: in a shared region (MAP_SHARED) the word is named by its
+ * physical address, so every process mapping the page meets there; in
+ * private memory nobody else can see it, so the private key stands.
+ */
+static int futex_shared_key(struct vm_space *vs, u64 uaddr, struct futex_key *k)
+{
+	struct vm_area *a;
+	bool taken, in_shared = false;
+	pte_t e = 0;
+	u32 v;
+	int err = 0;
+
+	/* Fault the page in first (outside the lock: a fault takes it itself). */
+	if (copy_from_user(&v, UPTR(uaddr), sizeof(v)))
+		return -EFAULT;
+	taken = vm_lock(vs);
+	a = vm_find_area(vs, uaddr);
+	if (!a)
+		err = -EFAULT;
+	else if (a->flags & VMA_SHARED) {
+		in_shared = true;
+		e = vm_lookup_pte(vs, uaddr & PAGE_MASK);
+	}
+	vm_unlock(vs, taken);
+	if (err || !in_shared)
+		return err;
+	if (!arch_pte_present(e))
+		return -EFAULT; /* unmapped again meanwhile */
+	k->space = FUTEX_KEY_PAGE;
+	k->addr = arch_pte_addr(e) + (uaddr & (PAGE_SIZE - 1));
+	return 0;
+}
+
 /* The key of the 32-bit word at uaddr: -EINVAL if misaligned, -EFAULT if not user memory. */
 static int futex_key_of(u64 uaddr, bool shared, struct futex_key *k)
 {
@@ -53,29 +87,7 @@ static int futex_key_of(u64 uaddr, bool shared, struct futex_key *k)
 	k->addr = uaddr;
 	if (!shared)
 		return 0;
-	{
-		struct vm_area *a = vm_find_area(p->vm, uaddr);
-		u32 v;
-		pte_t e;
-
-		if (!a)
-			return -EFAULT;
-#ifdef VMA_SHARED
-		if (!(a->flags & VMA_SHARED))
-			return 0;
-#else
-		return 0;
-#endif
-		/* Fault the page in, then name it by its physical address. */
-		if (copy_from_user(&v, UPTR(uaddr), sizeof(v)))
-			return -EFAULT;
-		e = vm_lookup_pte(p->vm, uaddr & PAGE_MASK);
-		if (!arch_pte_present(e))
-			return -EFAULT;
-		k->space = FUTEX_KEY_PAGE;
-		k->addr = arch_pte_addr(e) + (uaddr & (PAGE_SIZE - 1));
-	}
-	return 0;
+	return futex_shared_key(p->vm, uaddr, k);
 }
 
 struct word_check {

@@ -213,7 +213,24 @@ static void populate(struct vm_space *vs, vaddr_t addr, size_t len, u64 prot)
 			return;
 }
 
-static long sys_mmap(SYSCALL_ARGS)
+/*
+ * The calls below read or change the process's regions: one thread of the
+ * process at a time (vm_lock; faults inside, e.g. MAP_POPULATE, see that
+ * the lock is already theirs).
+ */
+#define VM_LOCKED_SYSCALL(name)                               \
+	static long sys_##name(SYSCALL_ARGS)                  \
+	{                                                     \
+		struct vm_space *vs = current_proc()->vm;     \
+		bool taken = vm_lock(vs);                     \
+		long ret = do_##name(a0, a1, a2, a3, a4, a5); \
+                                                              \
+		vm_unlock(vs, taken);                         \
+		return ret;                                   \
+	}                                                     \
+	LINUX_SYSCALL(name, sys_##name)
+
+static long do_mmap(SYSCALL_ARGS)
 {
 	struct process *p = current_proc();
 	vaddr_t addr = a0;
@@ -315,9 +332,9 @@ out:
 		file_put(f); /* an object region holds its own reference */
 	return err;
 }
-LINUX_SYSCALL(mmap, sys_mmap);
+VM_LOCKED_SYSCALL(mmap);
 
-static long sys_munmap(SYSCALL_ARGS)
+static long do_munmap(SYSCALL_ARGS)
 {
 	if (!IS_ALIGNED(a0, PAGE_SIZE) || !a1 || a0 + a1 < a0 || a0 + a1 > arch_user_top())
 		return -EINVAL;
@@ -325,9 +342,9 @@ static long sys_munmap(SYSCALL_ARGS)
 		return a0 + a1 <= arch_user_base() ? 0 : -EINVAL;
 	return vm_unmap(current_proc()->vm, a0, ALIGN_UP(a1, PAGE_SIZE));
 }
-LINUX_SYSCALL(munmap, sys_munmap);
+VM_LOCKED_SYSCALL(munmap);
 
-static long sys_mprotect(SYSCALL_ARGS)
+static long do_mprotect(SYSCALL_ARGS)
 {
 	size_t len = ALIGN_UP(a1, PAGE_SIZE);
 	long err;
@@ -342,7 +359,7 @@ static long sys_mprotect(SYSCALL_ARGS)
 	err = vm_protect(current_proc()->vm, a0, len, prot_to_vm(a2));
 	return err == -EINVAL ? -ENOMEM : err; /* Linux: unmapped pages in the range -> ENOMEM */
 }
-LINUX_SYSCALL(mprotect, sys_mprotect);
+VM_LOCKED_SYSCALL(mprotect);
 
 /* Advice values Linux knows (5-7 were never used). */
 static bool madvise_known(u64 advice)
@@ -351,7 +368,7 @@ static bool madvise_known(u64 advice)
 	       advice == MADV_HWPOISON + 1;
 }
 
-static long sys_madvise(SYSCALL_ARGS)
+static long do_madvise(SYSCALL_ARGS)
 {
 	struct vm_space *vs = current_proc()->vm;
 	size_t len = ALIGN_UP(a1, PAGE_SIZE);
@@ -367,10 +384,10 @@ static long sys_madvise(SYSCALL_ARGS)
 		return vm_discard(vs, a0, len);
 	return 0; /* the rest is advice only: nothing to do for memory held in RAM */
 }
-LINUX_SYSCALL(madvise, sys_madvise);
+VM_LOCKED_SYSCALL(madvise);
 
 /* Grow or shrink [old, old + oldlen) to newlen in place or by moving it (see mremap(2)). */
-static long sys_mremap(SYSCALL_ARGS)
+static long do_mremap(SYSCALL_ARGS)
 {
 	struct process *p = current_proc();
 	vaddr_t old = a0, to = a4;
@@ -442,10 +459,10 @@ static long sys_mremap(SYSCALL_ARGS)
 		err = vm_extend(p->vm, to + oldlen, newlen - oldlen);
 	return err ? err : (long)to;
 }
-LINUX_SYSCALL(mremap, sys_mremap);
+VM_LOCKED_SYSCALL(mremap);
 
 /* tmpfs has no backing store: msync only checks its arguments. */
-static long sys_msync(SYSCALL_ARGS)
+static long do_msync(SYSCALL_ARGS)
 {
 	size_t len = ALIGN_UP(a1, PAGE_SIZE);
 	u64 flags = a2;
@@ -465,10 +482,10 @@ static long sys_msync(SYSCALL_ARGS)
 		return -ENOMEM;
 	return 0;
 }
-LINUX_SYSCALL(msync, sys_msync);
+VM_LOCKED_SYSCALL(msync);
 
 /* One byte per page of [addr, addr + len): bit 0 set when the page is resident. */
-static long sys_mincore(SYSCALL_ARGS)
+static long do_mincore(SYSCALL_ARGS)
 {
 	struct vm_space *vs = current_proc()->vm;
 	size_t len = ALIGN_UP(a1, PAGE_SIZE);
@@ -493,9 +510,9 @@ static long sys_mincore(SYSCALL_ARGS)
 	}
 	return 0;
 }
-LINUX_SYSCALL(mincore, sys_mincore);
+VM_LOCKED_SYSCALL(mincore);
 
-static long sys_brk(SYSCALL_ARGS)
+static long do_brk(SYSCALL_ARGS)
 {
 	struct process *p = current_proc();
 	vaddr_t want = a0, old_end, new_end;
@@ -519,4 +536,4 @@ static long sys_brk(SYSCALL_ARGS)
 	p->brk = want;
 	return (long)want;
 }
-LINUX_SYSCALL(brk, sys_brk);
+VM_LOCKED_SYSCALL(brk);

@@ -152,7 +152,10 @@ int vm_user_fault(struct vm_space *vs, vaddr_t addr, u32 access)
 	u64 waited = 0;
 
 	for (;;) {
+		bool taken = vm_lock(vs); /* the process's other threads fault and map too */
 		int err = vm_handle_fault(vs, addr, access);
+
+		vm_unlock(vs, taken);
 
 		if (err != -ENOMEM)
 			return err;

@@ -602,7 +602,10 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 		c->vm = self->vm;
 		c->vm_borrowed = true;
 	} else {
+		bool taken = vm_lock(self->vm); /* other threads may fault meanwhile */
+
 		c->vm = vm_space_clone(self->vm);
+		vm_unlock(self->vm, taken);
 		if (!c->vm)
 			goto out_fa;
 	}

@@ -8,8 +8,9 @@
  * EFAULT, ENOSYS), wake counts, FUTEX_REQUEUE / FUTEX_CMP_REQUEUE, bitset
  * wakes, EINTR on a signal, shared futexes across fork (MAP_SHARED), a
  * thread blocked in read() while another calls exit_group, execve from a
- * thread, fork from a thread, and a fatal signal in one thread killing the
- * whole process. Prints "ok N - what" / "not ok N - what" and
+ * thread, fork from a thread, a fatal signal in one thread killing the
+ * whole process, and threads mapping, faulting and unmapping memory at the
+ * same time. Prints "ok N - what" / "not ok N - what" and
  * "threadapi: N passed, M failed"; exits 0 only if everything passed.
  * Runs on Linux too (that validates the test itself). Waits that depend on
  * another thread having gone to sleep retry a bounded number of times;
@@ -622,6 +623,64 @@ static void test_shared_futex(void)
 	munmap((void *)w, 4096);
 }
 
+/* ---- memory from many threads at once ---- */
+
+#define VM_THREADS 4
+#define VM_ROUNDS 150
+#define VM_PAGES 8
+#define VM_SHARED_PAGES 256
+
+static char *vm_shared_region;
+
+/* mmap, fill, check, mprotect and munmap private regions while the others do the same. */
+static void *vm_stress_fn(void *arg)
+{
+	int id = (int)(intptr_t)arg, ok = 1;
+
+	for (int i = id; i < VM_SHARED_PAGES; i += VM_THREADS) /* demand-zero faults side by side */
+		vm_shared_region[i * 4096] = (char)(i + 1);
+	for (int r = 0; r < VM_ROUNDS && ok; r++) {
+		char *m = mmap(NULL, VM_PAGES * 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			return (void *)0;
+		for (int pg = 0; pg < VM_PAGES; pg++)
+			m[pg * 4096 + id] = (char)(id + r + pg);
+		ok &= mprotect(m, VM_PAGES * 4096, PROT_READ) == 0;
+		for (int pg = 0; pg < VM_PAGES; pg++)
+			ok &= m[pg * 4096 + id] == (char)(id + r + pg) && m[pg * 4096 + 100] == 0;
+		ok &= munmap(m, VM_PAGES * 4096) == 0;
+		free(malloc(1000 + r * 100)); /* brk or mmap inside the C library */
+	}
+	return (void *)(intptr_t)ok;
+}
+
+static void test_vm_threads(void)
+{
+	pthread_t t[VM_THREADS];
+	int ok = 1;
+
+	vm_shared_region = mmap(NULL, VM_SHARED_PAGES * 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm_shared_region == MAP_FAILED) {
+		check(0, "threads map, fault and unmap memory at the same time");
+		return;
+	}
+	for (int i = 0; i < VM_THREADS; i++)
+		pthread_create(&t[i], NULL, vm_stress_fn, (void *)(intptr_t)i);
+	for (int i = 0; i < VM_THREADS; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		ok &= r == (void *)1;
+	}
+	for (int i = 0; i < VM_SHARED_PAGES; i++)
+		ok &= vm_shared_region[i * 4096] == (char)(i + 1);
+	munmap(vm_shared_region, VM_SHARED_PAGES * 4096);
+	check(ok, "threads map, fault and unmap memory at the same time");
+}
+
 /* ---- exec, fork and fatal signals from threads ---- */
 
 static const char *self_path;
@@ -720,6 +779,7 @@ int main(int argc, char **argv)
 	test_bitset();
 	test_eintr();
 	test_shared_futex();
+	test_vm_threads();
 	test_exec_fork_signal();
 	printf("threadapi: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
