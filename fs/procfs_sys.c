@@ -93,6 +93,7 @@ s64 procfs_gen_meminfo(struct inode *inode, char *buf, size_t size)
 	m.slab_pages = st.slab_pages;
 	m.pagetable_pages = st.pagetable_pages;
 	m.anon_pages = t.anon_pages;
+	m.shmem_pages = tmpfs_total_pages();
 	return (s64)procfs_fmt_meminfo(&m, buf, size);
 }
 

@@ -54,6 +54,7 @@ struct tmpfs_file {
 };
 
 static const char zero_page[PAGE_SIZE];
+static u64 tmpfs_all_pages; /* atomic: data pages of every tmpfs (/proc/meminfo's Shmem) */
 
 static const struct inode_operations tmpfs_file_iops;
 static const struct inode_operations tmpfs_other_iops;
@@ -104,6 +105,7 @@ static char *tmpfs_page(struct inode *inode, u64 idx, bool alloc)
 		if (leaf[l]) {
 			inode->blocks += PAGE_SIZE / 512;
 			__atomic_add_fetch(&tsb(inode)->pages, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&tmpfs_all_pages, 1, __ATOMIC_RELAXED);
 		}
 	}
 	return leaf[l];
@@ -127,6 +129,7 @@ static void tmpfs_free_from(struct inode *inode, u64 first)
 			leaf[l] = NULL;
 			inode->blocks -= PAGE_SIZE / 512;
 			__atomic_sub_fetch(&tsb(inode)->pages, 1, __ATOMIC_RELAXED);
+			__atomic_sub_fetch(&tmpfs_all_pages, 1, __ATOMIC_RELAXED);
 		}
 		if (l0 == 0) {
 			kfree(leaf);
@@ -443,6 +446,11 @@ static int tmpfs_mount(const struct fs_type *t, const char *source, u64 flags, c
 	u32 def = source && strcmp(source, "rootfs") == 0 ? 0755 : 01777;
 
 	return tmpfs_new_super_mode(t, TMPFS_MAGIC, root_mode_option(data, def), out);
+}
+
+u64 tmpfs_total_pages(void)
+{
+	return __atomic_load_n(&tmpfs_all_pages, __ATOMIC_RELAXED);
 }
 
 /* The internal tmpfs of shared anonymous memory, made on first use and kept. */

@@ -302,6 +302,8 @@ int vfs_get_page_shared(struct file *f, u64 index, struct page **out) __must_che
  * behind MAP_SHARED|MAP_ANONYMOUS). 0 or -ENOMEM/-EFBIG.
  */
 int tmpfs_anon_file(u64 size, struct file **out) __must_check;
+/* Data pages held by every tmpfs, shared anonymous memory included (/proc/meminfo's Shmem). */
+u64 tmpfs_total_pages(void);
 s64 vfs_pwrite(struct file *f, struct uio *u, u64 off);
 s64 vfs_lseek(struct file *f, s64 off, int whence);
 /* Fill u with struct linux_dirent64 records; bytes written, 0 at the end. */

@@ -81,3 +81,24 @@ def linux_mmap_shared_smp4(ctx):
     out, rc = sh.run('/usr/libexec/matrioska-tests/mmapx', timeout=120)
     m = re.search(r'^mmapx: (\d+) passed, (\d+) failed$', out, re.M)
     check(m and m.group(2) == '0' and rc == 0, 'mmapx on -smp 4:\n%s' % out[-3000:])
+
+
+def meminfo_kib(sh, field):
+    m = re.search(r'^%s:\s+(\d+) kB$' % field, sh.must('cat /proc/meminfo'), re.M)
+    check(m, 'no %s in /proc/meminfo' % field)
+    return int(m.group(1))
+
+
+@test
+def meminfo_counts_shmem(ctx):
+    """/proc/meminfo's Shmem and Cached count tmpfs data (files and shared memory): 4 MiB written to /tmp
+    show up there and go away with rm."""
+    sh = Shell(ctx)
+    before = meminfo_kib(sh, 'Shmem')
+    sh.must('dd if=/dev/zero of=/tmp/shm.bin bs=4096 count=1024 2>/dev/null')
+    grown = meminfo_kib(sh, 'Shmem')
+    check(grown - before >= 4096, 'Shmem %d kB, then %d kB after writing 4 MiB' % (before, grown))
+    check(meminfo_kib(sh, 'Cached') >= grown, 'Cached is below Shmem')
+    sh.must('rm /tmp/shm.bin')
+    after = meminfo_kib(sh, 'Shmem')
+    check(grown - after >= 4096, 'Shmem %d kB after rm (was %d kB)' % (after, grown))
