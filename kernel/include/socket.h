@@ -121,6 +121,13 @@ struct sock_msg {
 	const struct vfs_ctx *ctx; /* send: where a file-system name is looked up */
 	struct file **fds;
 	u32 nfds;
+	/*
+	 * SCM_CREDENTIALS: send - has_cred: cred replaces the sender's own
+	 * (the caller checked the claim); receive - has_cred: the sender's,
+	 * reported because the receiver set SO_PASSCRED.
+	 */
+	struct sock_ucred cred;
+	bool has_cred;
 	u32 flags_out;
 };
 

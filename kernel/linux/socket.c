@@ -11,7 +11,9 @@
  * layer (socket.h) and copies the results out: an address is truncated
  * to the caller's buffer while the full length is reported, received
  * descriptors (SCM_RIGHTS) are installed as new fds in one control
- * message, and what does not fit sets MSG_CTRUNC and is closed.
+ * message (after the sender's SCM_CREDENTIALS if the receiver asked for
+ * them with SO_PASSCRED), and what does not fit sets MSG_CTRUNC and is
+ * closed.
  */
 #include "socket.h"
 #include "errno.h"
@@ -484,6 +486,8 @@ static int control_import(u64 uctl, u64 len, struct sock_msg *m)
 				err = -EPERM;
 				break;
 			}
+			m->cred = uc;
+			m->has_cred = true;
 		} else if (h.level == SOL_SOCKET) {
 			err = -EINVAL;
 			break;
@@ -502,12 +506,24 @@ out:
  */
 static void control_export(struct linux_msghdr *mh, struct sock_msg *m, bool cloexec)
 {
-	u64 room = mh->control ? mh->controllen : 0;
+	u64 room = mh->control ? mh->controllen : 0, used = 0;
 	struct linux_cmsghdr h = {0, SOL_SOCKET, SCM_RIGHTS};
-	u32 fit = room > CMSG_HDR ? (u32)((room - CMSG_HDR) / sizeof(int)) : 0, i, k = 0;
+	u32 fit, i, k = 0;
 	int fd;
 
 	mh->controllen = 0;
+	if (m->has_cred) { /* SCM_CREDENTIALS first, as Linux writes them */
+		struct linux_cmsghdr ch = {CMSG_HDR + sizeof(m->cred), SOL_SOCKET, SCM_CREDENTIALS};
+
+		if (room < ch.len || copy_to_user(UPTR(mh->control), &ch, sizeof(ch)) ||
+		    copy_to_user(UPTR(mh->control + CMSG_HDR), &m->cred, sizeof(m->cred))) {
+			m->flags_out |= MSG_CTRUNC;
+		} else {
+			used = MIN(CMSG_ALIGN(ch.len), room);
+			mh->controllen = used;
+		}
+	}
+	fit = room - used > CMSG_HDR ? (u32)((room - used - CMSG_HDR) / sizeof(int)) : 0;
 	if (!m->nfds)
 		goto out;
 	for (i = 0; i < m->nfds && i < fit; i++) {
@@ -515,7 +531,8 @@ static void control_export(struct linux_msghdr *mh, struct sock_msg *m, bool clo
 		m->fds[i] = NULL;
 		if (fd < 0)
 			break;
-		if (copy_to_user(UPTR(mh->control + CMSG_HDR + k * sizeof(int)), &fd, sizeof(fd))) {
+		if (copy_to_user(UPTR(mh->control + used + CMSG_HDR + k * sizeof(int)), &fd,
+				 sizeof(fd))) {
 			fd_close(lx_proc()->files, fd);
 			break;
 		}
@@ -528,8 +545,8 @@ static void control_export(struct linux_msghdr *mh, struct sock_msg *m, bool clo
 			file_put(m->fds[i]);
 	if (k) {
 		h.len = CMSG_HDR + k * sizeof(int);
-		if (!copy_to_user(UPTR(mh->control), &h, sizeof(h)))
-			mh->controllen = MIN(CMSG_ALIGN(h.len), room);
+		if (!copy_to_user(UPTR(mh->control + used), &h, sizeof(h)))
+			mh->controllen = used + MIN(CMSG_ALIGN(h.len), room - used);
 	}
 out:
 	kfree(m->fds);

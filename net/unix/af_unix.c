@@ -112,6 +112,15 @@ static struct sock_ucred current_ucred(void)
 	return (struct sock_ucred){p->pid, p->cred.euid, p->cred.egid};
 }
 
+struct sock_ucred unix_current_cred(void)
+{
+	struct process *p = current_proc();
+
+	if (!p)
+		return (struct sock_ucred){0, 0, 0};
+	return (struct sock_ucred){p->pid, p->cred.uid, p->cred.gid};
+}
+
 static u32 unix_mask_locked(const struct unix_sock *s)
 {
 	bool writable = (u64)s->wmem * 4 <= s->sndbuf;

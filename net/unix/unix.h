@@ -75,8 +75,9 @@ struct unix_skb {
 	struct unix_sock *from; /* the sender (referenced); its wmem counts len */
 	struct file **fds;	/* SCM_RIGHTS files (referenced), kmalloc'd; NULL if none */
 	u32 nfds;
-	u32 len; /* bytes of data */
-	u32 off; /* bytes already read (streams) */
+	u32 len;		/* bytes of data */
+	u32 off;		/* bytes already read (streams) */
+	struct sock_ucred cred; /* the sender's pid, uid, gid (SCM_CREDENTIALS) */
 	u8 data[];
 };
 
@@ -129,6 +130,8 @@ void unix_notify(struct unix_sock *s);
 int unix_wait_locked(struct unix_sock *s, u64 deadline);
 /* The deadline of a call waiting at most timeo ns (SO_RCVTIMEO/SO_SNDTIMEO; 0: none). */
 u64 unix_deadline(u64 timeo);
+/* The caller's pid and real uid and gid: what SCM_CREDENTIALS reports by default. */
+struct sock_ucred unix_current_cred(void);
 /* The address of s for a receiver (its bound name or family only). */
 void unix_name_of(const struct unix_sock *s, struct sock_addr *out);
 /*

@@ -74,6 +74,7 @@ static struct unix_skb *skb_alloc(const struct sock_msg *m, size_t off, u32 len,
 	skb->nfds = 0;
 	skb->len = len;
 	skb->off = 0;
+	skb->cred = m->has_cred ? m->cred : unix_current_cred();
 	if (iov_copy(m, off, skb->data, len, false)) {
 		kfree(skb);
 		*err = -EFAULT;
@@ -381,6 +382,10 @@ static s64 stream_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool 
 			break; /* its files go with its own bytes, in the next read */
 		if (!copied && m->name && skb->from && skb->from->addr)
 			unix_name_of(skb->from, m->name);
+		if (!copied && s->passcred) {
+			m->cred = skb->cred;
+			m->has_cred = true;
+		}
 		n = (u32)MIN((size_t)(skb->len - skb->off), m->total - copied);
 		if (iov_copy(m, copied, skb->data + skb->off, n, true)) {
 			err = -EFAULT;
@@ -451,6 +456,10 @@ static s64 dgram_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool n
 		m->flags_out |= MSG_TRUNC;
 	if (m->name && skb->from && skb->from->addr)
 		unix_name_of(skb->from, m->name);
+	if (s->passcred) {
+		m->cred = skb->cred;
+		m->has_cred = true;
+	}
 	take_fds(skb, m, peek);
 	err = (flags & MSG_TRUNC) ? (s64)skb->len : (s64)n;
 	if (!peek) {

@@ -632,3 +632,25 @@ UNIT_TEST(socket_timeouts_end_waits_with_eagain)
 	file_put(b);
 	teardown();
 }
+
+UNIT_TEST(passcred_reports_sender_credentials)
+{
+	struct file *a, *b;
+	struct sock_msg m;
+	struct uio u;
+	char buf[4];
+	s32 one = 1;
+
+	setup();
+	xpair(SOCK_STREAM, &a, &b);
+	CHECK_EQ(ssend(a, "x", 1, 0), 1);
+	CHECK_EQ(recv_msg(b, buf, sizeof(buf), 0, &m, &u, NULL), 1);
+	CHECK(!m.has_cred);
+	CHECK_EQ(sock_setsockopt(b, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0);
+	CHECK_EQ(ssend(a, "y", 1, 0), 1);
+	CHECK_EQ(recv_msg(b, buf, sizeof(buf), 0, &m, &u, NULL), 1);
+	CHECK(m.has_cred && m.cred.pid == 0 && m.cred.uid == 0); /* no process: the kernel's ids */
+	file_put(a);
+	file_put(b);
+	teardown();
+}

@@ -582,6 +582,74 @@ static void test_scm_rights(void)
 	close(sv[1]);
 }
 
+/* Receive one message; *uc gets SCM_CREDENTIALS (pid -1 if none), *nfds the SCM_RIGHTS count
+ * (closed). */
+static int recv_creds(int sock, struct ucred *uc, int *nfds)
+{
+	char buf[16], cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 4)];
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	int r, i, fd;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	uc->pid = -1;
+	*nfds = 0;
+	r = (int)recvmsg(sock, &mh, 0);
+	for (c = r >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+			memcpy(uc, CMSG_DATA(c), sizeof(*uc));
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			*nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			for (i = 0; i < *nfds; i++) {
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+				close(fd);
+			}
+		}
+	}
+	return r;
+}
+
+static void test_credentials(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = {"e", 1};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	struct ucred uc, mine = {getpid(), getuid(), getgid()};
+	int sv[2], one = 1, k, fds[1] = {0};
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	send(sv[0], "a", 1, 0);
+	check(recv_creds(sv[1], &uc, &k) == 1 && uc.pid == -1,
+	      "no SCM_CREDENTIALS without SO_PASSCRED");
+	setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	send(sv[0], "b", 1, 0);
+	check(recv_creds(sv[1], &uc, &k) == 1 && uc.pid == getpid() && uc.uid == getuid() &&
+		      uc.gid == getgid(),
+	      "SO_PASSCRED: the sender's pid, uid and gid arrive as SCM_CREDENTIALS");
+	send_fds(sv[0], fds, 1, "c");
+	check(recv_creds(sv[1], &uc, &k) == 1 && uc.pid == getpid() && k == 1,
+	      "SCM_CREDENTIALS and SCM_RIGHTS in one receive");
+	memset(cbuf, 0, sizeof(cbuf));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(sizeof(mine));
+	memcpy(CMSG_DATA(c), &mine, sizeof(mine));
+	check(sendmsg(sv[0], &mh, 0) == 1 && recv_creds(sv[1], &uc, &k) == 1 && uc.pid == mine.pid,
+	      "explicit SCM_CREDENTIALS with one's own ids are accepted and delivered");
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_poll_and_blocking(void)
 {
 	static char chunk[4096];
@@ -825,6 +893,7 @@ int main(int argc, char **argv)
 	test_dgram_named();
 	test_abstract();
 	test_scm_rights();
+	test_credentials();
 	test_poll_and_blocking();
 	test_epoll();
 	test_options_and_bad_input();
