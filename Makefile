@@ -58,8 +58,8 @@ KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld
 
-.PHONY: FORCE all iso run debug check bench unit ktest integration clean deps format format-check \
-	compile_commands.json
+.PHONY: FORCE all iso run debug check bench fuzz unit ktest integration clean deps \
+	format format-check compile_commands.json
 
 all: $(O)/matrioska.bin
 
@@ -200,6 +200,13 @@ check: deps
 bench: deps
 	@$(MAKE) --no-print-directory O=build/bench DEBUG=0 all
 	@scripts/bench.sh build/bench
+
+# A long system-call fuzzer run by hand on a DEBUG=1 kernel (kmemleak):
+#   make fuzz SEED=7 CALLS=5000000 PROCS=8
+fuzz: deps
+	@$(MAKE) --no-print-directory O=build/fuzz DEBUG=1 all
+	@SYSFUZZ_SEED=$(or $(SEED),1) SYSFUZZ_CALLS=$(or $(CALLS),2000000) \
+		SYSFUZZ_PROCS=$(or $(PROCS),4) scripts/fuzz.sh build/fuzz
 
 compile_commands.json:
 	bear --output compile_commands.json -- $(MAKE) -B O=$(O)/bear all $(UNIT_BINS:$(O)/%=$(O)/bear/%)

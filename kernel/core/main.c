@@ -208,6 +208,8 @@ static void stage4_user_space(void)
 	vfs_init();
 	if (procfs_register() || kmsg_register())
 		pr_warn("[boot] /proc or /dev/kmsg could not be registered");
+	if (kmemleak_dev_register())
+		pr_warn("[boot] /dev/kmemleak could not be registered");
 	console_tty_init();
 	err = tty_register_devices();
 	if (err)

@@ -29,5 +29,11 @@ void kstack_free(struct kstack *ks);
  * says which. Safe in fault and panic context (no locks, no allocation).
  */
 const struct kstack *kstack_lookup(vaddr_t addr, bool *in_guard);
+/*
+ * Call fn on the mapped range of every stack in use (kmemleak's roots).
+ * No locks: the caller keeps stacks from being freed meanwhile (one CPU
+ * with interrupts disabled).
+ */
+void kstack_for_each(void (*fn)(vaddr_t bottom, vaddr_t top));
 
 #endif

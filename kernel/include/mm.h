@@ -195,6 +195,11 @@ int kmem_cache_stats_all(struct kmem_cache_stats *out, int max);
  * Returns -ENOSYS in builds without CONFIG_MM_DEBUG.
  */
 int kmemleak_scan(void);
+/*
+ * /dev/kmemleak (drivers/char/kmemleak_dev.c): reading it runs a scan. Only
+ * registered in debug builds; 0 or a negative errno.
+ */
+int kmemleak_dev_register(void);
 
 /*
  * Roots for kmemleak: memory that may hold the only pointer to an object

@@ -13,8 +13,9 @@
  *      no allocation);
  *   3. objects popped off the work list have their contents read the same way;
  *   4. live objects still unmarked are leaks, reported grouped by call site.
- * Roots are the registered ranges plus the contents of caches that are not
- * tracked (SLAB_NO_DEBUG; not the allocator's internal ones). Slab
+ * Roots are the registered ranges, every thread's kernel stack (kstack.c),
+ * plus the contents of caches that are not tracked (SLAB_NO_DEBUG; not the
+ * allocator's internal ones). Slab
  * descriptors, free lists and this file's own state are never roots, so
  * they cannot keep an object alive. Lookup of a word is O(1): its page,
  * PG_SLAB or PG_LARGE, the slot index.
@@ -30,6 +31,7 @@
 #include "arch.h"
 #include "errno.h"
 #include "klog.h"
+#include "kstack.h"
 #include "ksyms.h"
 #include "lib.h"
 #include "mm.h"
@@ -154,6 +156,15 @@ static void scan_root(uintptr_t start, uintptr_t end)
 		scan_words(start, self);
 	if (end > self_end)
 		scan_words(self_end, end);
+}
+
+static void scan_gray(void);
+
+/* A thread's kernel stack: a sleeping thread may hold the only pointer there. */
+static void scan_stack(vaddr_t bottom, vaddr_t top)
+{
+	scan_words(bottom, top);
+	scan_gray();
 }
 
 /* Scan the contents of queued objects until the work list is empty. */
@@ -315,6 +326,7 @@ int kmemleak_scan(void)
 		scan_root(kml.roots[i].start, kml.roots[i].end);
 		scan_gray();
 	}
+	kstack_for_each(scan_stack);
 	scan_untracked_locked();
 	leaks = leak_sweep_locked();
 	slab_unlock_irqrestore(irq);

@@ -102,3 +102,13 @@ const struct kstack *kstack_lookup(vaddr_t addr, bool *in_guard)
 	}
 	return NULL;
 }
+
+void kstack_for_each(void (*fn)(vaddr_t bottom, vaddr_t top))
+{
+	for (int i = 0; i < KSTACK_MAX; i++) {
+		const struct kstack *ks = &stacks[i];
+
+		if (ks->used && ks->top)
+			fn(ks->bottom, ks->top);
+	}
+}
