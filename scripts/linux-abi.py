@@ -33,7 +33,6 @@ PARTIAL = {
     'pselect6': 'the signal mask argument is checked and ignored',
     'sigaltstack': 'reports no alternate stack; setting one is -ENOMEM',
     'rseq': 'deliberately -ENOSYS (C libraries fall back), without the log line',
-    'set_robust_list': 'the head is recorded, not walked when the thread dies (no FUTEX_OWNER_DIED)',
     'get_robust_list': 'the calling thread\'s own list only',
     'prlimit64': 'limits are reported (RLIMIT_NOFILE = 1024), setting them is -EPERM',
     'kill': 'pid -1 (broadcast) is -EPERM',

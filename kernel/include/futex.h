@@ -54,6 +54,13 @@ int futex_requeue_key(const struct futex_key *k1, const struct futex_key *k2, in
  * thread exit uses it for CLONE_CHILD_CLEARTID). Count or -errno.
  */
 int futex_wake_user(u64 uaddr, int nr);
+struct thread;
+/*
+ * The calling thread t (Linux tid tid) is ending: every robust futex on
+ * the list it registered with set_robust_list that it still owns gets
+ * FUTEX_OWNER_DIED and one waiter woken (kernel/linux/futex.c).
+ */
+void futex_exit_robust_list(struct thread *t, int tid);
 /* How many threads wait on k (tests). */
 int futex_waiters(const struct futex_key *k);
 

@@ -14,6 +14,11 @@
  *
  * Not offered (-ENOSYS): FUTEX_FD, FUTEX_WAKE_OP and the priority
  * inheritance operations (musl does not use them).
+ *
+ * Robust futexes: when a thread ends, futex_exit_robust_list walks the
+ * list it registered with set_robust_list and, for every lock word it
+ * still owns (owner tid in the low 30 bits), sets FUTEX_OWNER_DIED
+ * atomically (keeping FUTEX_WAITERS) and wakes one waiter, as Linux does.
  */
 #include "futex.h"
 #include "arch.h"
@@ -22,6 +27,7 @@
 #include "linux.h"
 #include "mm.h"
 #include "proc.h"
+#include "sched.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -197,6 +203,88 @@ static long futex_requeue(u64 uaddr, bool shared, int nr_wake, int nr_requeue, u
 int futex_wake_user(u64 uaddr, int nr)
 {
 	return (int)futex_wake(uaddr, true, nr, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* ---- robust futexes: a dying thread's held locks ---- */
+
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+#define ROBUST_LIST_LIMIT 2048 /* Linux's bound on a (maybe circular) list */
+
+/*
+ * Atomically replace the user word at uaddr (4-aligned, in the calling
+ * process) with set(old) if its owner field is tid: through the direct map
+ * of its page, made present and writable first, under the space lock so
+ * the page stays. Returns the old value in *old_out; -EFAULT if the word
+ * cannot be written, -ESRCH if tid does not own it.
+ */
+static int robust_release(u64 uaddr, u32 tid, u32 *old_out)
+{
+	struct vm_space *vs = current_proc()->vm;
+	bool taken;
+	pte_t e;
+	int err = -EFAULT;
+
+	if ((uaddr & 3) || !access_ok(UPTR(uaddr), sizeof(u32)))
+		return -EFAULT;
+	if (vm_user_fault(vs, uaddr & PAGE_MASK, VM_FAULT_WRITE))
+		return -EFAULT; /* demand-zero, copy-on-write: the page we will write */
+	taken = vm_lock(vs);
+	e = vm_lookup_pte(vs, uaddr & PAGE_MASK);
+	if (arch_pte_present(e) && (arch_pte_prot(e) & PTE_PROT_WRITE)) {
+		u32 *w = (u32 *)phys_to_virt(arch_pte_addr(e) + (uaddr & (PAGE_SIZE - 1)));
+		u32 old = __atomic_load_n(w, __ATOMIC_RELAXED), new;
+
+		do {
+			if ((old & FUTEX_TID_MASK) != tid) {
+				err = -ESRCH;
+				break;
+			}
+			new = (old & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+			err = 0;
+		} while (!__atomic_compare_exchange_n(w, &old, new, false, __ATOMIC_SEQ_CST,
+						      __ATOMIC_RELAXED));
+		*old_out = old;
+	}
+	vm_unlock(vs, taken);
+	return err;
+}
+
+/* One list entry: its lock word is at entry + offset; mark it and wake a waiter. */
+static void robust_handle(u64 entry, s64 offset, u32 tid)
+{
+	u32 old;
+
+	if (robust_release(entry + (u64)offset, tid, &old) == 0 && (old & FUTEX_WAITERS))
+		futex_wake_user(entry + (u64)offset, 1);
+}
+
+void futex_exit_robust_list(struct thread *t, int tid)
+{
+	struct {
+		u64 next;
+		s64 futex_offset;
+		u64 pending;
+	} head;
+	u64 entry, next;
+
+	if (!t->robust_list || tid <= 0)
+		return;
+	if (copy_from_user(&head, UPTR(t->robust_list), sizeof(head)))
+		return;
+	entry = head.next;
+	for (int n = 0; entry != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
+		/* Read the link before the lock word changes hands. */
+		if (copy_from_user(&next, UPTR(entry & ~1ull), sizeof(next)))
+			break;
+		if ((entry & ~1ull) != head.pending)
+			robust_handle(entry & ~1ull, head.futex_offset, (u32)tid);
+		entry = next;
+	}
+	if (head.pending)
+		robust_handle(head.pending & ~1ull, head.futex_offset, (u32)tid);
+	t->robust_list = 0;
 }
 
 /* futex(uaddr, op, val, timeout or val2, uaddr2, val3) */

@@ -218,7 +218,7 @@ static void populate(struct vm_space *vs, vaddr_t addr, size_t len, u64 prot)
  * process at a time (vm_lock; faults inside, e.g. MAP_POPULATE, see that
  * the lock is already theirs).
  */
-#define VM_LOCKED_SYSCALL(name)                               \
+#define VM_LOCKED(name)                                       \
 	static long sys_##name(SYSCALL_ARGS)                  \
 	{                                                     \
 		struct vm_space *vs = current_proc()->vm;     \
@@ -227,8 +227,7 @@ static void populate(struct vm_space *vs, vaddr_t addr, size_t len, u64 prot)
                                                               \
 		vm_unlock(vs, taken);                         \
 		return ret;                                   \
-	}                                                     \
-	LINUX_SYSCALL(name, sys_##name)
+	}
 
 static long do_mmap(SYSCALL_ARGS)
 {
@@ -332,7 +331,8 @@ out:
 		file_put(f); /* an object region holds its own reference */
 	return err;
 }
-VM_LOCKED_SYSCALL(mmap);
+VM_LOCKED(mmap)
+LINUX_SYSCALL(mmap, sys_mmap);
 
 static long do_munmap(SYSCALL_ARGS)
 {
@@ -342,7 +342,8 @@ static long do_munmap(SYSCALL_ARGS)
 		return a0 + a1 <= arch_user_base() ? 0 : -EINVAL;
 	return vm_unmap(current_proc()->vm, a0, ALIGN_UP(a1, PAGE_SIZE));
 }
-VM_LOCKED_SYSCALL(munmap);
+VM_LOCKED(munmap)
+LINUX_SYSCALL(munmap, sys_munmap);
 
 static long do_mprotect(SYSCALL_ARGS)
 {
@@ -359,7 +360,8 @@ static long do_mprotect(SYSCALL_ARGS)
 	err = vm_protect(current_proc()->vm, a0, len, prot_to_vm(a2));
 	return err == -EINVAL ? -ENOMEM : err; /* Linux: unmapped pages in the range -> ENOMEM */
 }
-VM_LOCKED_SYSCALL(mprotect);
+VM_LOCKED(mprotect)
+LINUX_SYSCALL(mprotect, sys_mprotect);
 
 /* Advice values Linux knows (5-7 were never used). */
 static bool madvise_known(u64 advice)
@@ -384,7 +386,8 @@ static long do_madvise(SYSCALL_ARGS)
 		return vm_discard(vs, a0, len);
 	return 0; /* the rest is advice only: nothing to do for memory held in RAM */
 }
-VM_LOCKED_SYSCALL(madvise);
+VM_LOCKED(madvise)
+LINUX_SYSCALL(madvise, sys_madvise);
 
 /* Grow or shrink [old, old + oldlen) to newlen in place or by moving it (see mremap(2)). */
 static long do_mremap(SYSCALL_ARGS)
@@ -459,7 +462,8 @@ static long do_mremap(SYSCALL_ARGS)
 		err = vm_extend(p->vm, to + oldlen, newlen - oldlen);
 	return err ? err : (long)to;
 }
-VM_LOCKED_SYSCALL(mremap);
+VM_LOCKED(mremap)
+LINUX_SYSCALL(mremap, sys_mremap);
 
 /* tmpfs has no backing store: msync only checks its arguments. */
 static long do_msync(SYSCALL_ARGS)
@@ -482,7 +486,8 @@ static long do_msync(SYSCALL_ARGS)
 		return -ENOMEM;
 	return 0;
 }
-VM_LOCKED_SYSCALL(msync);
+VM_LOCKED(msync)
+LINUX_SYSCALL(msync, sys_msync);
 
 /* One byte per page of [addr, addr + len): bit 0 set when the page is resident. */
 static long do_mincore(SYSCALL_ARGS)
@@ -510,7 +515,8 @@ static long do_mincore(SYSCALL_ARGS)
 	}
 	return 0;
 }
-VM_LOCKED_SYSCALL(mincore);
+VM_LOCKED(mincore)
+LINUX_SYSCALL(mincore, sys_mincore);
 
 static long do_brk(SYSCALL_ARGS)
 {
@@ -536,4 +542,5 @@ static long do_brk(SYSCALL_ARGS)
 	p->brk = want;
 	return (long)want;
 }
-VM_LOCKED_SYSCALL(brk);
+VM_LOCKED(brk)
+LINUX_SYSCALL(brk, sys_brk);

@@ -353,6 +353,7 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 		kill_other_threads_locked(p, t);
 	}
 	spin_unlock_irqrestore(&p->lock, f);
+	futex_exit_robust_list(t, t->user_tid);
 	thread_clear_child_tid(t);
 
 	tf = spin_lock_irqsave(&proc_tree_lock); /* main_thread changes under it */

@@ -9,12 +9,11 @@
  * wakes, EINTR on a signal, shared futexes across fork (MAP_SHARED), a
  * thread blocked in read() while another calls exit_group, execve from a
  * thread, fork from a thread, a fatal signal in one thread killing the
- * whole process, and threads mapping, faulting and unmapping memory at the
- * same time. Prints "ok N - what" / "not ok N - what" and
- * "threadapi: N passed, M failed"; exits 0 only if everything passed.
- * Runs on Linux too (that validates the test itself). Waits that depend on
- * another thread having gone to sleep retry a bounded number of times;
- * nothing asserts on elapsed time.
+ * whole process, threads mapping, faulting and unmapping memory at the
+ * same time, and a robust mutex released by the kernel when its owner dies. Prints "ok N - what" /
+ * "not ok N - what" and "threadapi: N passed, M failed"; exits 0 only if everything passed. Runs on
+ * Linux too (that validates the test itself). Waits that depend on another thread having gone to
+ * sleep retry a bounded number of times; nothing asserts on elapsed time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -681,6 +680,49 @@ static void test_vm_threads(void)
 	check(ok, "threads map, fault and unmap memory at the same time");
 }
 
+/* ---- robust mutexes: the kernel releases what a dead process held ---- */
+
+struct robust_shared {
+	pthread_mutex_t m;
+	volatile int locked;
+};
+
+static void test_robust(void)
+{
+	struct robust_shared *rs =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_mutexattr_t a;
+	int st = -1, r1 = -1, r2 = -1;
+	pid_t pid;
+
+	if (rs == MAP_FAILED) {
+		check(0, "a robust mutex held by a dead process is EOWNERDEAD");
+		return;
+	}
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&rs->m, &a);
+	rs->locked = 0;
+	pid = fork();
+	if (pid == 0) {
+		pthread_mutex_lock(&rs->m);
+		rs->locked = 1;
+		pause_ms(30);
+		_exit(0); /* exit_group with the mutex held: only the kernel can release it */
+	}
+	for (int i = 0; i < 5000 && !rs->locked; i++)
+		pause_ms(1);
+	r1 = pthread_mutex_lock(&rs->m); /* sleeps until the child's death wakes it */
+	if (r1 == EOWNERDEAD)
+		r2 = pthread_mutex_consistent(&rs->m);
+	pthread_mutex_unlock(&rs->m);
+	waitpid(pid, &st, 0);
+	check(rs->locked && r1 == EOWNERDEAD && r2 == 0,
+	      "a robust mutex held by a dead process is EOWNERDEAD for the next locker");
+	munmap(rs, 4096);
+}
+
 /* ---- exec, fork and fatal signals from threads ---- */
 
 static const char *self_path;
@@ -780,6 +822,7 @@ int main(int argc, char **argv)
 	test_eintr();
 	test_shared_futex();
 	test_vm_threads();
+	test_robust();
 	test_exec_fork_signal();
 	printf("threadapi: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
