@@ -109,6 +109,12 @@ struct vm_space {
  */
 bool vm_lock(struct vm_space *vs);
 void vm_unlock(struct vm_space *vs, bool taken);
+/*
+ * vm_lock without waiting, for reaching into another space while holding
+ * a spinlock (vm_object_truncate): true when the caller may go on, with
+ * *taken for vm_unlock; false when someone else holds it. Never sleeps.
+ */
+bool vm_trylock(struct vm_space *vs, bool *taken) __must_check;
 
 /* A new, empty address space; NULL if out of memory. */
 struct vm_space *vm_space_create(void);

@@ -39,23 +39,20 @@
  *  - a page or table taken out of a space is released only after the TLB
  *    flush that makes it unreachable (struct vm_gather).
  *
- * Locking: none yet; one thread uses a space at a time (vm_objects_lock
- * only covers the list of object regions, and is taken inside a space's
- * operations when a region comes or goes: space -> vm_objects_lock.
- * vm_object_truncate reaches into other spaces from the list, the other
- * way round, so once spaces have a lock it must only trylock a space's
- * lock under the list lock and, if that fails, drop the list lock and
- * start over. Object locks - the inode mutex - are taken inside a space's
- * operations (a fault's get_page), so truncation calls in after the VFS
- * dropped its inode lock). With SMP each space
- * gets a sleeping lock (vm_space.lock) held across every function here
- * (fault included), vm_tlb_flush() becomes a shootdown to the CPUs that have
- * the space loaded, and page refcounts and mm_pagetable_pages become atomic.
- * The active space is per CPU (vm_active[]). A kernel thread that loads a
- * user space itself has it recorded (thread.kvm) so the scheduler loads it
- * again whenever that thread runs; otherwise the scheduler gives kernel
- * threads the kernel's table, so a space is loaded only where one of its
- * users runs and vm_space_destroy() has just its own CPU to unload.
+ * Locking: the callers serialize the threads of a space with its lock
+ * (vm_lock, kernel/mm/vm_lock.c). vm_objects_lock only covers the list of
+ * object regions, and is taken inside a space's operations when a region
+ * comes or goes: space lock -> vm_objects_lock. vm_object_truncate reaches
+ * into other spaces from the list, the other way round, so it only tries a
+ * space's lock under the list lock and, if that fails, drops the list lock
+ * and starts over. Object locks (tmpfs's per-file spinlock) are taken
+ * inside a space's operations (a fault's get_page); the VFS calls
+ * vm_object_truncate after dropping its inode lock. vm_tlb_flush() shoots
+ * down the other CPUs' entries; page refcounts are atomic. The active space is per CPU
+ * (vm_active[]). A kernel thread that loads a user space itself has it recorded (thread.kvm) so the
+ * scheduler loads it again whenever that thread runs; otherwise the scheduler gives kernel threads
+ * the kernel's table, so a space is loaded only where one of its users runs and vm_space_destroy()
+ * has just its own CPU to unload.
  */
 #include "vm.h"
 #include "arch.h"
@@ -907,9 +904,15 @@ int vm_extend(struct vm_space *vs, vaddr_t end, size_t len)
 	return 0;
 }
 
-void vm_object_truncate(const void *key, u64 first_index)
+/*
+ * One pass over the object regions: unmap what key lost in every space
+ * whose lock can be had now. false: a space was busy (start over later;
+ * what was done stays done, unmapping twice is harmless).
+ */
+static bool truncate_pass(const void *key, u64 first_index)
 {
 	struct vm_area *a;
+	bool done = true, taken;
 
 	spin_lock(&vm_objects_lock);
 	list_for_each_entry (a, &vm_objects, obj_link) {
@@ -918,12 +921,25 @@ void vm_object_truncate(const void *key, u64 first_index)
 
 		if (a->obj.key != key || a->pgoff + pages <= first_index)
 			continue;
+		/* The space's lock ranks above the list lock: only try it (vm.c's lock order). */
+		if (!vm_trylock(a->vs, &taken)) {
+			done = false;
+			break;
+		}
 		if (first_index > a->pgoff)
 			start += (first_index - a->pgoff) * PAGE_SIZE;
 		/* Private copies go too, as on Linux: the range reads the file again. */
 		pt_unmap(a->vs, start, a->end);
+		vm_unlock(a->vs, taken);
 	}
 	spin_unlock(&vm_objects_lock);
+	return done;
+}
+
+void vm_object_truncate(const void *key, u64 first_index)
+{
+	while (!truncate_pass(key, first_index))
+		sched_yield(); /* let the space's holder finish */
 }
 
 /* ---- faults ---- */

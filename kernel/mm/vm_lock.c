@@ -50,6 +50,16 @@ bool vm_lock(struct vm_space *vs)
 	return true;
 }
 
+bool vm_trylock(struct vm_space *vs, bool *taken)
+{
+	*taken = false;
+	vm_lock_setup(vs);
+	if (__atomic_load_n(&vs->lock.owner, __ATOMIC_RELAXED) == current_thread())
+		return true;
+	*taken = mutex_trylock(&vs->lock);
+	return *taken;
+}
+
 void vm_unlock(struct vm_space *vs, bool taken)
 {
 	if (taken)

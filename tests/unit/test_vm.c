@@ -61,6 +61,34 @@ void kfree(const void *p)
 	free((void *)p);
 }
 
+/* ---- space locks (kernel/mm/vm_lock.c) and the scheduler, faked ---- */
+
+static int trylock_busy; /* vm_trylock fails this many more times */
+static int yields;
+
+bool vm_trylock(struct vm_space *vs, bool *taken)
+{
+	(void)vs;
+	*taken = false;
+	if (trylock_busy > 0) {
+		trylock_busy--;
+		return false;
+	}
+	*taken = true;
+	return true;
+}
+
+void vm_unlock(struct vm_space *vs, bool taken)
+{
+	(void)vs;
+	(void)taken;
+}
+
+void sched_yield(void)
+{
+	yields++;
+}
+
 /* ---- helpers ---- */
 
 /* References the test holds as a page's owner (a fake file) outside any space. */
@@ -1387,6 +1415,18 @@ UNIT_TEST(object_regions_shared_and_private)
 	}
 	CHECK(vm_lookup_pte(vs, S) && vm_lookup_pte(vs, PR));
 	CHECK_EQ(rd64(S + P, &err), 0);
+	CHECK_EQ(err, -ENXIO);
+	check_spaces(all, 2);
+
+	/* A space whose lock is busy: truncation waits (yields) and then reaches it too. */
+	CHECK_EQ(rd64(S, &err) & 0xffffffff, 0x11);
+	trylock_busy = 3;
+	yields = 0;
+	fake_obj_truncate(&o, 0);
+	CHECK_EQ(yields, 3);
+	CHECK_EQ(vm_lookup_pte(vs, S), 0);
+	CHECK_EQ(vm_lookup_pte(vs, PR), 0);
+	CHECK_EQ(rd64(S, &err), 0);
 	CHECK_EQ(err, -ENXIO);
 	check_spaces(all, 2);
 
