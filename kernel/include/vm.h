@@ -12,8 +12,9 @@
  * page table (arch_pt_share_kernel); vm.c only ever creates mappings in the
  * user range [arch_user_base(), arch_user_top()).
  *
- * Locking: one vm_space is used by one thread at a time for now; when SMP
- * arrives, vm_space.lock (a sleeping lock) covers the tree and the tables.
+ * Locking: vm_space.lock (a mutex, vm_lock) covers the tree and the
+ * tables; callers take it around vm.c's functions (see vm_lock below and
+ * the lock order in vm.c).
  */
 #ifndef MATRIOSKA_VM_H
 #define MATRIOSKA_VM_H
