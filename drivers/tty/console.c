@@ -68,10 +68,12 @@ int tty_register_devices(void)
 	static const struct {
 		const char *name;
 		u32 major, minor, mode;
+		const struct file_operations *fops;
 	} devs[] = {
-		{"console", 5, 1, 0600},
-		{"tty", 5, 0, 0666}, /* Linux: the caller's controlling tty; for now the console */
-		{"ttyS0", 4, 64, 0660},
+		{"console", 5, 1, 0600, &tty_fops},
+		/* The caller's controlling tty: the console is the only terminal there is. */
+		{"tty", 5, 0, 0666, &tty_ctty_fops},
+		{"ttyS0", 4, 64, 0660, &tty_fops},
 	};
 	struct tty *t = console_tty();
 	int err;
@@ -80,7 +82,7 @@ int tty_register_devices(void)
 		return -ENODEV;
 	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
 		err = chrdev_register(devs[i].name, MKDEV(devs[i].major, devs[i].minor),
-				      devs[i].mode, &tty_fops, t);
+				      devs[i].mode, devs[i].fops, t);
 		if (err) {
 			pr_err("tty: cannot register /dev/%s: error %d", devs[i].name, err);
 			return err;

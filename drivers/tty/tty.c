@@ -24,6 +24,13 @@
  * loses nothing and a flush in between (^C, TCFLSH) is noticed through
  * flush_gen. The ioctls are in tty_ioctl.c.
  *
+ * Job control (tty_check_background): a process of a background group of
+ * the terminal's session that reads gets SIGTTIN for its group (EIO if it
+ * ignores or blocks it, or its group is orphaned); one that writes with
+ * TOSTOP set, or changes the terminal's settings, gets SIGTTOU unless it
+ * ignores or blocks it. The call then fails with -EINTR, which restarts
+ * it once the group is continued (syscall_restart_kind).
+ *
  * Lock order: t->wq.lock -> t->lock (the wait condition takes t->lock).
  * read_mutex is taken before either and never while waiting for input.
  */
@@ -32,6 +39,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
+#include "proc.h"
 #include "signal.h"
 #include "timer.h"
 #include "tty_internal.h"
@@ -647,6 +655,24 @@ static s64 copy_input(struct tty *t, struct uio *u, bool *consumed)
 	return done;
 }
 
+int tty_check_background(struct tty *t, int sig)
+{
+	int pgid = proc_current_pgid(), sid = proc_current_sid();
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	int session = t->session, fg = t->pgrp;
+
+	spin_unlock_irqrestore(&t->lock, flags);
+	/* Not our controlling terminal, no foreground group, or we are it: go ahead. */
+	if (!session || session != sid || !fg || fg == pgid || pgid <= 0)
+		return 0;
+	if (signal_ignored_or_blocked(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (proc_pgrp_orphaned(pgid))
+		return -EIO;
+	signal_send_pgrp(pgid, sig);
+	return -EINTR;
+}
+
 static s64 tty_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct tty *t = f->priv;
@@ -658,6 +684,9 @@ static s64 tty_read(struct file *f, struct uio *u, u64 *pos)
 	(void)pos;
 	if (!u->len)
 		return 0;
+	r = tty_check_background(t, SIGTTIN);
+	if (r)
+		return r;
 	boot_console_reader(); /* the first read completes boot stage 5 */
 	for (;;) {
 		r = wait_for_input(t, u->len, nonblock);
@@ -684,6 +713,16 @@ static bool output_allowed(void *arg)
 	return ok;
 }
 
+/* TOSTOP: background writers are stopped. */
+static bool tty_write_stopped_by_tostop(struct tty *t)
+{
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	bool on = tty_lflag(t, TOSTOP);
+
+	spin_unlock_irqrestore(&t->lock, flags);
+	return on;
+}
+
 static s64 tty_write(struct file *f, struct uio *u, u64 *pos)
 {
 	struct tty *t = f->priv;
@@ -692,6 +731,12 @@ static s64 tty_write(struct file *f, struct uio *u, u64 *pos)
 	size_t done = 0;
 
 	(void)pos;
+	if (tty_write_stopped_by_tostop(t)) {
+		int r = tty_check_background(t, SIGTTOU);
+
+		if (r)
+			return r;
+	}
 	while (done < u->len) {
 		size_t n = MIN(u->len - done, (size_t)CHUNK), len = 0;
 		unsigned long flags;
@@ -748,6 +793,28 @@ static int tty_open(struct inode *inode, struct file *f)
 
 const struct file_operations tty_fops = {
 	.open = tty_open,
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+};
+
+/* /dev/tty: the caller's controlling terminal; ENXIO for a process without one. */
+static int tty_ctty_open(struct inode *inode, struct file *f)
+{
+	struct tty *t = f->priv;
+	int sid = proc_current_sid();
+	unsigned long flags = spin_lock_irqsave(&t->lock);
+	bool mine = t->session && t->session == sid;
+
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!mine)
+		return -ENXIO;
+	return tty_open(inode, f);
+}
+
+const struct file_operations tty_ctty_fops = {
+	.open = tty_ctty_open,
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,

@@ -59,6 +59,13 @@ void tty_flush_input_locked(struct tty *t);
  * gathered under it: echoes, signals to the foreground group, wake-ups.
  */
 void tty_unlock(struct tty *t, unsigned long flags);
+/*
+ * Job control: may the calling process use t for something that sig
+ * (SIGTTIN: reading; SIGTTOU: writing with TOSTOP, changing settings)
+ * guards? 0 (go ahead), -EINTR after sending sig to its background group,
+ * or -EIO (SIGTTIN ignored or blocked, or an orphaned group). No lock held.
+ */
+int tty_check_background(struct tty *t, int sig);
 /* The ioctl method of tty_fops (tty_ioctl.c). */
 long tty_ioctl(struct file *f, u32 cmd, u64 arg);
 

@@ -10,7 +10,9 @@
  * Each ioctl copies its argument in first, checks it, then changes the tty
  * under t->lock; user memory and the process layer are only touched with
  * the lock dropped. Whether the tty is the caller's controlling terminal is
- * decided by its session: t->session == proc_current_sid().
+ * decided by its session: t->session == proc_current_sid(). Changes
+ * (TCSETS*, TCFLSH, TCXONC, TIOCSPGRP) from a background group of the
+ * session get SIGTTOU first, unless it is ignored or blocked.
  */
 #include "errno.h"
 #include "lib.h"
@@ -239,6 +241,23 @@ long tty_ioctl(struct file *f, u32 cmd, u64 arg)
 	struct tty *t = f->priv;
 	void *uarg = (void *)(uintptr_t)arg;
 
+	switch (cmd) {
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+	case TCXONC:
+	case TCFLSH:
+	case TIOCSPGRP: {
+		/* Changing the terminal from a background group: SIGTTOU first (job control). */
+		int r = tty_check_background(t, SIGTTOU);
+
+		if (r)
+			return r;
+		break;
+	}
+	default:
+		break;
+	}
 	switch (cmd) {
 	case TCGETS:
 		return tty_get_termios(t, uarg);

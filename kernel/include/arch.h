@@ -178,13 +178,34 @@ __noreturn void arch_return_to_user(void);
 /* The user thread pointer (x86_64: the FS base; arch_prctl(ARCH_SET_FS)). */
 void arch_set_tls(struct thread *t, u64 base);
 u64 arch_get_tls(struct thread *t);
+/* The user stack pointer saved in f. */
+vaddr_t arch_user_frame_sp(struct trap_frame *f);
+/*
+ * f was saved by a system call: its number (what the caller asked for,
+ * even after the result replaced it) and result. False for interrupts,
+ * faults and frames restored by rt_sigreturn.
+ */
+bool arch_syscall_frame(struct trap_frame *f, u64 *nr, long *ret);
+/* Make f re-execute its system call on return (rewind past the instruction, number back). */
+void arch_syscall_restart(struct trap_frame *f);
 /*
  * Signal frames of the Linux ABI: push a frame for handler ka of sig on the
- * user stack (saving f and the old mask) and point f at the handler. 0, or
- * -EFAULT if the stack is unusable (the caller then kills with SIGSEGV).
+ * user stack (below the interrupted stack pointer, or from stack_top when
+ * it is set: the alternate stack), saving f, the old mask, the siginfo and
+ * the sigaltstack state (ss_*), and point f at the handler. 0, or -EFAULT
+ * if the stack is unusable (the caller then kills with SIGSEGV).
  */
-int arch_signal_frame_setup(struct trap_frame *f, int sig, const struct k_sigaction *ka,
-			    u64 old_mask);
+struct ksiginfo;
+struct signal_frame_req {
+	int sig;
+	const struct ksiginfo *info;
+	const struct k_sigaction *ka;
+	u64 old_mask;
+	u64 stack_top; /* 0: the interrupted stack */
+	u64 ss_sp, ss_size;
+	int ss_flags;
+};
+int arch_signal_frame_setup(struct trap_frame *f, const struct signal_frame_req *req);
 /* rt_sigreturn: restore f and *mask from the frame at the user stack pointer. */
 int arch_signal_frame_restore(struct trap_frame *f, u64 *mask);
 

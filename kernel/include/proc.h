@@ -85,6 +85,7 @@ struct process {
 	u32 nr_threads;
 	struct thread *main_thread;
 	struct k_sigaction sigactions[NSIG]; /* index sig - 1; under lock */
+	struct proc_signals sigs;	     /* pending signals, job-control stop (signal.h) */
 	struct wait_queue child_wq;	     /* woken when a child changes state */
 	u64 early_signals; /* sent before the first thread was published; proc_tree_lock */
 	u32 child_events;  /* bumped (proc_tree_lock) at each child state change */
@@ -176,6 +177,7 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal);
  */
 #define WNOHANG 1
 #define WUNTRACED 2
+#define WCONTINUED 8
 int proc_wait4(int pid, int *status, int options, u64 *child_runtime_ns);
 
 /* Look a process up and take no reference: only under proc_tree_lock (procfs uses proc_for_each).
@@ -195,6 +197,10 @@ int proc_getpgid(int pid);
 int proc_getsid(int pid);
 int proc_setsid(void);
 int proc_getppid(void);
+/* Is group pgid orphaned (no member's parent is in another group of its session)? */
+bool proc_pgrp_orphaned(int pgid);
+/* p stopped or continued (SIG_REPORT_*, by sig): record it for wait4, tell the parent. */
+void proc_job_report(struct process *p, u32 what, int sig);
 
 /* The calling thread's process, NULL for kernel threads. */
 struct process *current_proc(void);

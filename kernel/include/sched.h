@@ -87,10 +87,23 @@ struct thread {
 	u64 clear_child_tid;	  /* user address zeroed and futex-woken at exit, or 0 */
 	u64 sig_saved_mask;	  /* rt_sigsuspend: the mask to restore after delivery */
 	bool sig_restore_mask;	  /* sig_saved_mask is valid */
+	u32 sig_notify;		  /* process-directed signal or stop work may be here (signal.c) */
+	u64 sas_sp, sas_size;	  /* sigaltstack (size 0: none); changed by itself only */
+	u32 sas_flags;		  /* SS_AUTODISARM */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
 	struct ipc_thread *ipc;	  /* native IPC state (kernel/ipc), made on first use */
 };
+
+/*
+ * Does t have signal work on its way back to user mode (a pending signal of
+ * its own, or process-directed signals or a stop it was picked for)?
+ */
+static inline bool thread_sig_work(struct thread *t)
+{
+	return (__atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) |
+		__atomic_load_n(&t->sig_notify, __ATOMIC_ACQUIRE)) != 0;
+}
 
 /* Flags to enqueue/dequeue. */
 #define ENQ_WAKEUP 0x1	/* a blocked thread woke up */

@@ -228,6 +228,8 @@ void tty_receive(struct tty *t, const char *buf, size_t n);
 
 /* read, write, poll, ioctl of a tty device; f->priv is the struct tty. */
 extern const struct file_operations tty_fops;
+/* /dev/tty: tty_fops whose open fails with ENXIO unless it is the caller's controlling tty. */
+extern const struct file_operations tty_ctty_fops;
 
 /* ---- the console (drivers/tty/console.c) ---- */
 

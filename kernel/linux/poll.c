@@ -16,10 +16,13 @@
  * become a monotonic deadline; the time left is written back to the
  * timespec/timeval as Linux does (a fault there is ignored, as on Linux).
  *
- * Signal masks: ppoll's and pselect6's sigmask arguments are checked for
- * their size but otherwise ignored for now - the mask is not swapped in
- * for the duration of the wait. A pending signal ends the wait with EINTR
- * when nothing is ready; these calls are not restarted.
+ * Signal masks: ppoll's and pselect6's sigmask replaces the caller's
+ * mask for the duration of the wait, as rt_sigsuspend's does
+ * (signal_mask_set_temporary): when a signal ends the wait (EINTR) the old
+ * mask comes back only after the handler's frame has saved it, so the
+ * handler runs under the call's mask; otherwise it comes back at once. A
+ * pending signal ends the wait with EINTR when nothing is ready; with no
+ * handler to run (a stop and continue) the call restarts.
  */
 #include "poll.h"
 #include "errno.h"
@@ -27,6 +30,7 @@
 #include "linux.h"
 #include "lxfs.h"
 #include "mm.h"
+#include "signal.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "vfs.h"
@@ -104,10 +108,28 @@ static void put_timespec_left(u64 uts, u64 deadline)
 		return; /* Linux ignores it too: the call itself succeeded */
 }
 
-/* A kernel sigset_t argument (ignored for now, see the top): only its size is checked. */
-static int check_sigset_size(u64 usigmask, u64 size)
+/* Swap in the call's kernel sigset_t (if any) for the wait; *set says whether it was. */
+static int sigmask_begin(u64 usigmask, u64 size, bool *set)
 {
-	return usigmask && size != KSIGSET_SIZE ? -EINVAL : 0;
+	u64 mask;
+
+	*set = false;
+	if (!usigmask)
+		return 0;
+	if (size != KSIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, UPTR(usigmask), sizeof(mask)))
+		return -EFAULT;
+	signal_mask_set_temporary(mask);
+	*set = true;
+	return 0;
+}
+
+/* The wait is over: interrupted, the delivery puts the old mask back; otherwise now. */
+static void sigmask_end(bool set, long ret)
+{
+	if (set && ret != -EINTR)
+		signal_mask_restore();
 }
 
 /* ---- poll, ppoll ---- */
@@ -163,15 +185,17 @@ LINUX_SYSCALL(poll, sys_poll);
 static long sys_ppoll(SYSCALL_ARGS)
 {
 	u64 deadline;
+	bool masked;
 	long ret;
 
 	ret = get_timespec_deadline(a2, &deadline);
 	if (ret)
 		return ret;
-	ret = check_sigset_size(a3, a4);
+	ret = sigmask_begin(a3, a4, &masked);
 	if (ret)
 		return ret;
 	ret = do_poll_user(a0, (u32)a1, deadline);
+	sigmask_end(masked, ret);
 	put_timespec_left(a2, deadline);
 	return ret;
 }
@@ -302,20 +326,20 @@ LINUX_SYSCALL(select, sys_select);
 static long sys_pselect6(SYSCALL_ARGS)
 {
 	u64 usets[3] = {a1, a2, a3};
-	u64 sig[2], deadline;
+	u64 sig[2] = {0, 0}, deadline;
+	bool masked;
 	long ret;
 
 	ret = get_timespec_deadline(a4, &deadline);
 	if (ret)
 		return ret;
-	if (a5) {
-		if (copy_from_user(sig, UPTR(a5), sizeof(sig)))
-			return -EFAULT;
-		ret = check_sigset_size(sig[0], sig[1]);
-		if (ret)
-			return ret;
-	}
+	if (a5 && copy_from_user(sig, UPTR(a5), sizeof(sig)))
+		return -EFAULT;
+	ret = sigmask_begin(sig[0], sig[1], &masked);
+	if (ret)
+		return ret;
 	ret = do_select((int)a0, usets, deadline);
+	sigmask_end(masked, ret);
 	put_timespec_left(a4, deadline);
 	return ret;
 }

@@ -211,9 +211,8 @@ LINUX_SYSCALL(nanosleep, sys_nanosleep);
 
 static long sys_clock_nanosleep(SYSCALL_ARGS)
 {
-	long err = do_nanosleep(a0, (int)a1, a2, a3);
-
-	return err < 0 ? -err : 0; /* clock_nanosleep returns the error number */
+	/* -errno like every call: the C library turns it into clock_nanosleep's return value. */
+	return do_nanosleep(a0, (int)a1, a2, a3);
 }
 LINUX_SYSCALL(clock_nanosleep, sys_clock_nanosleep);
 

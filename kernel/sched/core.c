@@ -421,7 +421,7 @@ static inline void preempt_check_resched(void)
  */
 static void notify_signal_locked(struct runqueue *rq, struct thread *t)
 {
-	if (rq->curr != t || !__atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE))
+	if (rq->curr != t || !thread_sig_work(t))
 		return;
 	__atomic_store_n(&cpus[rq->cpu].sig_work, true, __ATOMIC_RELAXED);
 	if (rq->cpu != this_cpu()->id)
@@ -560,7 +560,7 @@ static inline __attribute__((always_inline)) void schedule_locked(struct cpu *c,
 		next->class->set_curr(rq, next);
 	rq->curr = next;
 	c->current = next;
-	c->sig_work = __atomic_load_n(&next->sig_pending, __ATOMIC_RELAXED) != 0;
+	c->sig_work = thread_sig_work(next);
 	if (unlikely(prev == rq->idle) && next != prev)
 		rq->next_balance_ns = rq->clock_ns + BALANCE_INTERVAL_NS; /* busy again */
 	update_slice_timer_locked(rq, true);
@@ -729,7 +729,7 @@ bool sched_switch_to(struct thread *next, u32 *pin)
 		next->class->set_curr(rq, next);
 	rq->curr = next;
 	c->current = next;
-	c->sig_work = __atomic_load_n(&next->sig_pending, __ATOMIC_RELAXED) != 0;
+	c->sig_work = thread_sig_work(next);
 	update_slice_timer_locked(rq, true);
 	rq->nr_switches++;
 	next->nr_switches++;

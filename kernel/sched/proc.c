@@ -105,6 +105,7 @@ static struct process *proc_alloc(void)
 	spin_init(&p->lock, "process", LOCK_RANK_NONE);
 	wait_queue_init(&p->child_wq, "child_wq");
 	wait_queue_init(&p->thread_wq, "thread_wq");
+	signal_proc_init(p);
 	completion_init(&p->done, "process done");
 	p->start_ns = clock_ns();
 	p->mmap_top = arch_user_top() - GiB(1);
@@ -113,6 +114,7 @@ static struct process *proc_alloc(void)
 
 static void proc_free(struct process *p)
 {
+	signal_proc_free(p);
 	if (p->pid)
 		free_pid(p->pid);
 	kfree(p);
@@ -284,13 +286,94 @@ static void proc_release_resources(struct process *p)
 		vm_space_activate(NULL);
 }
 
-/* A child of parent changed state: wake its wait4 (and send sig). proc_tree_lock held. */
-static void notify_parent_locked(struct process *parent, int sig)
+/*
+ * A child of parent changed state: wake its wait4 and, if child is given,
+ * send the parent SIGCHLD with code (CLD_*) and status. proc_tree_lock held.
+ */
+static void notify_parent_locked(struct process *parent, struct process *child, int code,
+				 int status)
 {
 	__atomic_fetch_add(&parent->child_events, 1, __ATOMIC_RELEASE);
-	if (sig && parent->main_thread)
-		signal_send_thread(parent->main_thread, sig);
+	if (child)
+		signal_child_notify_locked(parent, child, code, status);
 	wake_up_all(&parent->child_wq);
+}
+
+/* A wait status as SIGCHLD's si_code and si_status. */
+static void exit_status_to_cld(int wstatus, int *code, int *status)
+{
+	if ((wstatus & 0x7f) == 0) {
+		*code = CLD_EXITED;
+		*status = (wstatus >> 8) & 0xff;
+	} else {
+		*code = (wstatus & 0x80) ? CLD_DUMPED : CLD_KILLED;
+		*status = wstatus & 0x7f;
+	}
+}
+
+/*
+ * Is process group pgid orphaned (POSIX): no member has a parent in
+ * another group of the same session? proc_tree_lock held. ignore: a
+ * process that no longer counts (the one exiting).
+ */
+static bool pgrp_orphaned_locked(int pgid, struct process *ignore)
+{
+	struct process *q;
+
+	list_for_each_entry (q, &all_procs, all_link) {
+		if (q->pgid != pgid || q == ignore || q->state != PROC_ALIVE)
+			continue;
+		if (q->parent && q->parent != ignore && q->parent->pgid != pgid &&
+		    q->parent->sid == q->sid)
+			return false;
+	}
+	return true;
+}
+
+bool proc_pgrp_orphaned(int pgid)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+	bool orphaned = pgrp_orphaned_locked(pgid, NULL);
+
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return orphaned;
+}
+
+/*
+ * p is leaving: a group it kept from being orphaned (its own, or a
+ * child's) that has stopped members gets SIGHUP then SIGCONT (POSIX), so
+ * nobody stays stopped with no one left to continue them.
+ * proc_tree_lock held.
+ */
+static void orphan_check_locked(struct process *p, int pgid)
+{
+	struct process *q;
+	bool stopped = false;
+
+	list_for_each_entry (q, &all_procs, all_link)
+		if (q->pgid == pgid && q != p && q->state == PROC_ALIVE)
+			stopped |= __atomic_load_n(&q->sigs.stopped, __ATOMIC_ACQUIRE);
+	if (!stopped || pgrp_orphaned_locked(pgid, NULL) || !pgrp_orphaned_locked(pgid, p))
+		return;
+	list_for_each_entry (q, &all_procs, all_link)
+		if (q->pgid == pgid && q != p && q->state == PROC_ALIVE) {
+			(void)signal_send_proc_info(q, SIGHUP, NULL, false);
+			(void)signal_send_proc_info(q, SIGCONT, NULL, false);
+		}
+}
+
+void proc_job_report(struct process *p, u32 what, int sig)
+{
+	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
+
+	if (p->state == PROC_ALIVE) {
+		p->sigs.report = what;
+		if (p->parent)
+			notify_parent_locked(
+				p->parent, p,
+				what == SIG_REPORT_STOPPED ? CLD_STOPPED : CLD_CONTINUED, sig);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
 }
 
 /*
@@ -339,7 +422,7 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 	struct process *parent, *c, *tmp;
 	struct completion *vfork_done = NULL;
 	unsigned long f, tf;
-	bool last, wake_init = false;
+	bool last, wake_init = false, autoreap = false;
 
 	if (!p)
 		thread_exit(legacy_code);
@@ -397,8 +480,11 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 		complete(vfork_done);
 
 	f = spin_lock_irqsave(&proc_tree_lock);
+	orphan_check_locked(p, p->pgid);
 	/* Children go to init (or lose their parent if there is no init). */
 	list_for_each_entry_safe (c, tmp, &p->children, sibling) {
+		if (c->pgid != p->pgid)
+			orphan_check_locked(p, c->pgid);
 		list_del(&c->sibling);
 		c->parent = init_proc;
 		if (init_proc) {
@@ -418,12 +504,25 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 	 * never take this lock inside their wait queue's lock (see wait4).
 	 */
 	if (wake_init)
-		notify_parent_locked(init_proc, 0);
-	if (parent)
-		notify_parent_locked(parent, SIGCHLD);
+		notify_parent_locked(init_proc, NULL, 0, 0);
+	if (parent) {
+		int code, cstatus;
+
+		exit_status_to_cld(p->exit_status, &code, &cstatus);
+		notify_parent_locked(parent, p, code, cstatus);
+		/* SIGCHLD ignored or SA_NOCLDWAIT: nobody will wait4; reaped here. */
+		autoreap = signal_parent_autoreaps(parent);
+		if (autoreap) {
+			list_del(&p->sibling);
+			list_del(&p->all_link);
+			nr_procs--;
+		}
+	}
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	if (!parent)
 		complete_all(&p->done);
+	if (autoreap)
+		proc_free(p); /* this thread no longer refers to it (t->proc is NULL) */
 	thread_exit(legacy_code);
 }
 
@@ -463,11 +562,18 @@ static bool child_matches(struct process *parent, struct process *c, int pid)
 struct wait_scan {
 	struct process *parent;
 	int pid;
+	int options;
 	struct process *zombie; /* found and unlinked */
+	int reported;		/* pid of a stopped/continued child reported, or 0 */
+	int report_status;	/* its wait status */
 	bool any;		/* some child matches at all */
 };
 
-/* Find (and unlink) a matching zombie; note whether any child matches. */
+/*
+ * Find (and unlink) a matching zombie, or with WUNTRACED / WCONTINUED a
+ * child with a stop or continue not yet reported; note whether any child
+ * matches.
+ */
 static void wait_scan(struct wait_scan *w)
 {
 	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
@@ -478,6 +584,20 @@ static void wait_scan(struct wait_scan *w)
 		if (!child_matches(w->parent, c, w->pid))
 			continue;
 		w->any = true;
+		if (c->state == PROC_ALIVE && c->sigs.report == SIG_REPORT_STOPPED &&
+		    (w->options & WUNTRACED)) {
+			c->sigs.report = 0;
+			w->reported = c->pid;
+			w->report_status = (c->sigs.stop_sig << 8) | 0x7f;
+			break;
+		}
+		if (c->state == PROC_ALIVE && c->sigs.report == SIG_REPORT_CONTINUED &&
+		    (w->options & WCONTINUED)) {
+			c->sigs.report = 0;
+			w->reported = c->pid;
+			w->report_status = 0xffff;
+			break;
+		}
 		if (c->state == PROC_ZOMBIE) {
 			list_del(&c->sibling);
 			list_del(&c->all_link);
@@ -505,24 +625,31 @@ static bool child_event_cond(void *arg)
 int proc_wait4(int pid, int *status, int options, u64 *child_runtime_ns)
 {
 	struct process *self = current_proc();
-	struct wait_scan w = {.parent = self, .pid = pid};
+	struct wait_scan w = {.parent = self, .pid = pid, .options = options};
 	struct wait_events ev = {.p = self};
 	int ret;
 
 	if (!self)
 		return -ECHILD;
 	if (options & ~(WNOHANG | WUNTRACED | 0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */ |
-			8 /* WCONTINUED */))
+			WCONTINUED))
 		return -EINVAL;
 	for (;;) {
 		/* Read the counter before scanning: an exit after the scan changes it. */
 		ev.seen = __atomic_load_n(&self->child_events, __ATOMIC_ACQUIRE);
 		wait_scan(&w);
-		if (w.zombie || !w.any || (options & WNOHANG))
+		if (w.zombie || w.reported || !w.any || (options & WNOHANG))
 			break;
 		ret = wait_until_intr(&self->child_wq, child_event_cond, &ev, 0);
 		if (ret)
 			return ret;
+	}
+	if (w.reported) {
+		if (status)
+			*status = w.report_status;
+		if (child_runtime_ns)
+			*child_runtime_ns = 0;
+		return w.reported;
 	}
 	if (!w.zombie)
 		return w.any ? 0 : -ECHILD;
@@ -543,6 +670,7 @@ int proc_wait4(int pid, int *status, int options, u64 *child_runtime_ns)
 struct fork_args {
 	struct process *child;
 	u64 tls, sig_blocked; /* the parent's thread pointer and signal mask */
+	u64 sas_sp, sas_size; /* and its sigaltstack */
 	u8 frame[];	      /* the child's initial user registers (arch_user_frame_size bytes) */
 };
 
@@ -572,6 +700,9 @@ static void fork_child_main(void *arg)
 	publish_main_thread(fa->child, t);
 	arch_set_tls(t, fa->tls);
 	t->sig_blocked = fa->sig_blocked;
+	t->sas_sp = fa->sas_sp; /* the alternate signal stack is inherited (same memory) */
+	t->sas_size = fa->sas_size;
+	signal_recalc(); /* anything sent before this thread existed waits in the process */
 	memcpy(arch_user_frame(t), fa->frame, arch_user_frame_size());
 	kfree(fa);
 	vm_space_activate(t->proc->vm);
@@ -646,6 +777,8 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 	fa->child = c;
 	fa->tls = arch_get_tls(self_t);
 	fa->sig_blocked = self_t->sig_blocked;
+	fa->sas_sp = self_t->sas_sp;
+	fa->sas_size = self_t->sas_size;
 
 	pid = proc_publish(c, self);
 	if (pid < 0) {
@@ -1042,31 +1175,42 @@ int proc_setsid(void)
 	return ret;
 }
 
-int signal_send_pid(int pid, int sig)
+int signal_send_pid_info(int pid, int sig, const struct ksiginfo *info, bool queue_limit)
 {
 	unsigned long f;
 	struct process *p;
-	struct thread *t = NULL;
+	int ret = -ESRCH;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	f = spin_lock_irqsave(&proc_tree_lock);
 	p = find_pid_locked(pid);
 	if (p && p->state == PROC_ALIVE)
-		t = p->main_thread;
-	if (p && !t && p->state == PROC_ALIVE && sig)
-		p->early_signals |= SIGMASK(sig); /* just forked: its thread collects it */
-	if (t && sig)
-		signal_send_thread(t, sig);
+		ret = sig ? signal_send_proc_info(p, sig, info, queue_limit) : 0;
+	else if (p)
+		ret = 0; /* a zombie: nothing to do, but it exists */
 	spin_unlock_irqrestore(&proc_tree_lock, f);
-	return p ? 0 : -ESRCH;
+	return ret;
+}
+
+int signal_send_pid(int pid, int sig)
+{
+	return signal_send_pid_info(pid, sig, NULL, false);
 }
 
 int signal_send_tid(int tgid, int tid, int sig)
 {
+	struct ksiginfo ki;
+
+	signal_info_from_current(&ki, sig, SI_TKILL);
+	return signal_send_tid_info(tgid, tid, sig, &ki, false);
+}
+
+int signal_send_tid_info(int tgid, int tid, int sig, const struct ksiginfo *info, bool queue_limit)
+{
 	unsigned long f;
 	struct process *p;
-	struct thread *t;
+	struct thread *t, *found = NULL;
 	int ret = -ESRCH;
 
 	if (sig < 0 || sig > NSIG || tid <= 0)
@@ -1078,23 +1222,27 @@ int signal_send_tid(int tgid, int tid, int sig)
 		spin_lock(&p->lock);
 		list_for_each_entry (t, &p->threads, proc_link)
 			if (t->user_tid == tid) {
-				if (sig)
-					signal_send_thread(t, sig);
-				ret = 0;
+				found = t;
 				break;
 			}
 		spin_unlock(&p->lock);
-		if (!ret)
+		if (found)
 			break;
+	}
+	/* Under proc_tree_lock the thread cannot leave its process (proc_do_exit). */
+	if (found) {
+		ret = 0;
+		if (sig)
+			ret = signal_send_thread_info(found, sig, info, queue_limit);
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	/* A process whose first thread is not published yet (just forked): by pid. */
-	if (ret && (tgid <= 0 || tgid == tid))
-		return signal_send_pid(tid, sig);
+	if (ret == -ESRCH && (tgid <= 0 || tgid == tid))
+		return signal_send_pid_info(tid, sig, info, queue_limit);
 	return ret;
 }
 
-int signal_send_pgrp(int pgid, int sig)
+int signal_send_pgrp_info(int pgid, int sig, const struct ksiginfo *info)
 {
 	unsigned long f;
 	struct process *p;
@@ -1105,14 +1253,17 @@ int signal_send_pgrp(int pgid, int sig)
 	f = spin_lock_irqsave(&proc_tree_lock);
 	list_for_each_entry (p, &all_procs, all_link)
 		if (p->pgid == pgid && p->state == PROC_ALIVE) {
-			if (sig && p->main_thread)
-				signal_send_thread(p->main_thread, sig);
-			else if (sig)
-				p->early_signals |= SIGMASK(sig);
+			if (sig)
+				(void)signal_send_proc_info(p, sig, info, false);
 			ret = 0;
 		}
 	spin_unlock_irqrestore(&proc_tree_lock, f);
 	return ret;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	return signal_send_pgrp_info(pgid, sig, NULL);
 }
 
 void proc_for_each(bool (*fn)(struct process *p, void *arg), void *arg)

@@ -49,6 +49,21 @@ int signal_send_pgrp(int pgid, int sig)
 	return 0;
 }
 
+/* Job control: what the caller does with SIGTTIN/SIGTTOU, and whether its group is orphaned. */
+static bool cur_ignores_sig, cur_orphaned;
+
+bool signal_ignored_or_blocked(int sig)
+{
+	(void)sig;
+	return cur_ignores_sig;
+}
+
+bool proc_pgrp_orphaned(int pgid)
+{
+	(void)pgid;
+	return cur_orphaned;
+}
+
 /* The calling "process" and the groups that exist: {pgid, sid}. */
 static int cur_pgid, cur_sid;
 static const struct {
@@ -209,6 +224,8 @@ static void setup(void)
 	uio_overruns = 0;
 	cur_pgid = 100;
 	cur_sid = 100;
+	cur_ignores_sig = true; /* like a job-control shell: SIGTTOU ignored */
+	cur_orphaned = false;
 	violations_before = lock_order_violations();
 	tt = tty_create("test", &rec_drv, NULL);
 	memset(&file, 0, sizeof(file));
@@ -1441,8 +1458,67 @@ UNIT_TEST(console_tty_takes_serial_input_and_registers_devices)
 	CHECK_EQ(MAJOR(devs[2].dev), 4);
 	CHECK_EQ(MINOR(devs[2].dev), 64);
 	for (int i = 0; i < 3; i++) {
-		CHECK(devs[i].fops == &tty_fops);
+		/* /dev/tty opens only as the caller's controlling terminal. */
+		CHECK(devs[i].fops == (i == 1 ? &tty_ctty_fops : &tty_fops));
 		CHECK(devs[i].priv == console_tty());
 	}
+	{
+		struct file tf = {.priv = console_tty()};
+
+		cur_sid = 100;
+		CHECK_EQ(tty_ctty_fops.open(NULL, &tf), -ENXIO); /* no controlling tty yet */
+	}
+	teardown();
+}
+
+/* ---- job control ---- */
+
+UNIT_TEST(background_group_gets_sigttin_and_sigttou)
+{
+	struct termios tio;
+	int pgrp = 101;
+	char buf[8];
+
+	setup();
+	take_ctty();
+	CHECK_EQ(ioc(TIOCSPGRP, &pgrp), 0); /* group 101 in front; we (100) are behind */
+	cur_ignores_sig = false;
+	feed("x\n");
+
+	/* Reading from the background: SIGTTIN to our group, and the read waits (-EINTR). */
+	CHECK_EQ(rd(buf, sizeof(buf)), -EINTR);
+	CHECK_EQ(nr_sigs, 1);
+	CHECK_EQ(sigs[0].pgid, 100);
+	CHECK_EQ(sigs[0].sig, SIGTTIN);
+
+	/* Writing is allowed without TOSTOP; with it, SIGTTOU. */
+	CHECK_EQ(wr("ab", 2), 2);
+	CHECK_EQ(ioc(TCGETS, &tio), 0);
+	tio.c_lflag |= TOSTOP;
+	CHECK_EQ(ioc(TCSETS, &tio), -EINTR); /* changing settings from behind: SIGTTOU */
+	CHECK_EQ(nr_sigs, 2);
+	CHECK_EQ(sigs[1].sig, SIGTTOU);
+	cur_ignores_sig = true; /* a process ignoring SIGTTOU may change them */
+	CHECK_EQ(ioc(TCSETS, &tio), 0);
+	cur_ignores_sig = false;
+	CHECK_EQ(wr("ab", 2), -EINTR);
+	CHECK_EQ(nr_sigs, 3);
+	CHECK_EQ(sigs[2].sig, SIGTTOU);
+	pgrp = 100;
+	CHECK_EQ(ioc(TIOCSPGRP, &pgrp), -EINTR); /* tcsetpgrp from behind: SIGTTOU too */
+	CHECK_EQ(nr_sigs, 4);
+
+	/* SIGTTIN ignored or an orphaned group: EIO instead of a stop. */
+	cur_ignores_sig = true;
+	CHECK_EQ(rd(buf, sizeof(buf)), -EIO);
+	cur_ignores_sig = false;
+	cur_orphaned = true;
+	CHECK_EQ(rd(buf, sizeof(buf)), -EIO);
+	CHECK_EQ(nr_sigs, 4);
+
+	/* In front again, the line is there. */
+	cur_pgid = 101;
+	CHECK_EQ(rd(buf, sizeof(buf)), 2);
+	CHECK_EQ(buf[0], 'x');
 	teardown();
 }

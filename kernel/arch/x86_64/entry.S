@@ -5,7 +5,8 @@
  * x86_syscall_entry: the SYSCALL target (LSTAR). Interrupts are off on
  * entry (FMASK clears IF). It swaps to the kernel GS base, moves to the
  * thread's kernel stack (this_cpu()->kernel_rsp) and builds a struct
- * trap_frame exactly like an interrupt would (vector VECTOR_SYSCALL), then,
+ * trap_frame exactly like an interrupt would (vector VECTOR_SYSCALL, the
+ * system call number as the error code, so a restart can find it), then,
  * with interrupts on, calls syscall_dispatch(nr, a0..a5) straight from the
  * user's registers (%rax, %rdi %rsi %rdx %r10 %r8 %r9; syscall.c checks
  * the prototype). On the way out, with interrupts off, one test of
@@ -32,7 +33,7 @@ x86_syscall_entry:
 	pushq %r11 /* rflags */
 	pushq $(GDT_UCODE | 3) /* cs */
 	pushq %rcx /* rip */
-	pushq $0 /* error */
+	pushq %rax /* error: the system call number, kept for restarts (Linux's orig_rax) */
 	pushq $VECTOR_SYSCALL
 	PUSH_GPRS
 	xorl %ebp, %ebp /* backtraces end here */

@@ -87,8 +87,8 @@ void syscall_exit_work(struct trap_frame *f)
 		if (!c->sig_work || signals_done)
 			return;
 		signals_done = true;
-		/* sig_work stays set while current_thread()->sig_pending is non-zero */
-		if (current_thread()->sig_pending) {
+		/* sig_work stays set while thread_sig_work(current_thread()) */
+		if (thread_sig_work(current_thread())) {
 			arch_irq_enable();
 			x86_user_return_work(f); /* may leave through IRETQ itself */
 			arch_irq_disable();
@@ -114,20 +114,33 @@ void arch_enter_user(vaddr_t entry, vaddr_t stack_top)
 }
 
 /*
- * A synchronous fault's signal: run the program's handler if it has one and
- * the signal is not blocked; otherwise the default action kills it (a
- * blocked or ignored fault signal cannot be postponed: the instruction
- * would fault again).
+ * A synchronous fault's signal, with the faulting address in its siginfo:
+ * run the program's handler if it has one and the signal is not blocked;
+ * otherwise the default action kills it (a blocked or ignored fault signal
+ * cannot be postponed: the instruction would fault again).
  */
-static void x86_user_fault_signal(struct trap_frame *f, int sig)
+static void x86_user_fault_signal(struct trap_frame *f, int sig, int code, u64 addr,
+				  const char *what)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
 	u64 h = p ? p->sigactions[sig - 1].handler : SIG_DFL;
+	struct ksiginfo ki = {.signo = sig, .code = code, .addr = addr};
 
-	if (!p || h <= SIG_IGN || (t->sig_blocked & SIGMASK(sig)))
+	if (!p || h <= SIG_IGN || (t->sig_blocked & SIGMASK(sig))) {
+		if (f->vector == 14)
+			pr_warn("[user] %s (pid %d, tid %llu) killed: %s at address %#llx, rip "
+				"%#llx",
+				p ? p->name : "?", p ? p->pid : 0, (unsigned long long)t->tid, what,
+				(unsigned long long)addr, (unsigned long long)f->rip);
+		else
+			pr_warn("[user] %s (pid %d, tid %llu) killed: %s (vector %llu) at rip "
+				"%#llx",
+				p ? p->name : "?", p ? p->pid : 0, (unsigned long long)t->tid, what,
+				(unsigned long long)f->vector, (unsigned long long)f->rip);
 		proc_exit_signal(sig, true);
-	signal_send_thread(t, sig);
+	}
+	(void)signal_send_thread_info(t, sig, &ki, false);
 	x86_user_return_work(f);
 }
 
@@ -140,7 +153,7 @@ static const char *const user_fault_names[32] = {
 	[17] = "alignment check",  [19] = "SIMD floating-point exception",
 };
 
-/* A fault in user mode: resolve it (demand paging, COW) or kill the process. */
+/* A fault in user mode: resolve it (demand paging, COW) or signal the process. */
 void x86_user_fault(struct trap_frame *f, u64 cr2)
 {
 	struct process *p = current_proc();
@@ -159,32 +172,39 @@ void x86_user_fault(struct trap_frame *f, u64 cr2)
 		arch_irq_enable(); /* the out-of-memory policy may sleep */
 		err = vm_user_fault(p->vm, cr2, access);
 		if (err == 0 || err == -EINTR) {
-			if (current_thread()->sig_pending)
+			if (thread_sig_work(current_thread()))
 				x86_user_return_work(f); /* a SIGKILL from the OOM policy */
 			arch_irq_disable();
 			return;
 		}
 	}
 	arch_irq_enable();
-	if (err == -ENXIO) { /* past the end of a mapped file */
-		pr_warn("[user] %s (pid %d) SIGBUS: access past the end of a mapped file at %#llx",
-			p->name, p->pid, (unsigned long long)cr2);
-		x86_user_fault_signal(f, SIGBUS);
+	if (err == -ENXIO) { /* past the end of a mapped file (BUS_ADRERR) */
+		x86_user_fault_signal(f, SIGBUS, 2, cr2, "access past the end of a mapped file");
 		return;
 	}
-	if (f->vector == 14)
-		pr_warn("[user] %s (pid %llu, tid %llu) killed: %s at address %#llx, rip %#llx",
-			p ? p->name : "?", p ? (unsigned long long)p->pid : 0ull,
-			(unsigned long long)current_thread()->tid, what, (unsigned long long)cr2,
-			(unsigned long long)f->rip);
-	else
-		pr_warn("[user] %s (pid %llu, tid %llu) killed: %s (vector %llu) at rip %#llx",
-			p ? p->name : "?", p ? (unsigned long long)p->pid : 0ull,
-			(unsigned long long)current_thread()->tid, what,
-			(unsigned long long)f->vector, (unsigned long long)f->rip);
-	x86_user_fault_signal(f, f->vector == 14 || f->vector == 13			? SIGSEGV
-				 : f->vector == 6					? SIGILL
-				 : f->vector == 0 || f->vector == 16 || f->vector == 19 ? SIGFPE
-				 : f->vector == 17					? SIGBUS
-											: SIGTRAP);
+	switch (f->vector) {
+	case 14: /* present page: the access was not allowed */
+		x86_user_fault_signal(f, SIGSEGV, (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR, cr2,
+				      what);
+		break;
+	case 13:
+		x86_user_fault_signal(f, SIGSEGV, SI_KERNEL, 0, what);
+		break;
+	case 6:
+		x86_user_fault_signal(f, SIGILL, ILL_ILLOPN, f->rip, what);
+		break;
+	case 0:
+	case 16:
+	case 19:
+		x86_user_fault_signal(f, SIGFPE, FPE_INTDIV, f->rip, what);
+		break;
+	case 17:
+		x86_user_fault_signal(f, SIGBUS, BUS_ADRALN, f->rip, what);
+		break;
+	default:
+		x86_user_fault_signal(f, SIGTRAP, f->vector == 3 ? TRAP_BRKPT : SI_KERNEL, f->rip,
+				      what);
+		break;
+	}
 }

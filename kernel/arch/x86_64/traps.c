@@ -196,7 +196,7 @@ static __noreturn void report_fatal(const struct trap_frame *f, u64 cr2)
 void x86_irq_exit(struct trap_frame *f)
 {
 	sched_preempt_irq((f->rflags & (1ull << 9)) != 0);
-	if ((f->cs & 3) && unlikely(current_thread()->sig_pending)) {
+	if ((f->cs & 3) && unlikely(thread_sig_work(current_thread()))) {
 		/* The interrupt is acknowledged; act on signals like a system call would. */
 		arch_irq_enable();
 		signal_deliver(f); /* the frame then leaves with IRETQ as usual */

@@ -23,6 +23,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "sched.h"
+#include "signal.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -62,6 +63,27 @@ void arch_user_frame_set_retval(struct trap_frame *f, u64 v)
 void arch_user_frame_set_sp(struct trap_frame *f, vaddr_t sp)
 {
 	f->rsp = sp;
+}
+
+vaddr_t arch_user_frame_sp(struct trap_frame *f)
+{
+	return f->rsp;
+}
+
+/* entry.S saves the system call number where interrupts keep their error code. */
+bool arch_syscall_frame(struct trap_frame *f, u64 *nr, long *ret)
+{
+	if (f->vector != VECTOR_SYSCALL)
+		return false;
+	*nr = f->error;
+	*ret = (long)f->rax;
+	return true;
+}
+
+void arch_syscall_restart(struct trap_frame *f)
+{
+	f->rip -= 2; /* the SYSCALL instruction (0f 05) */
+	f->rax = f->error;
 }
 
 void arch_return_to_user(void)
@@ -111,8 +133,7 @@ struct l_ucontext {
 };
 
 struct l_siginfo {
-	s32 si_signo, si_errno, si_code, pad;
-	u8 rest[112];
+	u8 bytes[SIGINFO_SIZE];
 };
 
 struct l_rt_sigframe {
@@ -137,13 +158,13 @@ static void fxrstor_current(const u8 *area)
 	__asm__ volatile("fxrstor64 %0" : : "m"(*(const u8(*)[FXSAVE_SIZE])area));
 }
 
-int arch_signal_frame_setup(struct trap_frame *f, int sig, const struct k_sigaction *ka,
-			    u64 old_mask)
+int arch_signal_frame_setup(struct trap_frame *f, const struct signal_frame_req *req)
 {
+	const struct k_sigaction *ka = req->ka;
 	u8 *fx = kmalloc(FXSAVE_SIZE + 16);
 	u8 *fxa;
 	struct l_rt_sigframe fr;
-	u64 sp = f->rsp - RED_ZONE;
+	u64 sp = req->stack_top ? req->stack_top : f->rsp - RED_ZONE;
 	u64 fx_user, frame_user;
 	int err = -EFAULT;
 
@@ -155,7 +176,9 @@ int arch_signal_frame_setup(struct trap_frame *f, int sig, const struct k_sigact
 	frame_user = ALIGN_DOWN(fx_user - sizeof(fr), 16) - 8; /* (rsp + 8) % 16 == 0 */
 	memset(&fr, 0, sizeof(fr));
 	fr.pretcode = ka->restorer;
-	fr.uc.uc_stack.ss_flags = 2; /* SS_DISABLE: no sigaltstack yet */
+	fr.uc.uc_stack.ss_sp = req->ss_sp;
+	fr.uc.uc_stack.ss_flags = req->ss_flags;
+	fr.uc.uc_stack.ss_size = req->ss_size;
 	fr.uc.uc_mcontext = (struct l_sigcontext){
 		.r8 = f->r8,
 		.r9 = f->r9,
@@ -177,19 +200,19 @@ int arch_signal_frame_setup(struct trap_frame *f, int sig, const struct k_sigact
 		.eflags = f->rflags,
 		.cs = (u16)f->cs,
 		.ss = (u16)f->ss,
-		.err = f->error,
-		.trapno = f->vector,
-		.oldmask = old_mask,
+		.err = f->vector == VECTOR_SYSCALL ? 0 : f->error,
+		.trapno = f->vector == VECTOR_SYSCALL ? 0 : f->vector,
+		.oldmask = req->old_mask,
 		.fpstate = fx_user,
 	};
-	fr.uc.uc_sigmask = old_mask;
-	fr.info.si_signo = sig;
+	fr.uc.uc_sigmask = req->old_mask;
+	signal_info_to_user(req->info, fr.info.bytes);
 	if (copy_to_user((void *)(uintptr_t)fx_user, fxa, FXSAVE_SIZE) ||
 	    copy_to_user((void *)(uintptr_t)frame_user, &fr, sizeof(fr)))
 		goto out;
 	f->rsp = frame_user;
 	f->rip = ka->handler;
-	f->rdi = (u64)sig;
+	f->rdi = (u64)req->sig;
 	f->rsi = frame_user + offsetof(struct l_rt_sigframe, info);
 	f->rdx = frame_user + offsetof(struct l_rt_sigframe, uc);
 	f->rax = 0;
