@@ -35,7 +35,6 @@ PARTIAL = {
     'nanosleep': 'interrupted by a stop and continued, it restarts with the whole time, not what was left',
     'clock_nanosleep': 'interrupted by a stop and continued, a relative sleep restarts with the whole time, not what was left',
     'rseq': 'deliberately -ENOSYS (C libraries fall back), without the log line',
-    'set_robust_list': 'the head is recorded, not walked when the thread dies (no FUTEX_OWNER_DIED)',
     'get_robust_list': 'the calling thread\'s own list only',
     'prlimit64': 'limits are reported (RLIMIT_NOFILE = 1024), setting them is -EPERM',
     'kill': 'pid -1 (broadcast) is -EPERM',
@@ -50,8 +49,8 @@ PARTIAL = {
     'socketpair': 'AF_UNIX only: other families are -EAFNOSUPPORT',
     'sendto': 'MSG_OOB is -EOPNOTSUPP',
     'recvfrom': 'MSG_OOB is -EOPNOTSUPP; files passed with SCM_RIGHTS are closed (no control buffer)',
-    'sendmsg': 'SCM_RIGHTS; SCM_CREDENTIALS is checked (-EPERM) but not delivered; MSG_OOB is -EOPNOTSUPP',
-    'recvmsg': 'SCM_RIGHTS only (no SCM_CREDENTIALS with SO_PASSCRED); MSG_OOB is -EOPNOTSUPP, MSG_ERRQUEUE ignored',
+    'sendmsg': 'SCM_RIGHTS and SCM_CREDENTIALS; MSG_OOB is -EOPNOTSUPP',
+    'recvmsg': 'SCM_RIGHTS and SCM_CREDENTIALS (SO_PASSCRED); MSG_OOB is -EOPNOTSUPP, MSG_ERRQUEUE ignored',
     'setsockopt': 'SOL_SOCKET only: SO_PASSCRED, SO_SNDBUF, SO_RCVBUF, SO_RCVTIMEO, SO_SNDTIMEO (SO_REUSEADDR, SO_KEEPALIVE, SO_LINGER... accepted and ignored); the rest are -ENOPROTOOPT',
     'getsockopt': 'SOL_SOCKET only: SO_TYPE, SO_ERROR, SO_PASSCRED, SO_SNDBUF, SO_RCVBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_PEERCRED, SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL',
 }

@@ -436,6 +436,7 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 		kill_other_threads_locked(p, t);
 	}
 	spin_unlock_irqrestore(&p->lock, f);
+	futex_exit_robust_list(t, t->user_tid);
 	thread_clear_child_tid(t);
 
 	tf = spin_lock_irqsave(&proc_tree_lock); /* main_thread changes under it */
@@ -733,7 +734,10 @@ int proc_fork(u32 flags, vaddr_t new_sp, int exit_signal)
 		c->vm = self->vm;
 		c->vm_borrowed = true;
 	} else {
+		bool taken = vm_lock(self->vm); /* other threads may fault meanwhile */
+
 		c->vm = vm_space_clone(self->vm);
+		vm_unlock(self->vm, taken);
 		if (!c->vm)
 			goto out_fa;
 	}

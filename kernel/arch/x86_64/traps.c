@@ -212,6 +212,28 @@ static u32 pf_access(u64 err)
 	return access | ((err & 1) ? VM_FAULT_PRESENT : 0);
 }
 
+/*
+ * A uaccess copy faulted on user memory: resolve it like a user fault. The
+ * process's other threads may be faulting or mapping in the same space, so
+ * take its lock when this context may sleep (interrupts were on, no
+ * spinlock held); a copy done while holding a spinlock resolves unlocked.
+ */
+static int uaccess_fault(struct trap_frame *f, u64 cr2)
+{
+	struct vm_space *vs = vm_current();
+	bool taken = false;
+	int err;
+
+	if ((f->rflags & (1ull << 9)) && preemptible()) {
+		arch_irq_enable();
+		taken = vm_lock(vs);
+	}
+	err = vm_handle_fault(vs, cr2, pf_access(f->error));
+	vm_unlock(vs, taken);
+	arch_irq_disable();
+	return err;
+}
+
 void x86_trap(struct trap_frame *f)
 {
 	u64 cr2;
@@ -230,7 +252,7 @@ void x86_trap(struct trap_frame *f)
 		fixup = extable_fixup(f->rip);
 		/* A uaccess copy touching user memory: demand paging and COW first. */
 		if (fixup && f->vector == 14 && cr2 < arch_user_top() && vm_current()) {
-			int err = vm_handle_fault(vm_current(), cr2, pf_access(f->error));
+			int err = uaccess_fault(f, cr2);
 
 			if (err == 0)
 				return;
