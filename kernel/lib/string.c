@@ -10,7 +10,8 @@
  * aligned, and a byte at a time otherwise. The loops are kept simple so the
  * compiler has no reason to replace them with a call to the function being
  * defined (the kernel is also built with -ffreestanding, and with gcc
- * -fno-tree-loop-distribute-patterns).
+ * -fno-tree-loop-distribute-patterns). memcpy and memset are weak: an arch
+ * may define faster ones (kernel/arch/x86_64/string.c does).
  */
 #include "errno.h"
 #include "lib.h"
@@ -59,7 +60,7 @@ static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 		*--d = *--s;
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
+__weak void *memcpy(void *dst, const void *src, size_t n)
 {
 	copy_forward(dst, src, n);
 	return dst;
@@ -75,7 +76,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__weak void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	unsigned char byte = (unsigned char)c;

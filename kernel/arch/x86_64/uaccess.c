@@ -3,8 +3,9 @@
  * uaccess.c - copies between kernel and user memory (uaccess.h) on x86_64.
  *
  * Each copy checks the user range first (access_ok), then opens SMAP for
- * the copy only (stac ... clac, when SMAP is on) and moves the bytes with one
- * "rep movsb"/"rep stosb" or a byte loop whose user access has an
+ * the copy only (stac ... clac, when SMAP is on) and moves the bytes with
+ * "rep movsq"/"rep stosq" and "rep movsb"/"rep stosb" for the last 0-7
+ * bytes, or a byte loop, each user access having an
  * exception-table entry. A page fault there goes to x86_trap(), which first
  * offers it to the current address space (demand-zero, copy-on-write) and
  * restarts the instruction; if the address space says no, the fixup resumes
@@ -35,16 +36,28 @@ bool access_ok(const void *uaddr, size_t n)
 	return a >= arch_user_base() && a + n >= a && a + n <= arch_user_top();
 }
 
-/* Copy n bytes; returns how many were NOT copied (0 on success). */
+/*
+ * Copy n bytes; returns how many were NOT copied (0 on success). Whole
+ * words with "rep movsq" (one iteration per 8 bytes), then the last 0-7
+ * bytes with "rep movsb". A fault in the word part stops there: the count
+ * then includes the whole word that faulted (callers only test for 0).
+ */
 static size_t copy_raw(void *dst, const void *src, size_t n)
 {
+	size_t words = n / 8, tail = n % 8;
+
 	user_open();
-	__asm__ volatile("1: rep movsb\n2:\n" EXTABLE_ENTRY(1b, 2b)
-			 : "+D"(dst), "+S"(src), "+c"(n)
+	__asm__ volatile("1: rep movsq\n2:\n" EXTABLE_ENTRY(1b, 2b)
+			 : "+D"(dst), "+S"(src), "+c"(words)
 			 :
 			 : "memory");
+	if (!words)
+		__asm__ volatile("1: rep movsb\n2:\n" EXTABLE_ENTRY(1b, 2b)
+				 : "+D"(dst), "+S"(src), "+c"(tail)
+				 :
+				 : "memory");
 	user_close();
-	return n;
+	return words * 8 + tail;
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t n)
@@ -65,13 +78,20 @@ int clear_user(void *udst, size_t n)
 {
 	if (!access_ok(udst, n))
 		return -EFAULT;
+	size_t words = n / 8, tail = n % 8;
+
 	user_open();
-	__asm__ volatile("1: rep stosb\n2:\n" EXTABLE_ENTRY(1b, 2b)
-			 : "+D"(udst), "+c"(n)
+	__asm__ volatile("1: rep stosq\n2:\n" EXTABLE_ENTRY(1b, 2b)
+			 : "+D"(udst), "+c"(words)
 			 : "a"(0)
 			 : "memory");
+	if (!words)
+		__asm__ volatile("1: rep stosb\n2:\n" EXTABLE_ENTRY(1b, 2b)
+				 : "+D"(udst), "+c"(tail)
+				 : "a"(0)
+				 : "memory");
 	user_close();
-	return n ? -EFAULT : 0;
+	return words || tail ? -EFAULT : 0;
 }
 
 /* Read one user byte; false if it faulted. SMAP must already be open. */
