@@ -6,7 +6,10 @@
  * signals queueing in order and standard ones coalescing, SIGCHLD and wait
  * statuses for exit, kill, stop, continue and core dumps, SIGPIPE/EPIPE,
  * alarm and a periodic setitimer, sigsuspend, sigtimedwait's timeout and
- * nanosleep's remaining time. Prints "ok N - what" / "not ok N - what" and
+ * nanosleep's remaining time, ppoll/pselect masks, and with threads:
+ * a process-directed signal taken by the thread that does not block it,
+ * pthread_kill reaching its thread, a stop and continue of a threaded
+ * child. Prints "ok N - what" / "not ok N - what" and
  * "sigtest: N passed, M failed"; exits 0 only if everything passed. Runs on
  * Linux too (that validates the test itself). No check depends on timing:
  * waits are for events, and timers only decide when something happens.
@@ -14,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -574,6 +578,96 @@ static void test_ppoll_pselect_mask(void)
 	set_default(SIGUSR1);
 }
 
+/* ---- threads ---- */
+
+static volatile pthread_t handler_thread;
+static volatile sig_atomic_t thread_hits;
+
+static void on_thread_sig(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	handler_thread = pthread_self();
+	thread_hits++;
+}
+
+static void *sig_waiter(void *arg)
+{
+	sigset_t s;
+
+	(void)arg;
+	sigemptyset(&s);
+	pthread_sigmask(SIG_SETMASK, &s, NULL); /* this thread takes SIGUSR1 */
+	while (!thread_hits)
+		pause();
+	return NULL;
+}
+
+static volatile sig_atomic_t spinner_started;
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	spinner_started = 1;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	sigset_t s, old;
+	pthread_t th;
+	int status;
+	pid_t pid;
+
+	set_handler(SIGUSR1, on_thread_sig, 0);
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &s, &old); /* the main thread blocks it; the new one does not */
+	thread_hits = 0;
+	pthread_create(&th, NULL, sig_waiter, NULL);
+	kill(getpid(), SIGUSR1);
+	pthread_join(th, NULL);
+	check(thread_hits == 1 && pthread_equal(handler_thread, th),
+	      "kill: the thread that does not block the signal takes it");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	thread_hits = 0;
+	spinner_started = 0;
+	pthread_create(&th, NULL, spinner, NULL);
+	/* A thread is listed in its process only once it first runs: tkill before that is ESRCH. */
+	while (!spinner_started)
+		usleep(1000);
+	pthread_kill(th, SIGUSR1);
+	for (int i = 0; i < 5000 && !thread_hits; i++)
+		usleep(1000);
+	check(thread_hits == 1 && pthread_equal(handler_thread, th),
+	      "pthread_kill: the signal runs in that thread");
+	set_default(SIGUSR1);
+
+	pid = fork();
+	if (pid == 0) {
+		pthread_t a, b;
+
+		pthread_create(&a, NULL, spinner, NULL);
+		pthread_create(&b, NULL, spinner, NULL);
+		for (;;)
+			pause();
+	}
+	usleep(10000); /* not needed for correctness: lets the threads start first */
+	kill(pid, SIGSTOP);
+	check(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status),
+	      "a threaded child stops");
+	kill(pid, SIGCONT);
+	check(waitpid(pid, &status, WCONTINUED) == pid && WIFCONTINUED(status),
+	      "... and continues");
+	kill(pid, SIGTERM);
+	check(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+	      "... and SIGTERM ends all its threads");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -590,6 +684,7 @@ int main(void)
 	test_alarm_itimer();
 	test_waits();
 	test_ppoll_pselect_mask();
+	test_threads();
 	printf("sigtest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
