@@ -98,7 +98,39 @@ def main():
           % prompt_memory(kernel))
     for name, value, unit in kbench(kernel):
         print('bench %s %s %s' % (name, value, unit))
+    for name, value, unit in ipcbench(kernel):
+        print('bench %s %s %s' % (name, value, unit))
 
+
+def ipcbench(kernel, timeout=300):
+    """Native IPC from user space (userland/tests/ipcbench: round trip between two
+    processes on the fast path - target <= 800 instructions -, 4 KiB copied
+    vs granted, queue send+receive): boot under -icount, run it from the
+    shell; return [(name, value, unit)]."""
+    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
+           '-monitor', 'none', '-no-reboot', '-smp', '1'] + ICOUNT
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.PIPE)
+    start = time.monotonic()
+    buf = b''
+    sent = False
+    try:
+        while time.monotonic() - start < timeout and b'ipcbench: done' not in buf:
+            chunk = p.stdout.read1(4096)
+            if not chunk:
+                break
+            buf += chunk
+            if not sent and STAGE5.search(buf):
+                p.stdin.write(b'/usr/libexec/matrioska-tests/ipcbench\r')
+                p.stdin.flush()
+                sent = True
+    finally:
+        p.kill()
+        p.wait()
+    found = re.findall(rb'^kbench (\S+) (\d+) (\S+)', buf, re.M)
+    if b'ipcbench: done' not in buf or not found:
+        raise SystemExit('bench: ipcbench did not finish; output:\n' + buf.decode(errors='replace')[-3000:])
+    return [(n.decode(), v.decode(), u.decode()) for n, v, u in found]
 
 def kbench(kernel):
     """Run bench=all under -icount; return [(name, value, unit)]."""
