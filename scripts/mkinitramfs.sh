@@ -47,7 +47,7 @@ trap 'rm -rf "$stage"' EXIT INT TERM
 
 # Directories (a few with special modes below).
 for d in bin sbin usr/bin usr/sbin usr/libexec/matrioska-tests etc etc/init.d \
-	proc dev tmp sys root home var run mnt; do
+	proc dev tmp sys root home var var/log run mnt; do
 	mkdir -p "$stage/$d"
 done
 chmod 1777 "$stage/tmp"
@@ -73,6 +73,12 @@ for t in "$tests"/*; do
 	install -m 0755 "$t" "$stage/usr/libexec/matrioska-tests/$(basename "$t")"
 done
 
+# Programs built outside the test directory (the services of
+# userland/services/services.mk), as a tree laid over the root.
+if [ -n "${MKINITRAMFS_EXTRA:-}" ] && [ -d "$MKINITRAMFS_EXTRA" ]; then
+	cp -R "$MKINITRAMFS_EXTRA/." "$stage/"
+fi
+
 cat > "$stage/etc/inittab" << 'EOF'
 # /etc/inittab - read by Matrioska's /sbin/init (busybox's format).
 #
@@ -90,6 +96,11 @@ cat > "$stage/etc/inittab" << 'EOF'
 
 # A login shell on the console, restarted when it exits.
 ::respawn:-/bin/sh
+
+# The services (docs/design/services.md), on /dev/null, restarted when they
+# exit; the shell does not wait for them.
+null::respawn:/sbin/nameserver
+null::respawn:/sbin/logd
 
 # Before powering off.
 ::shutdown:/bin/sync

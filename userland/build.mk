@@ -23,7 +23,8 @@ MUSL_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wvla -Wstr
 	-Wmissing-prototypes -Wpointer-arith
 
 UL_OUT := $(O)/userland
-INIT_SRCS := userland/init/init.c userland/init/inittab.c userland/init/respawn.c
+INIT_SRCS := userland/init/init.c userland/init/inittab.c userland/init/respawn.c \
+	userland/init/bootcap.c
 INIT_HDRS := $(wildcard userland/init/*.h)
 UTEST_PROGS := $(sort $(patsubst userland/tests/%.c,%,$(wildcard userland/tests/*.c)))
 UTEST_BINS := $(patsubst %,$(UL_OUT)/tests/%,$(UTEST_PROGS))
@@ -104,3 +105,6 @@ $(O)/matrioska.stage1.elf $(O)/matrioska.elf: $(O)/initramfs.o
 
 .PHONY: initramfs
 initramfs: $(O)/initramfs.cpio
+
+# The services and the RPC generator (userland/services).
+include userland/services/services.mk

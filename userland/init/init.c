@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootcap.h"
 #include "inittab.h"
 #include "respawn.h"
 
@@ -319,7 +320,8 @@ static void child_setup_tty(const struct inittab_entry *e, bool first)
 		if (fd > 2)
 			close(fd);
 	}
-	if (!is_respawning(e))
+	/* Services run on /dev/null (id "null"): no terminal to control. */
+	if (!is_respawning(e) || !isatty(STDIN_FILENO))
 		return;
 	/* A session of its own, with the tty as controlling terminal, so ^C reaches it. */
 	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) {
@@ -382,13 +384,18 @@ static pid_t spawn(unsigned int i)
 	struct inittab_argv a;
 	char err[INITTAB_ERR_MAX];
 	pid_t pid;
+	int cap;
 
 	if (inittab_build_argv(e, &a, err, sizeof(err)) < 0) {
 		say("%s line %u: %s: %s; entry disabled", INITTAB_PATH, e->lineno, e->process, err);
 		slots[i].pending = false;
 		return -1;
 	}
+	cap = bootcap_before_fork(a.path);
 	pid = fork();
+	if (pid == 0)
+		bootcap_in_child(cap);
+	bootcap_after_fork(pid == 0 ? 0 : cap);
 	if (pid < 0) {
 		say("cannot fork to start %s: %s", e->process, strerror(errno));
 		return -1;
@@ -632,6 +639,7 @@ __attribute__((noreturn)) static void shutdown_system(int sig)
 int main(void)
 {
 	early_setup();
+	bootcap_setup();
 	load_inittab();
 	setup_signals();
 

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * logd.c - /sbin/logd: the system log moved to user space
+ * (docs/design/services.md; interface logd.rpc, tool logctl).
+ *
+ * Two inputs: applications call it over IPC (logd_log: level, source,
+ * text), and the kernel's records come from /dev/kmsg, each with the
+ * kernel's sequence number. Every record accepted gets a sequence number
+ * of logd's own, goes into an in-memory ring (the last LOGD_RING records,
+ * what logctl queries) and is appended to /var/log/messages as one line
+ * written with one write():
+ *
+ *     SEQ SECONDS.MICROS LEVEL SOURCE: TEXT        (application record)
+ *     SEQ SECONDS.MICROS LEVEL kernel[KSEQ]: TEXT  (kernel record)
+ *
+ * Nothing is lost or doubled across a restart (init respawns logd): at
+ * start logd reads the tail of /var/log/messages back, which restores the
+ * ring, its own sequence and the kernel cursor (the kernel sequence after
+ * the last kernel line written); it then reads /dev/kmsg from the oldest
+ * record the kernel still holds and skips those below the cursor. The
+ * kernel ring keeps what was logged while logd was down; only what
+ * overflowed that ring is lost, and logd then says how many.
+ *
+ * Filters: per source (and "*", the default), records above a level are
+ * dropped on arrival. They live in memory only.
+ *
+ * One thread: the RPC serve loop runs the kernel poll between calls
+ * (every LOGD_POLL_NS), and republishes "logd" at the nameserver now and
+ * then, so a restarted nameserver learns it again.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "logd_rpc.h"
+#include "nameserver_rpc.h"
+
+#define LOGD_RING 256
+#define LOGD_SRC_MAX 32
+#define LOGD_TEXT_MAX 200
+#define LOGD_FILTERS 32
+#define LOGD_LINE_MAX 320
+#define LOGD_POLL_NS 200000000ull     /* kernel records are read this often */
+#define LOGD_PUBLISH_NS 3000000000ull /* "logd" is published again this often */
+#define LOGD_NS_TIMEOUT 200000000ull
+#define LOGD_RELOAD_BYTES 65536 /* tail of the file read back at start */
+#define MESSAGES_PATH "/var/log/messages"
+#define KMSG_PATH "/dev/kmsg"
+
+struct logd_rec {
+	uint64_t seq;
+	uint64_t ts_us;
+	uint64_t kseq; /* kernel records: the kernel's sequence number */
+	uint8_t level;
+	bool kernel;
+	char src[LOGD_SRC_MAX];
+	char text[LOGD_TEXT_MAX];
+};
+
+struct logd_filter {
+	char src[LOGD_SRC_MAX]; /* "" = free slot */
+	uint8_t level;
+};
+
+/* All of logd's state; one thread touches it. */
+static struct {
+	struct logd_rec ring[LOGD_RING]; /* seq s is at ring[s % LOGD_RING] */
+	uint64_t next_seq;		 /* ring holds [max(1, next_seq - LOGD_RING), next_seq) */
+	uint64_t kcursor;		 /* next kernel sequence to take */
+	struct logd_filter filters[LOGD_FILTERS];
+	int out_fd; /* /var/log/messages */
+	int kmsg_fd;
+	int ep;
+	uint64_t next_publish;
+} L;
+
+static const char *const level_names[8] = {"emerg",   "alert",	"crit", "err",
+					   "warning", "notice", "info", "debug"};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int level_from_name(const char *s)
+{
+	for (int i = 0; i < 8; i++)
+		if (strcmp(s, level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Copy a source name: no spaces, ':' or control characters (they would break the line format). */
+static void copy_source(char *dst, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i < LOGD_SRC_MAX - 1; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = (c <= ' ' || c == ':' || c == '[' || c >= 0x7f) ? '_' : (char)c;
+	}
+	dst[i] = '\0';
+}
+
+static void copy_text(char *dst, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i < LOGD_TEXT_MAX - 1; i++)
+		dst[i] = (src[i] == '\n' || src[i] == '\r') ? ' ' : src[i];
+	dst[i] = '\0';
+}
+
+static struct logd_filter *filter_find(const char *src)
+{
+	for (int i = 0; i < LOGD_FILTERS; i++)
+		if (L.filters[i].src[0] && strcmp(L.filters[i].src, src) == 0)
+			return &L.filters[i];
+	return NULL;
+}
+
+/* Does a record of src at level pass the filters? */
+static bool filter_pass(const char *src, unsigned int level)
+{
+	struct logd_filter *f = filter_find(src);
+
+	if (!f)
+		f = filter_find("*");
+	return !f || level <= f->level;
+}
+
+static int format_rec(const struct logd_rec *r, char *buf, size_t size)
+{
+	char src[LOGD_SRC_MAX + 24];
+
+	if (r->kernel)
+		snprintf(src, sizeof(src), "kernel[%llu]", (unsigned long long)r->kseq);
+	else
+		snprintf(src, sizeof(src), "%s", r->src);
+	return snprintf(buf, size, "%llu %llu.%06llu %s %s: %s\n", (unsigned long long)r->seq,
+			(unsigned long long)(r->ts_us / 1000000u),
+			(unsigned long long)(r->ts_us % 1000000u), level_names[r->level & 7], src,
+			r->text);
+}
+
+static uint64_t oldest_seq(void)
+{
+	return L.next_seq > LOGD_RING + 1 ? L.next_seq - LOGD_RING : 1;
+}
+
+/* Put r (seq assigned here) into the ring and, if write_out, the file. */
+static uint64_t store(struct logd_rec *r, bool write_out)
+{
+	char line[LOGD_LINE_MAX];
+	int n;
+
+	r->seq = L.next_seq++;
+	L.ring[r->seq % LOGD_RING] = *r;
+	if (r->kernel)
+		L.kcursor = r->kseq + 1;
+	if (write_out && L.out_fd >= 0) {
+		n = format_rec(r, line, sizeof(line));
+		if (n >= (int)sizeof(line)) {
+			n = sizeof(line) - 1;
+			line[n - 1] = '\n';
+		}
+		if (write(L.out_fd, line, (size_t)n) != n)
+			fprintf(stderr, "logd: writing %s failed\n", MESSAGES_PATH);
+	}
+	return r->seq;
+}
+
+static void log_self(unsigned int level, const char *text)
+{
+	struct logd_rec r = {.ts_us = now_us(), .level = (uint8_t)level};
+
+	snprintf(r.src, sizeof(r.src), "logd");
+	copy_text(r.text, text);
+	store(&r, true);
+}
+
+/* ---- restart: read the tail of /var/log/messages back ---- */
+
+/* Parse one line written by store(); false if it is not one. */
+static bool parse_line(char *line, struct logd_rec *r)
+{
+	unsigned long long seq, sec, usec, kseq;
+	char level[16], src[LOGD_SRC_MAX + 24];
+	int off = 0, lv;
+
+	if (sscanf(line, "%llu %llu.%llu %15s %55[^: ]: %n", &seq, &sec, &usec, level, src, &off) <
+		    5 ||
+	    off == 0)
+		return false;
+	lv = level_from_name(level);
+	if (lv < 0 || seq == 0)
+		return false;
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	r->ts_us = sec * 1000000u + usec;
+	r->level = (uint8_t)lv;
+	if (sscanf(src, "kernel[%llu]", &kseq) == 1) {
+		r->kernel = true;
+		r->kseq = kseq;
+		snprintf(r->src, sizeof(r->src), "kernel");
+	} else {
+		copy_source(r->src, src);
+	}
+	copy_text(r->text, line + off);
+	return true;
+}
+
+static void reload(void)
+{
+	static char buf[LOGD_RELOAD_BYTES + 1];
+	int fd = open(MESSAGES_PATH, O_RDONLY);
+	off_t size, start;
+	ssize_t n;
+	char *p, *nl;
+
+	L.next_seq = 1;
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	start = size > LOGD_RELOAD_BYTES ? size - LOGD_RELOAD_BYTES : 0;
+	n = size > 0 ? pread(fd, buf, (size_t)(size - start), start) : 0;
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = buf;
+	if (start > 0) { /* the first line is probably cut */
+		p = strchr(buf, '\n');
+		p = p ? p + 1 : buf + n;
+	}
+	for (; *p; p = nl + 1) {
+		struct logd_rec r;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			break; /* a line cut by a crash mid-write is not a record */
+		*nl = '\0';
+		if (!parse_line(p, &r))
+			continue;
+		L.ring[r.seq % LOGD_RING] = r;
+		if (r.seq >= L.next_seq)
+			L.next_seq = r.seq + 1;
+		if (r.kernel && r.kseq + 1 > L.kcursor)
+			L.kcursor = r.kseq + 1;
+	}
+}
+
+/* ---- kernel records ---- */
+
+static void take_kmsg_line(char *line)
+{
+	unsigned int prio;
+	unsigned long long kseq, ts;
+	int off = 0;
+	struct logd_rec r;
+	char *nl;
+
+	if (sscanf(line, "%u,%llu,%llu,%*[^;];%n", &prio, &kseq, &ts, &off) < 3 || off == 0)
+		return;
+	if (kseq < L.kcursor)
+		return; /* written before a restart */
+	if (kseq > L.kcursor && L.kcursor > 0) {
+		char note[96];
+
+		snprintf(note, sizeof(note),
+			 "%llu kernel records lost (the kernel ring overflowed)",
+			 kseq - (unsigned long long)L.kcursor);
+		log_self(3, note);
+	}
+	L.kcursor = kseq + 1;
+	if (!filter_pass("kernel", prio & 7))
+		return;
+	nl = strchr(line + off, '\n'); /* continuation lines (" KEY=value") are dropped */
+	if (nl)
+		*nl = '\0';
+	memset(&r, 0, sizeof(r));
+	r.kernel = true;
+	r.kseq = kseq;
+	r.ts_us = ts;
+	r.level = (uint8_t)(prio & 7);
+	snprintf(r.src, sizeof(r.src), "kernel");
+	copy_text(r.text, line + off);
+	store(&r, true);
+}
+
+static void poll_kernel(void)
+{
+	char line[1200];
+
+	if (L.kmsg_fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(L.kmsg_fd, line, sizeof(line) - 1);
+
+		if (n < 0 && errno == EPIPE)
+			continue; /* overtaken: the gap is reported by take_kmsg_line */
+		if (n <= 0)
+			return;
+		line[n] = '\0';
+		take_kmsg_line(line);
+	}
+}
+
+/* ---- the nameserver ---- */
+
+static void publish(void)
+{
+	int ns = rpc_ns_handle();
+
+	if (ns < 0 || L.ep <= 0)
+		return;
+	ns_publish(ns, LOGD_NS_TIMEOUT, "logd", L.ep);
+}
+
+static void idle(void *ctx)
+{
+	uint64_t now = (uint64_t)m_clock_ns();
+
+	(void)ctx;
+	poll_kernel();
+	if (now >= L.next_publish) {
+		publish();
+		L.next_publish = now + LOGD_PUBLISH_NS;
+	}
+}
+
+/* ---- the RPC handlers ---- */
+
+static bool rec_match(const struct logd_rec *r, uint64_t level, const char *src)
+{
+	return r->seq && r->level <= level && (!src[0] || strcmp(r->src, src) == 0);
+}
+
+static long do_log(void *ctx, uint64_t badge, uint64_t level, const char *source, const char *text,
+		   uint64_t *seq)
+{
+	struct logd_rec r;
+
+	(void)ctx;
+	(void)badge;
+	if (level > 7 || !source[0])
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	copy_source(r.src, source);
+	if (strcmp(r.src, "kernel") == 0)
+		return -EPERM; /* only the kernel's own records carry that name */
+	*seq = 0;
+	if (!filter_pass(r.src, (unsigned int)level))
+		return 0;
+	r.level = (uint8_t)level;
+	r.ts_us = now_us();
+	copy_text(r.text, text);
+	poll_kernel(); /* keep the file in time order with what the kernel said first */
+	*seq = store(&r, true);
+	return 0;
+}
+
+static long do_read(void *ctx, uint64_t badge, uint64_t from, uint64_t level, const char *source,
+		    uint64_t *next, char *lines, size_t size)
+{
+	char line[LOGD_LINE_MAX];
+	size_t used = 0;
+	long count = 0;
+	uint64_t s;
+
+	(void)ctx;
+	(void)badge;
+	poll_kernel();
+	s = from < oldest_seq() ? oldest_seq() : from;
+	lines[0] = '\0';
+	for (; s < L.next_seq; s++) {
+		const struct logd_rec *r = &L.ring[s % LOGD_RING];
+		int n;
+
+		if (r->seq != s || !rec_match(r, level, source))
+			continue;
+		n = format_rec(r, line, sizeof(line));
+		if (n >= (int)sizeof(line))
+			n = sizeof(line) - 1;
+		if (used + (size_t)n + 1 > size)
+			break;
+		memcpy(lines + used, line, (size_t)n);
+		used += (size_t)n;
+		lines[used] = '\0';
+		count++;
+	}
+	*next = s;
+	return count;
+}
+
+static long do_tail(void *ctx, uint64_t badge, uint64_t count, uint64_t level, const char *source,
+		    uint64_t *from)
+{
+	uint64_t s = L.next_seq;
+
+	(void)ctx;
+	(void)badge;
+	poll_kernel();
+	s = L.next_seq;
+	while (count > 0 && s > oldest_seq()) {
+		s--;
+		if (rec_match(&L.ring[s % LOGD_RING], level, source) &&
+		    L.ring[s % LOGD_RING].seq == s)
+			count--;
+	}
+	*from = s;
+	return 0;
+}
+
+static long do_filter(void *ctx, uint64_t badge, uint64_t level, const char *source)
+{
+	char src[LOGD_SRC_MAX];
+	struct logd_filter *f;
+
+	(void)ctx;
+	(void)badge;
+	if (level > 8 || !source[0])
+		return -EINVAL;
+	copy_source(src, source);
+	if (strcmp(source, "*") == 0)
+		snprintf(src, sizeof(src), "*");
+	f = filter_find(src);
+	if (level == 8) { /* no filter */
+		if (f)
+			f->src[0] = '\0';
+		return 0;
+	}
+	for (int i = 0; i < LOGD_FILTERS && !f; i++)
+		if (!L.filters[i].src[0])
+			f = &L.filters[i];
+	if (!f)
+		return -ENOSPC;
+	snprintf(f->src, sizeof(f->src), "%s", src);
+	f->level = (uint8_t)level;
+	return 0;
+}
+
+static long do_filters(void *ctx, uint64_t badge, char *lines, size_t size)
+{
+	size_t used = 0;
+
+	(void)ctx;
+	(void)badge;
+	lines[0] = '\0';
+	for (int i = 0; i < LOGD_FILTERS; i++) {
+		const struct logd_filter *f = &L.filters[i];
+		int n;
+
+		if (!f->src[0])
+			continue;
+		n = snprintf(lines + used, size - used, "%s %s\n", f->src, level_names[f->level]);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+static const struct logd_ops logd_server = {
+	.log = do_log,
+	.read = do_read,
+	.tail = do_tail,
+	.filter = do_filter,
+	.filters = do_filters,
+};
+
+int main(void)
+{
+	long r;
+
+	mkdir("/var", 0755);
+	mkdir("/var/log", 0755);
+	reload();
+	L.out_fd = open(MESSAGES_PATH, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (L.out_fd < 0)
+		fprintf(stderr, "logd: cannot open %s: %s\n", MESSAGES_PATH, strerror(errno));
+	L.kmsg_fd = open(KMSG_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (L.kmsg_fd < 0)
+		fprintf(stderr, "logd: cannot open %s: %s\n", KMSG_PATH, strerror(errno));
+	L.ep = m_ep_create();
+	if (L.ep < 0) {
+		fprintf(stderr, "logd: no endpoint: %s\n", strerror(-L.ep));
+		return 1;
+	}
+	log_self(6, "logd started");
+	idle(NULL);
+	r = logd_serve(L.ep, &logd_server, NULL, LOGD_POLL_NS, idle);
+	fprintf(stderr, "logd: serving failed: %s\n", strerror((int)-r));
+	return 1;
+}

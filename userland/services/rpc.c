@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rpc.c - the RPC runtime (rpc.h): per-thread IPC buffers, string packing
+ * for generated stubs and dispatchers, the server loop, and the way to the
+ * nameserver.
+ */
+#include "rpc.h"
+
+#include <stdlib.h>
+
+#include "nameserver_rpc.h"
+
+static __thread struct m_ipc_buffer *rpc_buf;
+
+struct m_ipc_buffer *rpc_buffer(void)
+{
+	struct m_ipc_buffer *b;
+
+	if (rpc_buf)
+		return rpc_buf;
+	b = aligned_alloc(64, sizeof(*b));
+	if (!b)
+		return NULL;
+	memset(b, 0, sizeof(*b));
+	if (m_ipc_set_buffer(b) < 0) {
+		free(b);
+		return NULL;
+	}
+	rpc_buf = b;
+	return b;
+}
+
+int rpc_put_str(struct m_ipc_buffer *b, size_t *len, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > M_MSG_MAX_DATA - *len)
+		return -EMSGSIZE;
+	memcpy(b->data + *len, s, n);
+	*len += n;
+	return 0;
+}
+
+const char *rpc_take_str(const char *in, size_t len, size_t *pos)
+{
+	const char *s = in + *pos;
+	const char *end;
+
+	if (*pos >= len)
+		return NULL;
+	end = memchr(s, '\0', len - *pos);
+	if (!end)
+		return NULL;
+	*pos += (size_t)(end - s) + 1;
+	return s;
+}
+
+int rpc_get_str(struct m_ipc_buffer *b, size_t len, size_t *pos, char *out, size_t size)
+{
+	const char *s = rpc_take_str((const char *)b->data, len, pos);
+	size_t n;
+
+	if (!s)
+		return -EPROTO;
+	if (size == 0)
+		return 0;
+	n = strnlen(s, size - 1);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+void rpc_close_caps(struct m_ipc_buffer *b, unsigned int n)
+{
+	for (unsigned int i = 0; i < n && i < M_MSG_MAX_CAPS; i++)
+		if (b->caps[i])
+			m_handle_close((int)b->caps[i]);
+}
+
+long rpc_serve(int ep, rpc_dispatch_fn dispatch, const void *ops, void *ctx, uint64_t idle_ns,
+	       void (*idle)(void *ctx))
+{
+	struct m_ipc_buffer *b = rpc_buffer();
+	uint64_t timeout = idle ? idle_ns : M_FOREVER;
+	uint64_t next_idle = idle ? (uint64_t)m_clock_ns() + idle_ns : 0;
+	struct m_msg msg = {0};
+	bool owe = false;
+	long r;
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		if (idle && (uint64_t)m_clock_ns() >= next_idle) {
+			if (owe)
+				m_reply(&msg); /* -EPIPE: the caller left; nothing to do */
+			owe = false;
+			idle(ctx);
+			next_idle = (uint64_t)m_clock_ns() + idle_ns;
+		}
+		r = owe ? m_reply_recv(ep, &msg, timeout) : m_recv(ep, &msg, timeout);
+		owe = false;
+		if (r == -ETIMEDOUT || r == -EINTR)
+			continue;
+		if (r < 0 && r != -EMSGSIZE)
+			return r;
+		dispatch(ops, ctx, &msg, b);
+		owe = true;
+	}
+}
+
+int rpc_ns_handle(void)
+{
+	const char *s = getenv(RPC_NS_ENV);
+	char *end;
+	long h;
+
+	if (!s || !*s)
+		return -ENOENT;
+	h = strtol(s, &end, 10);
+	if (*end || h <= 0 || h > INT32_MAX)
+		return -ENOENT;
+	return (int)h;
+}
+
+int rpc_lookup(const char *name, uint64_t timeout)
+{
+	int ns = rpc_ns_handle();
+	int ep = -1;
+	long r;
+
+	if (ns < 0)
+		return ns;
+	r = ns_lookup(ns, timeout, name, &ep);
+	return r < 0 ? (int)r : ep;
+}
