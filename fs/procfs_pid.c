@@ -257,7 +257,7 @@ static s64 path_target(const struct path *p, char *buf, size_t size)
 	return n;
 }
 
-/* What Linux shows for a file: its path, "pipe:[N]" or "anon_inode:[...]". */
+/* What Linux shows for a file: its path, "pipe:[N]", "socket:[N]" or "anon_inode:[...]". */
 static s64 file_target(struct file *f, char *buf, size_t size)
 {
 	char tmp[48];
@@ -270,6 +270,8 @@ static s64 file_target(struct file *f, char *buf, size_t size)
 			tmp, sizeof(tmp), "pipe:[%llu]",
 			(unsigned long long)(((u64)(uintptr_t)f->priv * 0x9e3779b97f4a7c15ull) >>
 					     40));
+	else if (f->inode && S_ISSOCK(f->inode->mode)) /* sockets: their sockfs inode */
+		n = snprintf(tmp, sizeof(tmp), "socket:[%llu]", (unsigned long long)f->inode->ino);
 	else
 		n = snprintf(tmp, sizeof(tmp), "anon_inode:[file]");
 	n = MIN(n, (int)size);

@@ -138,6 +138,14 @@ static void test_create(void)
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	check(s >= 0 && fstat(s, &st) == 0 && S_ISSOCK(st.st_mode),
 	      "socket(AF_UNIX) is a socket (fstat)");
+	{
+		char link[64], target[64] = {0}, want[64];
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", s);
+		snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)st.st_ino);
+		check(readlink(link, target, sizeof(target) - 1) > 0 && !strcmp(target, want),
+		      "/proc/self/fd shows socket:[inode]");
+	}
 	close(s);
 	errno = 0;
 	check(socket(1000, SOCK_STREAM, 0) < 0 && errno == EAFNOSUPPORT,
