@@ -11,9 +11,14 @@
  * party sees "unhashed and unreferenced" and frees it. A super block lives
  * while it is mounted or has live inodes.
  *
+ * Names: every dentry in a parent's children is also in d_hash, a table
+ * of chains keyed by (parent, name), so that d_find_child costs one short
+ * chain instead of a walk over all the directory's entries (creating and
+ * removing files in a big directory was quadratic; docs/benchmarks.md).
+ *
  * Locking: dcache_lock (a spinlock) covers dentry refcounts and the hashed
- * flag; the tree's structure (parent, name, children, cookie) changes only
- * under vfs_ns_lock. Freeing never happens under dcache_lock.
+ * flag; the tree's structure (parent, name, children, cookie) and d_hash
+ * change only under vfs_ns_lock. Freeing never happens under dcache_lock.
  */
 #include "internal.h"
 #include "timer.h"
@@ -134,6 +139,29 @@ void inode_put(struct inode *inode)
 
 /* ---- dentries ---- */
 
+#define D_HASH_BITS 10
+
+/* Chains of dentries by (parent, name); under vfs_ns_lock. An empty chain is all zero. */
+static struct list_head d_hash[1u << D_HASH_BITS];
+
+static struct list_head *d_hash_chain(const struct dentry *parent, const char *name, size_t len)
+{
+	u64 h = 0xcbf29ce484222325ull ^ (u64)(uintptr_t)parent;
+	struct list_head *chain;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3ull;
+	chain = &d_hash[(h ^ (h >> 32)) & ((1u << D_HASH_BITS) - 1)];
+	if (!chain->next)
+		list_init(chain);
+	return chain;
+}
+
+static void d_hash_insert(struct dentry *d)
+{
+	list_add(&d->hash_link, d_hash_chain(d->parent, d->name, d->namelen));
+}
+
 static struct dentry *d_alloc(const char *name, size_t len, struct inode *inode)
 {
 	struct dentry *d = kmalloc(sizeof(*d));
@@ -148,6 +176,7 @@ static struct dentry *d_alloc(const char *name, size_t len, struct inode *inode)
 	d->inode = inode;
 	list_init(&d->child);
 	list_init(&d->children);
+	list_init(&d->hash_link);
 	d->namelen = (u16)len;
 	memcpy(d->name, name, len);
 	d->name[len] = '\0';
@@ -200,6 +229,7 @@ struct dentry *d_new_child(struct dentry *parent, const char *name, size_t len, 
 	d->parent = dget(parent);
 	d->cookie = parent->inode->next_cookie++;
 	list_add_tail(&d->child, &parent->children);
+	d_hash_insert(d);
 	spin_lock(&dcache_lock);
 	d->hashed = true;
 	spin_unlock(&dcache_lock);
@@ -219,12 +249,12 @@ int d_add_child(struct dentry *parent, const char *name, size_t len, struct inod
 
 struct dentry *d_find_child(struct dentry *parent, const char *name, size_t len)
 {
-	struct list_head *pos;
+	struct list_head *chain = d_hash_chain(parent, name, len), *pos;
 
-	list_for_each (pos, &parent->children) {
-		struct dentry *d = list_entry(pos, struct dentry, child);
+	list_for_each (pos, chain) {
+		struct dentry *d = list_entry(pos, struct dentry, hash_link);
 
-		if (d->namelen == len && memcmp(d->name, name, len) == 0)
+		if (d->parent == parent && d->namelen == len && memcmp(d->name, name, len) == 0)
 			return d;
 	}
 	return NULL;
@@ -239,6 +269,7 @@ void d_unhash(struct dentry *d)
 {
 	dget(d);
 	list_del(&d->child);
+	list_del(&d->hash_link);
 	spin_lock(&dcache_lock);
 	d->hashed = false;
 	spin_unlock(&dcache_lock);
@@ -250,6 +281,7 @@ void d_move(struct dentry *d, struct dentry *new_parent, const char *name, size_
 	struct dentry *old_parent = d->parent;
 
 	list_del(&d->child);
+	list_del(&d->hash_link);
 	if (new_parent != old_parent)
 		d->parent = dget(new_parent);
 	d->cookie = new_parent->inode->next_cookie++;
@@ -257,6 +289,7 @@ void d_move(struct dentry *d, struct dentry *new_parent, const char *name, size_
 	memmove(d->name, name, len);
 	d->name[len] = '\0';
 	list_add_tail(&d->child, &new_parent->children);
+	d_hash_insert(d);
 	if (new_parent != old_parent)
 		dput(old_parent);
 }

@@ -499,6 +499,7 @@ struct dentry {
 	struct inode *inode;	/* holds a reference */
 	struct list_head child; /* in parent->children, in cookie order */
 	struct list_head children;
+	struct list_head hash_link; /* in the name hash (dcache.c) while in a parent's children */
 	u16 namelen;
 	char name[NAME_MAX + 1];
 };
