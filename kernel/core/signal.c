@@ -471,15 +471,12 @@ void signal_recalc(void)
 		sched_notify_signal(t);
 }
 
-void signal_thread_exit(struct thread *t)
+void signal_thread_exit_locked(struct process *p, struct thread *t)
 {
-	struct process *p = t->proc;
 	struct sigqueue *q, *tmp;
-	unsigned long f;
+	struct thread *other;
+	u64 shared;
 
-	if (!p)
-		return;
-	f = spin_lock_irqsave(&p->lock);
 	list_for_each_entry_safe (q, tmp, &p->sigs.queue, link)
 		if (q->tid == t->tid) {
 			list_del(&q->link);
@@ -487,7 +484,13 @@ void signal_thread_exit(struct thread *t)
 			kfree(q);
 		}
 	__atomic_store_n(&t->sig_pending, 0, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&p->lock, f);
+	/* t may have been picked for process signals it will never take: pick again. */
+	shared = __atomic_load_n(&p->sigs.shared, __ATOMIC_ACQUIRE);
+	for (; shared; shared &= shared - 1) {
+		other = signal_pick_thread(p, __builtin_ctzll(shared) + 1);
+		if (other && other != t)
+			kick_thread(other);
+	}
 }
 
 void signal_proc_init(struct process *p)

@@ -314,6 +314,9 @@ static void reset_signal_handlers(struct process *p)
 		if (p->sigactions[i].handler > SIG_IGN)
 			p->sigactions[i] = (struct k_sigaction){0};
 	spin_unlock_irqrestore(&p->lock, f);
+	/* The alternate signal stack was in the old image's memory (Linux clears it too). */
+	current_thread()->sas_sp = 0;
+	current_thread()->sas_size = 0;
 }
 
 static int do_exec(const struct vfs_ctx *c, const char *path, struct exec_args *a, int depth)

@@ -172,14 +172,15 @@ bool signal_pending(void);
  * thread of p that should take a process-directed signal sig (one that does
  * not block it, preferring the caller), or NULL if all block it; p->lock
  * held. signal_recalc() re-decides whether the calling thread has signal
- * work (after its mask changed). signal_thread_exit() drops what was queued
- * for a thread that leaves (any pending process signal it was picked for
- * goes to another thread). Fatal signals end the whole process through
- * proc_exit_signal(), which must end every thread of the group.
+ * work (after its mask changed). signal_thread_exit_locked() drops what
+ * was queued for a thread that leaves (already off p->threads; p->lock
+ * held), and any pending process signal it was picked for goes to another
+ * thread. Fatal signals end the whole process through proc_exit_signal(),
+ * which ends every thread of the group.
  */
 struct thread *signal_pick_thread(struct process *p, int sig);
 void signal_recalc(void);
-void signal_thread_exit(struct thread *t);
+void signal_thread_exit_locked(struct process *p, struct thread *t);
 
 /* Process life cycle: set up a new process's state; free what is still queued. */
 void signal_proc_init(struct process *p);

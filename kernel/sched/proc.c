@@ -460,6 +460,8 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 			p->main_thread = list_first_entry(&p->threads, struct thread, proc_link);
 		if (t->user_tid != p->pid)
 			free_pid_locked(t->user_tid);
+		/* Its own signals go; the process's it was picked for go to another thread. */
+		signal_thread_exit_locked(p, t);
 		wake_up_all(&p->thread_wq); /* under p->lock: p cannot be freed meanwhile */
 		spin_unlock(&p->lock);
 		spin_unlock_irqrestore(&proc_tree_lock, tf);

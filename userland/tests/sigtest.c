@@ -578,6 +578,68 @@ static void test_ppoll_pselect_mask(void)
 	set_default(SIGUSR1);
 }
 
+/* ---- orphaned process groups ---- */
+
+static int hup_fd = -1;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	write(hup_fd, "H", 1);
+	_exit(0);
+}
+
+static void on_guard(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A stopped process whose group becomes orphaned (its parent, the only
+ * link to another group of the session, exits) gets SIGHUP and SIGCONT.
+ */
+static void test_orphaned_pgrp(void)
+{
+	int fds[2], status;
+	char c = 0;
+	pid_t child;
+
+	pipe(fds);
+	child = fork();
+	if (child == 0) {
+		pid_t g;
+
+		setpgid(0, 0);
+		g = fork();
+		if (g == 0) {
+			close(fds[0]);
+			hup_fd = fds[1];
+			signal(SIGHUP, on_hup);
+			raise(SIGSTOP);
+			write(fds[1], "C", 1); /* continued without SIGHUP */
+			_exit(0);
+		}
+		waitpid(g, &status, WUNTRACED); /* stopped: now orphan its group */
+		_exit(0);
+	}
+	close(fds[1]);
+	waitpid(child, &status, 0);
+	{
+		/* A guard only (no SA_RESTART): without SIGHUP the read would block forever. */
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_guard;
+		sigaction(SIGALRM, &sa, NULL);
+	}
+	alarm(20);
+	read(fds[0], &c, 1);
+	alarm(0);
+	check(c == 'H', "a stopped process in a newly orphaned group gets SIGHUP and SIGCONT");
+	close(fds[0]);
+	set_default(SIGALRM);
+}
+
 /* ---- threads ---- */
 
 static volatile pthread_t handler_thread;
@@ -685,6 +747,7 @@ int main(void)
 	test_waits();
 	test_ppoll_pselect_mask();
 	test_threads();
+	test_orphaned_pgrp();
 	printf("sigtest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
