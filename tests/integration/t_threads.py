@@ -27,3 +27,9 @@ def threads_pthreads_smp4(ctx):
 def threads_api_smp4(ctx):
     """threadapi: thread ids, join, exit vs exit_group, TLS, futex errors/requeue/bitsets/EINTR, exec, fork and fatal signals from threads."""
     run_tap_program_smp(ctx, 'threadapi', 4)
+
+
+@test
+def threads_api_1cpu(ctx):
+    """threadapi on one CPU: the same checks when threads only interleave, never run at once."""
+    run_tap_program_smp(ctx, 'threadapi', 1)
