@@ -37,7 +37,6 @@ PARTIAL = {
     'rseq': 'deliberately -ENOSYS (C libraries fall back), without the log line',
     'get_robust_list': 'the calling thread\'s own list only',
     'prlimit64': 'limits are reported (RLIMIT_NOFILE = 1024), setting them is -EPERM',
-    'kill': 'pid -1 (broadcast) is -EPERM',
     'sync': 'file systems live in memory: nothing to write back',
     'syncfs': 'file systems live in memory: nothing to write back',
     'sendfile': 'input must be seekable (-EINVAL otherwise, as Linux before 5.12)',

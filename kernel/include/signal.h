@@ -133,6 +133,8 @@ int signal_send_pid(int pid, int sig);
 /* The same with info (NULL: SI_KERNEL); queue_limit as for signal_send_proc_info. */
 int signal_send_pid_info(int pid, int sig, const struct ksiginfo *info, bool queue_limit);
 int signal_send_pgrp_info(int pgid, int sig, const struct ksiginfo *info);
+/* kill(-1, sig): every process but init, the caller and the kernel's own; -ESRCH if none. */
+int signal_send_all_info(int sig, const struct ksiginfo *info);
 /* To thread tid (of process tgid if tgid > 0) with info: rt_tgsigqueueinfo (proc.c). */
 int signal_send_tid_info(int tgid, int tid, int sig, const struct ksiginfo *info, bool queue_limit);
 /* Does the calling thread block sig, or its process ignore it (SIG_IGN)? (tty job control) */

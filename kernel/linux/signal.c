@@ -34,7 +34,7 @@ static long sys_kill(SYSCALL_ARGS)
 	if (pid == 0)
 		return signal_send_pgrp_info(proc_current_pgid(), sig, &ki);
 	if (pid == -1)
-		return -EPERM; /* broadcast: not supported yet */
+		return signal_send_all_info(sig, &ki);
 	return signal_send_pgrp_info(-pid, sig, &ki);
 }
 LINUX_SYSCALL(kill, sys_kill);

@@ -1263,6 +1263,25 @@ int signal_send_pgrp_info(int pgid, int sig, const struct ksiginfo *info)
 	return ret;
 }
 
+int signal_send_all_info(int sig, const struct ksiginfo *info)
+{
+	struct process *self = current_proc(), *p;
+	unsigned long f;
+	int ret = -ESRCH;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	f = spin_lock_irqsave(&proc_tree_lock);
+	list_for_each_entry (p, &all_procs, all_link)
+		if (p->pid > 1 && p != self && p->state == PROC_ALIVE) {
+			if (sig)
+				(void)signal_send_proc_info(p, sig, info, false);
+			ret = 0;
+		}
+	spin_unlock_irqrestore(&proc_tree_lock, f);
+	return ret;
+}
+
 int signal_send_pgrp(int pgid, int sig)
 {
 	return signal_send_pgrp_info(pgid, sig, NULL);

@@ -16,3 +16,15 @@ def linux_signals_smp(ctx):
     m = re.search(r'^sigtest: (\d+) passed, (\d+) failed$', out, re.M)
     check(m is not None and m.group(2) == '0' and rc == 0,
           'sigtest on -smp 2 failed (exit %d):\n%s' % (rc, '\n'.join(l for l in out.splitlines() if l.startswith('not ok'))[-3000:]))
+
+
+@test
+def kill_minus_one_broadcast(ctx):
+    """kill -TERM -1 from the shell ends every other process but init; the shell (which ignores SIGTERM) stays."""
+    sh = Shell(ctx)
+    sh.must('sleep 100 & sleep 101 & true')
+    sh.must('jobs', r'Running\s+sleep 101')
+    sh.must('kill -TERM -1')
+    out, _ = sh.run('wait; jobs')
+    check('Running' not in out, 'jobs still run after kill -1:\n' + out)
+    sh.must('echo alive', r'^alive$')
