@@ -410,6 +410,34 @@ static int autobind_name_locked(struct unix_addr *a)
 	return -ENOSPC;
 }
 
+int unix_maybe_autobind(struct unix_sock *s)
+{
+	struct unix_addr *a;
+	bool need;
+	int err = 0;
+
+	mutex_lock(&unix_lock);
+	need = s->passcred && !s->addr;
+	mutex_unlock(&unix_lock);
+	if (!need)
+		return 0;
+	a = kzalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	mutex_lock(&unix_lock);
+	if (!s->addr) {
+		err = autobind_name_locked(a);
+		if (!err) {
+			s->addr = a;
+			list_add_tail(&s->bound_link, &unix_bound);
+			a = NULL;
+		}
+	}
+	mutex_unlock(&unix_lock);
+	kfree(a);
+	return err;
+}
+
 int sock_bind(struct file *f, const struct vfs_ctx *c, const struct sock_addr *in)
 {
 	struct unix_sock *s = f->priv;
@@ -640,6 +668,10 @@ out_unlock:
 int sock_connect(struct file *f, const struct vfs_ctx *c, const struct sock_addr *in)
 {
 	struct unix_sock *s = f->priv;
+	int err = unix_maybe_autobind(s);
+
+	if (err)
+		return err;
 
 	if (s->type == SOCK_DGRAM)
 		return dgram_connect(s, c, in);

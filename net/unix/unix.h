@@ -140,6 +140,8 @@ void unix_name_of(const struct unix_sock *s, struct sock_addr *out);
  * there), -EACCES. unix_lock not held.
  */
 int unix_find(const struct vfs_ctx *c, const struct unix_addr *a, struct unix_sock **out);
+/* Bind an unbound SO_PASSCRED socket to an autobind name, as Linux does on connect and send. */
+int unix_maybe_autobind(struct unix_sock *s);
 /* Check and copy a caller's address (connect, sendto): -EINVAL if malformed. */
 int unix_addr_import(const struct sock_addr *in, struct unix_addr *out);
 

@@ -305,8 +305,13 @@ out_unlock:
 
 s64 unix_sendmsg(struct unix_sock *s, struct sock_msg *m, u32 flags, bool nonblock)
 {
+	int err;
+
 	if (s->type == SOCK_STREAM)
 		return stream_send(s, m, nonblock);
+	err = unix_maybe_autobind(s);
+	if (err)
+		return err;
 	return dgram_send(s, m, nonblock);
 }
 
@@ -380,6 +385,8 @@ static s64 stream_recv(struct unix_sock *s, struct sock_msg *m, u32 flags, bool 
 		}
 		if (copied && skb->nfds)
 			break; /* its files go with its own bytes, in the next read */
+		if (copied && m->has_cred && memcmp(&skb->cred, &m->cred, sizeof(m->cred)))
+			break; /* another sender's credentials: reported by the next read */
 		if (!copied && m->name && skb->from && skb->from->addr)
 			unix_name_of(skb->from, m->name);
 		if (!copied && s->passcred) {

@@ -656,6 +656,28 @@ static void test_credentials(void)
 	      "explicit SCM_CREDENTIALS with one's own ids are accepted and delivered");
 	close(sv[0]);
 	close(sv[1]);
+
+	/* An unbound SO_PASSCRED socket gets an autobind name when it sends. */
+	{
+		struct sockaddr_un ra, from, me;
+		socklen_t rlen, flen = sizeof(from), mlen = sizeof(me);
+		char name[64], b;
+		int r = socket(AF_UNIX, SOCK_DGRAM, 0), u = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+		snprintf(name, sizeof(name), "matrioska-unixsock-pc-%d", (int)getpid());
+		rlen = mkabstract(&ra, name);
+		bind(r, (struct sockaddr *)&ra, rlen);
+		setsockopt(u, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+		check(sendto(u, "p", 1, 0, (struct sockaddr *)&ra, rlen) == 1 &&
+			      recvfrom(r, &b, 1, 0, (struct sockaddr *)&from, &flen) == 1 &&
+			      flen == offsetof(struct sockaddr_un, sun_path) + 6 &&
+			      from.sun_path[0] == 0 &&
+			      getsockname(u, (struct sockaddr *)&me, &mlen) == 0 && mlen == flen &&
+			      !memcmp(&me, &from, flen),
+		      "an unbound SO_PASSCRED sender is autobound: the receiver sees its name");
+		close(r);
+		close(u);
+	}
 }
 
 static void test_poll_and_blocking(void)
