@@ -58,7 +58,7 @@ KSRC_S := $(sort $(wildcard kernel/arch/x86_64/*.S))
 KOBJS := $(patsubst %.c,$(O)/obj/%.o,$(KSRC_C)) $(patsubst %.S,$(O)/obj/%.o,$(KSRC_S))
 LDSCRIPT := kernel/arch/x86_64/linker.ld
 
-.PHONY: FORCE all iso run debug check bench fuzz unit ktest integration clean deps \
+.PHONY: FORCE all iso run debug check bench bench-doc fuzz unit ktest integration clean deps \
 	format format-check compile_commands.json
 
 all: $(O)/matrioska.bin
@@ -196,10 +196,18 @@ integration: $(TEST_ARTIFACTS)
 check: deps
 	@scripts/check.sh
 
-# Benchmarks run on a release build (DEBUG=0) of their own.
-bench: deps
+# Benchmarks run on a release build (DEBUG=0) of their own; the osbench
+# table needs the Linux peer's kernel too (scripts/deps.sh bench).
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory O=build/bench DEBUG=0 all
 	@scripts/bench.sh build/bench
+
+# The osbench table (and profiles of missed targets) into docs/benchmarks.md.
+bench-doc:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory O=build/bench DEBUG=0 all
+	@scripts/bench.sh build/bench --osbench-only --write-doc
 
 # A long system-call fuzzer run by hand on a DEBUG=1 kernel (kmemleak):
 #   make fuzz SEED=7 CALLS=5000000 PROCS=8

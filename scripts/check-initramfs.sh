@@ -60,10 +60,15 @@ check "tmp is mode 1777" sh -c "awk '\$9 == \"tmp\"' '$list' | grep -q '^drwxrwx
 for d in proc dev sys root etc; do
 	check "$d/ is a directory" sh -c "awk -v n=$d '\$9 == n' '$list' | grep -q '^d'"
 done
-for t in hello args forkwait crash-segv crash-ud; do
+for t in hello args forkwait crash-segv crash-ud sysfuzz; do
 	check "usr/libexec/matrioska-tests/$t is an executable file" \
 		is_file "usr/libexec/matrioska-tests/$t"
 done
+# osbench comes from ../shared/bench when that tree exists (userland/build.mk).
+if [ -f "$(dirname "$0")/../../shared/bench/osbench.c" ]; then
+	check "usr/libexec/matrioska-tests/osbench is an executable file" \
+		is_file usr/libexec/matrioska-tests/osbench
+fi
 
 # Our init, not busybox's: extract it and look for its banner.
 if (cd "$work" && cpio --quiet -id sbin/init < "$archive" 2> /dev/null) &&

@@ -5,11 +5,18 @@
 # need, if any is missing. As root it runs apt-get itself; otherwise it prints
 # the exact command and fails. `make run`, `make check` and `make bench` call
 # it first, so a fresh Debian 12 machine needs nothing else.
+#
+# `deps.sh bench` (what `make bench` runs) also wants Debian's Linux kernel,
+# linux-image-amd64: the Linux peer that osbench is compared with
+# (../shared/bench/linux-peer.sh). `make check` does not need it.
 set -eu
 
 PACKAGES="make gcc binutils python3 clang lld libclang-rt-dev qemu-system-x86
 grub-pc-bin grub-common xorriso mtools musl-tools busybox-static e2fsprogs
 cpio bear clang-format"
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES linux-image-amd64"
+fi
 
 missing=""
 for p in $PACKAGES; do

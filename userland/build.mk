@@ -5,6 +5,7 @@
 #
 #   $(O)/userland/init          our /sbin/init (userland/init, static musl)
 #   $(O)/userland/tests/NAME    test programs (userland/tests/NAME.c, static musl)
+#   $(O)/userland/tests/osbench ../shared/bench/osbench.c, when present (make bench)
 #   $(O)/initramfs.cpio         the archive (scripts/mkinitramfs.sh), with Debian's
 #                               static busybox and its applet links
 #   $(O)/initramfs.o            the archive in section .initramfs between the symbols
@@ -73,9 +74,21 @@ $(UTEST_BINS): $(UL_OUT)/tests/%: userland/tests/%.c userland/build.mk
 	$(call say,MUSLCC,$@)
 	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) $(if $(UTEST_EXTRA_$*),$(LIBM_CFLAGS)) -o $@ $< $(UTEST_EXTRA_$*)
 
+# osbench, the benchmark program shared with the Linux peer
+# (../shared/bench/osbench.c, see scripts/bench.py), when that tree is there:
+# compiled unmodified with the peer's flags, installed with the test programs.
+OSBENCH_SRC := $(wildcard ../shared/bench/osbench.c)
+OSBENCH_BIN := $(if $(OSBENCH_SRC),$(UL_OUT)/tests/osbench)
+
+$(UL_OUT)/tests/osbench: $(OSBENCH_SRC) userland/build.mk
+	$(ul_need_musl)
+	@mkdir -p $(dir $@)
+	$(call say,MUSLCC,$@)
+	$(Q)$(MUSL_CC) -static -O2 -o $@ $<
+
 # $(wildcard) so that a missing busybox reaches the recipe's message instead
 # of "no rule to make target".
-$(O)/initramfs.cpio: $(UL_OUT)/init $(UTEST_BINS) scripts/mkinitramfs.sh $(wildcard $(BUSYBOX))
+$(O)/initramfs.cpio: $(UL_OUT)/init $(UTEST_BINS) $(OSBENCH_BIN) scripts/mkinitramfs.sh $(wildcard $(BUSYBOX))
 	$(ul_need_busybox)
 	$(call say,CPIO,$@)
 	$(Q)BUSYBOX=$(BUSYBOX) scripts/mkinitramfs.sh $@ $(UL_OUT)/init $(UL_OUT)/tests
