@@ -42,3 +42,20 @@ def unix_socket_chain(ctx):
     out, rc = sh.run('/usr/libexec/matrioska-tests/unixsock --chain 1000', timeout=100)
     check(rc == 0 and 'chain of 1000 pairs and 16 cycles closed' in out, 'chain: exit %d, %r' % (rc, out))
     sh.must('echo still-alive', r'still-alive')
+
+
+@test
+def linux_unix_sockets_smp(ctx):
+    """unixsock on -smp 2 (server and client processes on different CPUs), the chain/cycle run and a 4-process stress."""
+    sh = Shell(ctx, extra=['-smp', '2'])
+    for i in range(3):
+        out, rc = sh.run('/usr/libexec/matrioska-tests/unixsock', timeout=100)
+        check(rc == 0 and re.search(r'^unixsock: \d+ passed, 0 failed$', out, re.M),
+              'unixsock on -smp 2, run %d (exit %d):\n%s' % (i, rc, '\n'.join(
+                  l for l in out.splitlines() if l.startswith('not ok'))[-3000:]))
+    out, rc = sh.run('/usr/libexec/matrioska-tests/unixsock --chain 300', timeout=100)
+    check(rc == 0, 'chain on -smp 2: exit %d, %r' % (rc, out))
+    # 4 processes passing pipes, making cycles and connecting to one listener at once.
+    out, rc = sh.run('/usr/libexec/matrioska-tests/unixsock --stress 300', timeout=100)
+    check(rc == 0 and 'stress: 4 x 300 rounds, 0 failed' in out, 'stress on -smp 2: exit %d, %r' % (rc, out))
+    sh.must('echo still-alive', r'still-alive')

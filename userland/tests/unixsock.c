@@ -909,8 +909,83 @@ static int chain(int pairs)
 	return 0;
 }
 
+/* One stress worker: pairs, passed pipes, self-cycles, a listener's connections. */
+static int stress_worker(int rounds, const struct sockaddr_un *la, socklen_t llen)
+{
+	char buf[4096], b;
+	int r, sv[2], p[2], in[4], got, fl, c;
+
+	memset(buf, 'x', sizeof(buf));
+	for (r = 0; r < rounds; r++) {
+		if (socketpair(AF_UNIX, r % 2 ? SOCK_STREAM : SOCK_DGRAM, 0, sv) || pipe(p))
+			return 1;
+		if (send_fds(sv[0], &p[1], 1, "p") != 1)
+			return 1;
+		close(p[1]);
+		if (recv_fds(sv[1], &b, 1, in, 4, &got, &fl, sizeof(char[CMSG_SPACE(32)])) != 1 ||
+		    got != 1 || write(in[0], "q", 1) != 1 || read(p[0], &b, 1) != 1)
+			return 1;
+		close(in[0]);
+		close(p[0]);
+		if (write(sv[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf) ||
+		    read(sv[1], buf, sizeof(buf)) <= 0)
+			return 1;
+		send_fds(sv[0], sv, 2, "c"); /* a cycle the collector must free */
+		close(sv[0]);
+		close(sv[1]);
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(c, (const struct sockaddr *)la, llen) == 0)
+			write(c, "h", 1);
+		close(c);
+	}
+	return 0;
+}
+
+/* "unixsock --stress N": 4 processes run N rounds each against one listener. */
+static int stress(int rounds)
+{
+	struct sockaddr_un a;
+	char name[64], b;
+	socklen_t len;
+	int l, i, st, bad = 0, c, done = 0;
+	pid_t pids[4];
+
+	snprintf(name, sizeof(name), "matrioska-unixsock-stress-%d", (int)getpid());
+	len = mkabstract(&a, name);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (bind(l, (struct sockaddr *)&a, len) || listen(l, 64))
+		return 1;
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			_exit(stress_worker(rounds, &a, len));
+	}
+	while (done < 4) {
+		struct pollfd pf = {l, POLLIN, 0};
+
+		poll(&pf, 1, 50);
+		while ((c = accept(l, NULL, NULL)) >= 0) {
+			read(c, &b, 1);
+			close(c);
+		}
+		for (i = 0; i < 4; i++) {
+			if (pids[i] > 0 && waitpid(pids[i], &st, WNOHANG) == pids[i]) {
+				pids[i] = 0;
+				done++;
+				if (!WIFEXITED(st) || WEXITSTATUS(st))
+					bad++;
+			}
+		}
+	}
+	close(l);
+	printf("stress: 4 x %d rounds, %d failed\n", rounds, bad);
+	return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--stress"))
+		return stress(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "--bind"))
 		return bind_only(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "--chain"))
