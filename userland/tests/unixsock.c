@@ -586,6 +586,24 @@ static void test_scm_rights(void)
 	errno = 0;
 	check(send_fds(sv[0], fds, 1, "x") < 0 && errno == EBADF,
 	      "SCM_RIGHTS with a bad fd: EBADF");
+	fds[0] = 0;
+	send_fds(sv[0], fds, 1, "y");
+	{
+		char cb[CMSG_SPACE(sizeof(int))], d;
+		struct iovec iov = {&d, 1};
+		struct msghdr mh = {0};
+		int nfd = -1;
+
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cb;
+		mh.msg_controllen = sizeof(cb);
+		if (recvmsg(sv[1], &mh, MSG_CMSG_CLOEXEC) == 1 && CMSG_FIRSTHDR(&mh))
+			memcpy(&nfd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(nfd));
+		check(nfd >= 0 && fcntl(nfd, F_GETFD) == FD_CLOEXEC,
+		      "MSG_CMSG_CLOEXEC: the received fd is close-on-exec");
+		close(nfd);
+	}
 	close(sv[0]);
 	close(sv[1]);
 }
