@@ -52,6 +52,7 @@ const struct procfs_entry procfs_root_entries[] = {
 	{"cmdline", S_IFREG | 0444, procfs_gen_cmdline, NULL},
 	{"cpuinfo", S_IFREG | 0444, procfs_gen_cpuinfo, NULL},
 	{"filesystems", S_IFREG | 0444, procfs_gen_filesystems, NULL},
+	{"ipc", S_IFREG | 0444, procfs_gen_ipc, NULL},
 	{"loadavg", S_IFREG | 0444, procfs_gen_loadavg, NULL},
 	{"meminfo", S_IFREG | 0444, procfs_gen_meminfo, NULL},
 	{"mounts", S_IFLNK | 0777, NULL, link_mounts},

@@ -203,6 +203,8 @@ s64 procfs_gen_meminfo(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_cpuinfo(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_uptime(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_version(struct inode *inode, char *buf, size_t size);
+/* /proc/ipc (procfs_ipc.c): every native handle, for ipcstat. */
+s64 procfs_gen_ipc(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_loadavg(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_stat(struct inode *inode, char *buf, size_t size);
 s64 procfs_gen_filesystems(struct inode *inode, char *buf, size_t size);

@@ -26,6 +26,25 @@ struct cap_table *ipc_current_table(void);
 int ipc_proc_fork(struct process *parent, struct process *child) __must_check;
 /* The process's last thread is leaving: close every handle (servers' clients get -EPIPE). */
 void ipc_proc_exit(struct process *p);
+
+/*
+ * One handle as ipcstat sees it (/proc/ipc, fs/procfs_ipc.c): its holder,
+ * number, object (an id that is stable while the object lives, not its
+ * address) and terms, and what the object is: endpoints: receive handles,
+ * calls delivered, dead; queues: capacity; memory objects: bytes.
+ */
+struct ipc_stat_entry {
+	int pid;
+	char comm[16];
+	u32 handle, type, rights;
+	u64 badge, obj_id;
+	u64 info[3];
+};
+/*
+ * Call fn for every live handle of every process, in pid order. fn runs
+ * under a capability-table spinlock: it must not sleep. 0 or -ENOMEM.
+ */
+int ipc_stat_walk(void (*fn)(const struct ipc_stat_entry *e, void *arg), void *arg);
 /* A thread is being freed: drop its IPC state (a reply it owed is dropped). */
 void ipc_thread_free(struct thread *t);
 

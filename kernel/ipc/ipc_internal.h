@@ -85,10 +85,11 @@ void ipc_thread_put(struct ipc_thread *it);
 /* Absolute deadline for a relative timeout (0: now, M_FOREVER: 0 = none). */
 static inline u64 ipc_deadline(u64 timeout_ns)
 {
-	u64 now = clock_ns();
+	u64 now;
 
 	if (timeout_ns == M_FOREVER)
 		return 0;
+	now = clock_ns();
 	return timeout_ns > ~0ull - now ? ~0ull - 1 : now + timeout_ns;
 }
 
@@ -115,6 +116,8 @@ u64 memobj_size(struct kobj *m);
 long memobj_map(struct kobj *m, u32 rights, vaddr_t addr, u64 len, u32 prot, u64 offset);
 
 struct cap_table *proc_caps(struct process *p);
+/* p's table referenced (cap_table_put it), or NULL: none yet or exited. Never sleeps. */
+struct cap_table *ipc_proc_table_get(struct process *p);
 struct kobj *procobj_create(struct process *p);
 struct cap_table *procobj_table(struct kobj *o);
 

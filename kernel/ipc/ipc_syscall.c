@@ -60,12 +60,34 @@ int ipc_proc_fork(struct process *parent, struct process *child)
 	return cap_table_fork(pt, child->caps);
 }
 
+/*
+ * Orders ipc_proc_exit's retirement of p->caps with ipc_proc_table_get, so
+ * a table read from another process is referenced before its owner can
+ * drop the last reference (ipcstat walks every process's table).
+ */
+static struct spinlock caps_retire_lock = SPINLOCK_INIT("ipc_caps_retire", LOCK_RANK_NONE);
+
 void ipc_proc_exit(struct process *p)
 {
+	unsigned long fl = spin_lock_irqsave(&caps_retire_lock);
 	struct cap_table *t = __atomic_exchange_n(&p->caps, CAPS_DEAD, __ATOMIC_ACQ_REL);
 
+	spin_unlock_irqrestore(&caps_retire_lock, fl);
 	if (t && t != CAPS_DEAD)
 		cap_table_destroy(t);
+}
+
+struct cap_table *ipc_proc_table_get(struct process *p)
+{
+	unsigned long fl = spin_lock_irqsave(&caps_retire_lock);
+	struct cap_table *t = __atomic_load_n(&p->caps, __ATOMIC_ACQUIRE);
+
+	if (t && t != CAPS_DEAD)
+		cap_table_get(t);
+	else
+		t = NULL;
+	spin_unlock_irqrestore(&caps_retire_lock, fl);
+	return t;
 }
 
 /* ---- handles ---- */

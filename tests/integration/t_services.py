@@ -84,3 +84,43 @@ def services_logd_restart(ctx):
     sh.must('logctl show -s before', r' info before: before-restart$')
     sh.must('logctl log -s after -l info after-restart')
     sh.must('logctl show -n 1', r'after-restart$')
+
+
+@test
+def services_ipcstat(ctx):
+    """/proc/ipc and ipcstat: the nameserver's endpoint with its holders (init, nameserver, logd), a queue and a memory object of a test program."""
+    sh = Shell(ctx)
+    wait_in_shell(sh, 'logctl show -n 1 > /dev/null 2>&1', 'logd answers')
+    out = sh.must('cat /proc/ipc', r'^pid comm handle type object rights badge details$')
+    ns_pid = sh.must('pidof nameserver', r'^\d+$').strip()
+    # The nameserver holds a receive handle; init holds every right on the same object.
+    m = re.search(r'^%s nameserver (\d+) endpoint ([0-9a-f]{16}) grant,send,recv,dup 0 receivers=2 ' % ns_pid,
+                  out, re.M)
+    check(m is not None, 'no receive handle of the nameserver in /proc/ipc:\n%s' % out)
+    obj = m.group(2)
+    check(re.search(r'^1 init \d+ endpoint %s read,write,map,grant,send,recv,manage,dup 0 ' % obj, out, re.M),
+          'init does not hold the nameserver endpoint:\n%s' % out)
+    out = sh.must('ipcstat -t endpoint')
+    line = [l for l in out.splitlines() if obj in l]
+    check(len(line) == 1, 'ipcstat does not list object %s once:\n%s' % (obj, out))
+    check(re.search(r'\b%s/nameserver#\d+:grant,send,recv,dup\b' % ns_pid, line[0]) and
+          re.search(r'\b1/init#\d+:', line[0]) and re.search(r'/logd#\d+:grant,send,dup\b', line[0]),
+          'ipcstat holders of the nameserver endpoint: %r' % line[0])
+    # logd's own endpoint: held by logd (all rights) and the nameserver (send,grant,dup).
+    logd_pid = sh.must('pidof logd', r'^\d+$').strip()
+    out = sh.must('ipcstat -p %s' % logd_pid)
+    line = [l for l in out.splitlines() if re.search(r'\b%s/logd#\d+:read,write,map,grant,send,recv,manage,dup\b' % logd_pid, l)]
+    check(len(line) == 1 and re.search(r'\b%s/nameserver#\d+:grant,send,dup\b' % ns_pid, line[0]),
+          'ipcstat -p logd does not show logd\'s endpoint published at the nameserver:\n%s' % out)
+    # A queue and a memory object appear with their holder, and go when it exits.
+    sh.q.send('/usr/libexec/matrioska-tests/svctest hold > /tmp/hold.out &\r')
+    wait_in_shell(sh, 'grep -q holding /tmp/hold.out', 'svctest hold started')
+    hold_pid = sh.must('pidof svctest', r'^\d+$').strip()
+    sh.must('ipcstat -t queue', r'^queue\s+[0-9a-f]{16}\s+slots=8\s+%s/svctest#\d+:read,write,map,grant,send,recv,manage,dup$' % hold_pid)
+    sh.must('ipcstat -t memory', r'^memory\s+[0-9a-f]{16}\s+size=8192\s+%s/svctest#\d+:' % hold_pid)
+    sh.must('kill %s; wait' % hold_pid)
+    sh.must('ipcstat -t queue | grep -c svctest', r'^0$', status=1)
+    sh.must('ipcstat -t memory | grep -c svctest', r'^0$', status=1)
+    # Every handle line is well formed.
+    out = sh.must("tail -n +2 /proc/ipc | grep -cv '^[0-9]* [^ ]* [0-9]* [a-z]* [0-9a-f]\\{16\\} [a-z,-]* [0-9]* '",
+                  r'^0$', status=1)

@@ -7,7 +7,7 @@
 UNIT_TESTS += procfs
 unit_procfs_SRCS := fs/cred.c fs/dcache.c fs/namei.c fs/file.c fs/vfs.c fs/super.c fs/tmpfs.c \
 	fs/devfs.c fs/fdtable.c fs/pipe.c fs/procfs.c fs/procfs_pid.c fs/procfs_sys.c \
-	fs/procfs_fmt.c kernel/core/klog_text.c drivers/char/kmsg.c kernel/sched/spinlock.c kernel/sched/waitq.c \
+	fs/procfs_fmt.c fs/procfs_ipc.c tests/unit/fake_ipc_stat.c kernel/core/klog_text.c drivers/char/kmsg.c kernel/sched/spinlock.c kernel/sched/waitq.c \
 	tests/unit/sched_stub.c tests/unit/fake_pages.c tests/unit/fake_kmalloc.c
 unit_procfs_CFLAGS := -pthread -include tests/unit/sched_rename.h -DCONFIG_LOCK_DEBUG=1 -iquote fs
 unit_procfs_LIBS := -pthread

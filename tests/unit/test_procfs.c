@@ -787,7 +787,7 @@ UNIT_TEST(proc_root_lists_entries_and_pids)
 	add_proc(12, procs[0], "sh", sh_cmdline, sizeof(sh_cmdline) - 1, 0);
 	add_proc(7, procs[0], "getty", "getty\0", 6, 0); /* created later, smaller pid */
 	CHECK_EQ(list_dir("/proc", buf, sizeof(buf)), 0);
-	CHECK_STREQ(buf, "cmdline cpuinfo filesystems loadavg meminfo mounts self stat uptime "
+	CHECK_STREQ(buf, "cmdline cpuinfo filesystems ipc loadavg meminfo mounts self stat uptime "
 			 "version 1 7 12");
 	CHECK_EQ(vfs_stat(&C, "/proc/12", 0, &st), 0);
 	CHECK(S_ISDIR(st.mode));
@@ -829,6 +829,11 @@ UNIT_TEST(proc_system_files)
 	CHECK_STREQ(buf, "nodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tdevfs\nnodev\tproc\n");
 	CHECK(slurp("/proc/loadavg", buf, sizeof(buf)) > 0);
 	CHECK_STREQ(buf, "0.00 0.00 0.00 1/1 1\n");
+	/* /proc/ipc over tests/unit/fake_ipc_stat.c's one handle. */
+	CHECK(slurp("/proc/ipc", buf, sizeof(buf)) > 0);
+	CHECK_STREQ(buf,
+		    "pid comm handle type object rights badge details\n"
+		    "1 init 1 endpoint 0000000000001234 send,recv 0 receivers=1 calls=0 dead=0\n");
 	CHECK(slurp("/proc/stat", buf, sizeof(buf)) > 0);
 	CHECK(STARTS_WITH(buf, "cpu  20050 0 0 0 0 0 0 0 0 0\ncpu0 10025 0 0 0 0 0 0 0 0 0\n"));
 	CHECK(strstr(buf, "\nprocs_running 1\nprocs_blocked 0\n") != NULL);

@@ -9,7 +9,8 @@
  * with the first word plus one), looks it up again and calls through the
  * handle it got, checks that handle's rights (send only), missing names,
  * withdrawal, bad arguments and malformed calls (unknown method, string
- * without its NUL, missing handle).
+ * without its NUL, missing handle). "svctest hold" only holds a queue and a
+ * memory object until it is killed (services_ipcstat).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -64,7 +65,21 @@ static bool name_listed(int ns, const char *name)
 	return false;
 }
 
-int main(void)
+/*
+ * "svctest hold": hold a queue and a memory object until killed (for the
+ * ipcstat test), after printing "holding".
+ */
+__attribute__((noreturn)) static void hold(void)
+{
+	int q = m_mq_create(8, 64), mem = m_mem_create(8192);
+
+	printf("holding queue %d memory %d\n", q, mem);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
 {
 	int ns = rpc_ns_handle(), ep, found = -1, ntfn;
 	struct m_handle_info info;
@@ -75,6 +90,8 @@ int main(void)
 	long r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "hold") == 0)
+		hold();
 	check(ns > 0, "MATRIOSKA_NS names an inherited nameserver handle", ns);
 	if (ns <= 0)
 		goto out;

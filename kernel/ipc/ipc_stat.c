@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ipc_stat.c - the read-only walk over every process's handles behind
+ * /proc/ipc and the ipcstat tool (ipc.h: ipc_stat_walk; the text is made
+ * by fs/procfs_ipc.c; docs/design/services.md).
+ *
+ * The processes are collected first under the process-tree lock, each with
+ * a counted reference on its capability table (ipc_proc_table_get, safe
+ * against the owner exiting); then each table is walked under its own lock
+ * and released. Nothing is changed. Object details are read without the
+ * object's lock: they are statistics, a snapshot that may be a moment old.
+ *
+ * Objects are shown by an id, not their address: the address mixed with a
+ * per-boot random key (a bijection, so two live objects never share an id).
+ */
+#include "errno.h"
+#include "ipc_internal.h"
+#include "lib.h"
+#include "mm.h"
+#include "proc.h"
+#include "random.h"
+
+#define STAT_SPARE_PROCS 16    /* room for processes forked while we allocate */
+#define HANDLE_GEN_BITS 0x7fff /* handle = (generation << 16) | (slot + 1), capabilities.md */
+
+struct stat_proc {
+	int pid;
+	char comm[PROC_NAME_MAX];
+	struct cap_table *t; /* referenced */
+};
+
+struct stat_collect {
+	struct stat_proc *v;
+	u32 n, max;
+};
+
+static u64 stat_key; /* atomic; 0 until first use */
+
+static u64 obj_id(const struct kobj *o)
+{
+	u64 key = __atomic_load_n(&stat_key, __ATOMIC_RELAXED);
+
+	if (!key) {
+		u64 fresh = get_random_u64() | 1, zero = 0;
+
+		if (!__atomic_compare_exchange_n(&stat_key, &zero, fresh, false, __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+			fresh = zero;
+		key = fresh;
+	}
+	return ((u64)(uintptr_t)o ^ key) * 0x9e3779b97f4a7c15ull; /* odd: a bijection */
+}
+
+/* proc_for_each callback, under the process-tree lock: never sleeps. */
+static bool stat_collect_one(struct process *p, void *arg)
+{
+	struct stat_collect *c = arg;
+	struct cap_table *t;
+
+	if (c->n == c->max)
+		return false;
+	t = ipc_proc_table_get(p);
+	if (!t)
+		return true;
+	c->v[c->n].pid = p->pid;
+	memcpy(c->v[c->n].comm, p->name, PROC_NAME_MAX);
+	c->v[c->n].comm[PROC_NAME_MAX - 1] = '\0';
+	c->v[c->n].t = t;
+	c->n++;
+	return true;
+}
+
+static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
+{
+	struct kobj *o = cap->obj;
+
+	e->type = o->type;
+	e->rights = cap->rights;
+	e->badge = cap->badge;
+	e->obj_id = obj_id(o);
+	e->info[0] = e->info[1] = e->info[2] = 0;
+	switch (o->type) {
+	case M_OBJ_ENDPOINT: {
+		struct endpoint *ep = container_of(o, struct endpoint, k);
+
+		e->info[0] = __atomic_load_n(&ep->recv_caps, __ATOMIC_RELAXED);
+		e->info[1] = __atomic_load_n(&ep->calls, __ATOMIC_RELAXED);
+		e->info[2] = __atomic_load_n(&ep->dead, __ATOMIC_RELAXED);
+		break;
+	}
+	case M_OBJ_QUEUE:
+		e->info[0] = queue_capacity(o);
+		break;
+	case M_OBJ_MEMOBJ:
+		e->info[0] = memobj_size(o);
+		break;
+	default:
+		break;
+	}
+}
+
+static void stat_table(const struct stat_proc *sp,
+		       void (*fn)(const struct ipc_stat_entry *e, void *arg), void *arg)
+{
+	struct cap_table *t = sp->t;
+	struct ipc_stat_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.pid = sp->pid;
+	memcpy(e.comm, sp->comm, MIN(sizeof(e.comm), sizeof(sp->comm)));
+	e.comm[sizeof(e.comm) - 1] = '\0';
+	spin_lock(&t->lock);
+	for (u32 i = 0; i < t->nslots; i++) {
+		const struct cap *cap = t->slots[i].cap;
+
+		if (!cap || !cap->obj)
+			continue; /* free, or revoked */
+		e.handle = ((u32)(t->slots[i].gen & HANDLE_GEN_BITS) << 16) | (i + 1);
+		stat_fill(&e, cap);
+		fn(&e, arg);
+	}
+	spin_unlock(&t->lock);
+}
+
+int ipc_stat_walk(void (*fn)(const struct ipc_stat_entry *e, void *arg), void *arg)
+{
+	struct stat_collect c = {0};
+
+	c.max = (u32)proc_count() + STAT_SPARE_PROCS;
+	c.v = kmalloc(c.max * sizeof(*c.v));
+	if (!c.v)
+		return -ENOMEM;
+	proc_for_each(stat_collect_one, &c);
+	for (u32 i = 0; i < c.n; i++) {
+		stat_table(&c.v[i], fn, arg);
+		cap_table_put(c.v[i].t);
+	}
+	kfree(c.v);
+	return 0;
+}
