@@ -783,6 +783,56 @@ static void crash_in_thread(void)
 		pause();
 }
 
+/* Threads: of process pid, or -1. */
+static int pid_threads(pid_t pid)
+{
+	char path[64], buf[256];
+	FILE *f;
+	int nr = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "Threads: %d", &nr) == 1)
+			break;
+	fclose(f);
+	return nr;
+}
+
+static void three_threads_waiting(void)
+{
+	pthread_t t;
+
+	atomic_store(&hold_release, 0);
+	pthread_create(&t, NULL, hold_fn, NULL);
+	pthread_create(&t, NULL, hold_fn, NULL);
+	for (;;)
+		pause();
+}
+
+/* kill() of a process with three threads: the default action ends them all. */
+static void test_kill_group(int sig)
+{
+	char what[96];
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		three_threads_waiting();
+		_exit(99);
+	}
+	for (int i = 0; i < 5000 && pid_threads(pid) != 3; i++)
+		pause_ms(1);
+	kill(pid, sig);
+	waitpid(pid, &st, 0);
+	snprintf(what, sizeof(what),
+		 "kill(%s) of a 3-thread process ends all of it; wait4 sees one child",
+		 sig == SIGKILL ? "SIGKILL" : "SIGTERM");
+	check(WIFSIGNALED(st) && WTERMSIG(st) == sig, what);
+}
+
 static void test_exec_fork_signal(void)
 {
 	pthread_t t;
@@ -798,6 +848,8 @@ static void test_exec_fork_signal(void)
 	st = in_child(crash_in_thread);
 	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "a fatal signal in one thread kills the whole process");
+	test_kill_group(SIGTERM);
+	test_kill_group(SIGKILL);
 }
 
 int main(int argc, char **argv)
