@@ -43,6 +43,7 @@
 #define UNIX_DGRAM_OVERHEAD 32	     /* a datagram may be at most sndbuf - 32 bytes */
 #define UNIX_DGRAM_QLEN 10	     /* net.unix.max_dgram_qlen: a receiver full beyond this */
 #define UNIX_SKB_MAX 65536	     /* stream writes are queued in pieces of at most this */
+#define UNIX_SKB_OVERHEAD 256	     /* what a message costs its sender's wmem beyond its data */
 #define UNIX_BACKLOG_MAX 4096	     /* net.core.somaxconn */
 
 enum unix_state {
@@ -72,7 +73,9 @@ static inline bool unix_addr_abstract(const struct unix_addr *a)
  */
 struct unix_skb {
 	struct list_head link;	/* in the receiver's rcvq */
-	struct unix_sock *from; /* the sender (referenced); its wmem counts len */
+	struct unix_sock *from; /* the sender (referenced); its wmem counts charge */
+	u32 charge;		/* len + UNIX_SKB_OVERHEAD + the file pointers, set when queued */
+	struct unix_user *user; /* whose files in flight fds count on (unix_gc.c); NULL if none */
 	struct file **fds;	/* SCM_RIGHTS files (referenced), kmalloc'd; NULL if none */
 	u32 nfds;
 	u32 len;		/* bytes of data */
@@ -91,7 +94,7 @@ struct unix_sock {
 	int err;	    /* pending error (positive errno) for SO_ERROR / the next call; lock */
 	u32 sndbuf, rcvbuf; /* lock */
 	u64 rcvtimeo, sndtimeo;	  /* SO_RCVTIMEO/SO_SNDTIMEO in ns, 0: wait forever; lock */
-	u32 wmem;		  /* bytes sent by it not yet received; lock */
+	u32 wmem;		  /* charge of its messages not yet received; lock */
 	struct unix_sock *peer;	  /* connected peer or datagram destination (referenced); lock */
 	struct list_head senders; /* datagram: sockets whose peer is this one; lock */
 	struct list_head sender_link; /* in peer->senders (datagram); lock */
@@ -158,6 +161,16 @@ void unix_purge_locked(struct unix_sock *s, struct list_head *garbage);
 void unix_skb_free(struct unix_skb *skb);
 
 /* ---- unix_gc.c ---- */
+struct unix_user;
+/*
+ * Before queueing a message carrying nfds files (unix_lock held): the
+ * caller's in-flight account in *out, to set as skb->user. -ETOOMANYREFS
+ * if a user other than root already has more than FD_MAX files in
+ * flight, -ENOMEM. If the message is not queued after all, hand the
+ * account back with unix_inflight_unused_locked.
+ */
+int unix_inflight_check_locked(u32 nfds, struct unix_user **out);
+void unix_inflight_unused_locked(struct unix_user *u);
 /* The sockets among skb's files are (delta > 0) or are no longer (delta < 0) in flight. */
 void unix_inflight_add_locked(struct unix_skb *skb, int delta);
 /* Purge the queues of sockets only unreachable in-flight messages keep alive, onto *garbage. */

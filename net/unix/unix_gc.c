@@ -22,6 +22,8 @@
  * cannot gain a reference: only receiving a message (which takes the
  * lock) could hand one out.
  *
+ * Per user, files in flight are limited (ETOOMANYREFS), as on Linux.
+ *
  * Freeing without recursion: putting a queued socket's file closes it,
  * which purges its own queue, which may hold the next socket, and so on -
  * a chain as long as user space likes. unix_free_garbage therefore moves
@@ -31,6 +33,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
+#include "proc.h"
 #include "sched.h"
 #include "unix.h"
 #include "vfs.h"
@@ -47,11 +50,76 @@ static struct unix_sock *file_sock(struct file *f)
 	return file_is_socket(f) ? f->priv : NULL;
 }
 
+/*
+ * Files in flight per user (the sender's real uid), as Linux counts them:
+ * a user other than root may not have more than FD_MAX (RLIMIT_NOFILE)
+ * in flight, or sockets holding sockets could take memory without bound.
+ */
+struct unix_user {
+	struct list_head link; /* in unix_users; unix_lock */
+	u32 uid;
+	u32 inflight; /* files in queued messages sent by uid; freed at 0; unix_lock */
+};
+static struct list_head unix_users = LIST_HEAD_INIT(unix_users);
+
+int unix_inflight_check_locked(u32 nfds, struct unix_user **out)
+{
+	struct process *p = current_proc();
+	u32 uid = p ? p->cred.uid : 0;
+	struct unix_user *u;
+
+	*out = NULL;
+	if (!nfds)
+		return 0;
+	list_for_each_entry (u, &unix_users, link) {
+		if (u->uid == uid) {
+			*out = u;
+			break;
+		}
+	}
+	if (*out && (*out)->inflight > FD_MAX && p && p->cred.euid != 0) {
+		*out = NULL;
+		return -ETOOMANYREFS;
+	}
+	if (!*out) {
+		u = kzalloc(sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		u->uid = uid;
+		list_add_tail(&u->link, &unix_users);
+		*out = u;
+	}
+	return 0;
+}
+
+/* Drop an entry nothing is counted on (unix_lock held). */
+static void user_put_locked(struct unix_user *u)
+{
+	if (u && !u->inflight) {
+		list_del(&u->link);
+		kfree(u);
+	}
+}
+
+void unix_inflight_unused_locked(struct unix_user *u)
+{
+	user_put_locked(u);
+}
+
 void unix_inflight_add_locked(struct unix_skb *skb, int delta)
 {
 	struct unix_sock *s;
 	u32 i;
 
+	if (skb->user && skb->nfds) {
+		if (delta > 0) {
+			skb->user->inflight += skb->nfds;
+		} else {
+			skb->user->inflight -= skb->nfds;
+			user_put_locked(skb->user);
+			skb->user = NULL;
+		}
+	}
 	for (i = 0; i < skb->nfds; i++) {
 		s = file_sock(skb->fds[i]);
 		if (!s)

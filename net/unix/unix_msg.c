@@ -5,11 +5,12 @@
  * (MSG_PEEK, MSG_TRUNC, MSG_WAITALL, sender addresses), and the purge of
  * a closed socket's queue. Locking and lifetime: unix.h.
  *
- * Flow control is Linux's: a sender's bytes not yet received (wmem) may
- * not exceed its sndbuf (streams block, or EAGAIN, until the reader takes
- * some); a datagram receiver that is not connected back to the sender is
- * full with more than UNIX_DGRAM_QLEN messages queued. A datagram larger
- * than sndbuf - 32 bytes is EMSGSIZE.
+ * Flow control is Linux's: what a sender's messages not yet received cost
+ * (wmem: their bytes plus UNIX_SKB_OVERHEAD and the file pointers each,
+ * as Linux counts an skb's truesize, so that even empty messages
+ * carrying files are bounded) may not exceed its sndbuf (streams block, or EAGAIN, until the reader
+ * takes some); a datagram receiver that is not connected back to the sender is full with more than
+ * UNIX_DGRAM_QLEN messages queued. A datagram larger than sndbuf - 32 bytes is EMSGSIZE.
  *
  * Stream reads: a read never joins data sent with descriptors to data
  * before it, and stops after the piece that carried them, so the files
@@ -72,6 +73,7 @@ static struct unix_skb *skb_alloc(const struct sock_msg *m, size_t off, u32 len,
 	skb->from = NULL;
 	skb->fds = NULL;
 	skb->nfds = 0;
+	skb->user = NULL;
 	skb->len = len;
 	skb->off = 0;
 	skb->cred = m->has_cred ? m->cred : unix_current_cred();
@@ -111,7 +113,8 @@ static void skb_queue_locked(struct unix_sock *r, struct unix_sock *s, struct un
 
 	unix_sock_get(s);
 	skb->from = s;
-	s->wmem += skb->len;
+	skb->charge = skb->len + UNIX_SKB_OVERHEAD + skb->nfds * (u32)sizeof(struct file *);
+	s->wmem += skb->charge;
 	unix_inflight_add_locked(skb, 1);
 	list_add_tail(&skb->link, &r->rcvq);
 	r->rcv_bytes += skb->len;
@@ -133,7 +136,7 @@ static void skb_unlink_locked(struct unix_sock *r, struct unix_skb *skb)
 	r->rcv_bytes -= skb->len;
 	r->rcv_count--;
 	if (skb->from) {
-		skb->from->wmem -= skb->len;
+		skb->from->wmem -= skb->charge;
 		unix_notify(skb->from);
 	}
 	unix_notify(r);
@@ -173,6 +176,7 @@ u32 unix_inq_locked(const struct unix_sock *s)
 
 static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 {
+	struct unix_user *user;
 	u64 deadline;
 	size_t sent = 0;
 	bool fds = true;
@@ -199,7 +203,9 @@ static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 			err = -EPIPE;
 			break;
 		}
-		room = s->sndbuf > s->wmem ? s->sndbuf - s->wmem : 0;
+		room = s->sndbuf > s->wmem + UNIX_SKB_OVERHEAD
+			       ? s->sndbuf - s->wmem - UNIX_SKB_OVERHEAD
+			       : 0;
 		if (!room) {
 			err = nonblock ? -EAGAIN : unix_wait_locked(s, deadline);
 			if (err)
@@ -207,9 +213,15 @@ static s64 stream_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 			continue;
 		}
 		n = (u32)MIN(MIN(m->total - sent, (size_t)UNIX_SKB_MAX), (size_t)room);
-		skb = skb_alloc(m, sent, n, fds, &err);
-		if (!skb)
+		err = unix_inflight_check_locked(fds ? m->nfds : 0, &user);
+		if (err)
 			break;
+		skb = skb_alloc(m, sent, n, fds, &err);
+		if (!skb) {
+			unix_inflight_unused_locked(user);
+			break;
+		}
+		skb->user = user;
 		fds = false;
 		skb_queue_locked(p, s, skb);
 		sent += n;
@@ -223,7 +235,7 @@ out:
 static bool dgram_room(struct unix_sock *s, struct unix_sock *p, u32 len, bool *peer_full)
 {
 	*peer_full = p->peer != s && p->rcv_count > UNIX_DGRAM_QLEN;
-	return !*peer_full && (s->wmem == 0 || (u64)s->wmem + len <= s->sndbuf);
+	return !*peer_full && (s->wmem == 0 || (u64)s->wmem + len + UNIX_SKB_OVERHEAD <= s->sndbuf);
 }
 
 static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
@@ -282,7 +294,9 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 		} else if (p->shut & UNIX_RCV_SHUT) {
 			err = -EPIPE;
 		} else if (dgram_room(s, p, skb->len, &full)) {
-			break;
+			err = unix_inflight_check_locked(skb->nfds, &skb->user);
+			if (!err)
+				break;
 		} else if (nonblock) {
 			err = -EAGAIN;
 		} else {

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -75,7 +76,7 @@ static socklen_t mkabstract(struct sockaddr_un *a, const char *text)
 
 static int send_fds(int sock, const int *fds, int nfds, const char *data)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * 8)];
+	char cbuf[CMSG_SPACE(sizeof(int) * 100)];
 	struct iovec iov = {(void *)data, strlen(data)};
 	struct msghdr mh = {0};
 	struct cmsghdr *c;
@@ -698,6 +699,41 @@ static void test_credentials(void)
 	}
 }
 
+/*
+ * A user other than root may have at most RLIMIT_NOFILE files in flight
+ * (Matrioska: 1024, its fixed limit): 100 a message, the twelfth message
+ * finds more than 1024 queued and fails with ETOOMANYREFS.
+ */
+static void test_inflight_limit(void)
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct rlimit rl = {1024, 1024};
+		int sv[2], fds[100], i, sent = 0, err = 0;
+
+		setrlimit(RLIMIT_NOFILE, &rl); /* Matrioska's is fixed (EPERM): already 1024 */
+		if (setgid(1000) || setuid(1000))
+			_exit(3);
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+			_exit(4);
+		for (i = 0; i < 100; i++)
+			fds[i] = 0;
+		for (i = 0; i < 20; i++) {
+			if (send_fds(sv[0], fds, 100, "m") == 1) {
+				sent++;
+			} else {
+				err = errno;
+				break;
+			}
+		}
+		_exit(sent == 11 && err == ETOOMANYREFS ? 0 : 1);
+	}
+	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a non-root user with more than 1024 files in flight: ETOOMANYREFS");
+}
+
 static void test_poll_and_blocking(void)
 {
 	static char chunk[4096];
@@ -1017,6 +1053,7 @@ int main(int argc, char **argv)
 	test_abstract();
 	test_scm_rights();
 	test_credentials();
+	test_inflight_limit();
 	test_poll_and_blocking();
 	test_epoll();
 	test_options_and_bad_input();
