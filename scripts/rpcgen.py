@@ -27,6 +27,7 @@ reply's label is 0, word 0 is the handler's result (>= 0, or -errno) and
 words 1..3 the u64 results.
 
 Usage: rpcgen.py IN.rpc OUT.h
+       rpcgen.py --self-test     (descriptions that must be refused are)
 """
 import os
 import re
@@ -75,7 +76,7 @@ def parse_param(text, lineno):
     if not m:
         raise RpcError(f"line {lineno}: bad parameter '{text.strip()}'")
     kind, rights_text, name = m.group(1), m.group(2), m.group(3)
-    if name in C_KEYWORDS or name in ("h", "timeout", "ops"):
+    if name in C_KEYWORDS or name.startswith("rpc_"):
         raise RpcError(f"line {lineno}: parameter name '{name}' is reserved")
     rights = []
     if rights_text is not None:
@@ -142,6 +143,7 @@ def parse(text):
         if any(x.name == name for x in methods) or name in C_KEYWORDS:
             raise RpcError(f"line {lineno}: method name '{name}' used twice or reserved")
         names = [p.name for p in ins + outs]
+        names += [p.name + "_size" for p in outs if p.kind == "str"]
         if len(set(names)) != len(names):
             raise RpcError(f"line {lineno}: a parameter name is used twice")
         count = lambda ps, k: sum(1 for p in ps if p.kind == k)
@@ -161,173 +163,180 @@ def rights_expr(p):
     return " | ".join(p.rights)
 
 
+def c_in(p):
+    return {"u64": f"uint64_t {p.name}", "str": f"const char *{p.name}", "cap": f"int {p.name}"}[p.kind]
+
+
+def c_out(p):
+    if p.kind == "str":
+        return [f"char *{p.name}", f"size_t {p.name}_size"]
+    return [{"u64": f"uint64_t *{p.name}", "cap": f"int *{p.name}"}[p.kind]]
+
+
 def client_proto(prefix, m):
-    args = ["int h", "uint64_t timeout"]
-    for p in m.ins:
-        args.append({"u64": f"uint64_t {p.name}", "str": f"const char *{p.name}",
-                     "cap": f"int {p.name}"}[p.kind])
+    args = ["int rpc_h", "uint64_t rpc_timeout"] + [c_in(p) for p in m.ins]
     for p in m.outs:
-        if p.kind == "str":
-            args += [f"char *{p.name}", f"size_t {p.name}_size"]
-        else:
-            args.append({"u64": f"uint64_t *{p.name}", "cap": f"int *{p.name}"}[p.kind])
+        args += c_out(p)
     return f"static inline long {prefix}_{m.name}({', '.join(args)})"
 
 
-def handler_proto(m, name):
-    args = ["void *ctx", "uint64_t badge"]
-    for p in m.ins:
-        args.append({"u64": f"uint64_t {p.name}", "str": f"const char *{p.name}",
-                     "cap": f"int {p.name}"}[p.kind])
+def handler_proto(m):
+    args = ["void *ctx", "uint64_t badge"] + [c_in(p) for p in m.ins]
     for p in m.outs:
-        if p.kind == "str":
-            args += [f"char *{p.name}", f"size_t {p.name}_size"]
-        else:
-            args.append({"u64": f"uint64_t *{p.name}", "cap": f"int *{p.name}"}[p.kind])
-    return f"long (*{name})({', '.join(args)})"
+        args += c_out(p)
+    return f"long (*{m.name})({', '.join(args)})"
 
 
+# Generated code names its own variables rpc_*; parameters may not (parse()).
 def gen_client(prefix, m, out):
+    ncap_out = sum(1 for p in m.outs if p.kind == "cap")
     out.append(f"/* Method {m.number}: {m.name}. */")
     out.append(client_proto(prefix, m))
     out.append("{")
-    out.append("\tstruct m_ipc_buffer *b = rpc_buffer();")
-    out.append("\tstruct m_msg msg = {0};")
-    out.append("\tsize_t len = 0;")
-    out.append("\tunsigned int ncaps = 0, rcaps;")
-    out.append("\tlong r;")
+    out.append("\tstruct m_ipc_buffer *rpc_b = rpc_buffer();")
+    out.append("\tstruct m_msg rpc_msg = {0};")
+    out.append("\tsize_t rpc_len = 0;")
+    out.append("\tunsigned int rpc_ncaps = 0, rpc_rcaps;")
+    out.append("\tlong rpc_r;")
     out.append("")
-    out.append("\tif (!b)")
+    out.append("\tif (!rpc_b)")
     out.append("\t\treturn -ENOMEM;")
     w = 0
     for p in m.ins:
         if p.kind == "u64":
-            out.append(f"\tmsg.w[{w}] = {p.name};")
+            out.append(f"\trpc_msg.w[{w}] = {p.name};")
             w += 1
         elif p.kind == "str":
-            out.append(f"\tif (rpc_put_str(b, &len, {p.name}) < 0)")
+            out.append(f"\tif (rpc_put_str(rpc_b, &rpc_len, {p.name}) < 0)")
             out.append("\t\treturn -EMSGSIZE;")
         else:
-            out.append(f"\tb->caps[ncaps] = (uint32_t){p.name};")
-            out.append(f"\tb->cap_rights[ncaps++] = {rights_expr(p)};")
-    out.append(f"\tmsg.info = M_INFO({m.number}, len, ncaps);")
-    out.append("\tr = m_call(h, &msg, timeout);")
-    out.append("\tif (r < 0)")
-    out.append("\t\treturn r;")
-    out.append("\trcaps = M_INFO_CAPS(msg.info);")
-    out.append("\tr = (long)msg.w[0];")
-    ncap_out = sum(1 for p in m.outs if p.kind == "cap")
-    out.append(f"\tif (r >= 0 && (M_INFO_LABEL(msg.info) != 0 || rcaps != {ncap_out}))")
-    out.append("\t\tr = -EPROTO;")
-    out.append("\tif (r < 0) {")
-    out.append("\t\trpc_close_caps(b, rcaps);")
-    out.append("\t\treturn r;")
+            out.append(f"\trpc_b->caps[rpc_ncaps] = (uint32_t){p.name};")
+            out.append(f"\trpc_b->cap_rights[rpc_ncaps++] = {rights_expr(p)};")
+    out.append(f"\trpc_msg.info = M_INFO({m.number}, rpc_len, rpc_ncaps);")
+    out.append("\trpc_r = RPC_CALL(rpc_h, &rpc_msg, rpc_timeout);")
+    out.append("\tif (rpc_r < 0)")
+    out.append("\t\treturn rpc_r;")
+    out.append("\trpc_rcaps = M_INFO_CAPS(rpc_msg.info);")
+    out.append("\trpc_r = (long)rpc_msg.w[0];")
+    out.append(f"\tif (rpc_r >= 0 && (M_INFO_LABEL(rpc_msg.info) != 0 || rpc_rcaps != {ncap_out}))")
+    out.append("\t\trpc_r = -EPROTO;")
+    out.append("\tif (rpc_r < 0) {")
+    out.append("\t\trpc_close_caps(rpc_b, rpc_rcaps);")
+    out.append("\t\treturn rpc_r;")
     out.append("\t}")
     w, c = 1, 0
-    has_str = any(p.kind == "str" for p in m.outs)
-    if has_str:
-        out.append("\tlen = 0;")
+    if any(p.kind == "str" for p in m.outs):
+        out.append("\trpc_len = 0;")
     for p in m.outs:
         if p.kind == "u64":
-            out.append(f"\t*{p.name} = msg.w[{w}];")
+            out.append(f"\t*{p.name} = rpc_msg.w[{w}];")
             w += 1
         elif p.kind == "cap":
-            out.append(f"\t*{p.name} = (int)b->caps[{c}];")
+            out.append(f"\t*{p.name} = (int)rpc_b->caps[{c}];")
             c += 1
         else:
-            out.append(f"\tif (rpc_get_str(b, M_INFO_LEN(msg.info), &len, {p.name}, {p.name}_size) < 0)")
+            out.append(f"\tif (rpc_get_str(rpc_b, M_INFO_LEN(rpc_msg.info), &rpc_len, {p.name}, "
+                       f"{p.name}_size) < 0)")
             out.append("\t\treturn -EPROTO;")
-    out.append("\treturn r;")
+    out.append("\treturn rpc_r;")
     out.append("}")
     out.append("")
 
 
+def gen_case(m, out):
+    ncap_in = sum(1 for p in m.ins if p.kind == "cap")
+    out.append(f"\tcase {m.number}: {{")
+    w = 0
+    for p in m.ins:
+        if p.kind == "u64":
+            out.append(f"\t\tuint64_t {p.name} = rpc_msg->w[{w}];")
+            w += 1
+        elif p.kind == "str":
+            out.append(f"\t\tconst char *{p.name};")
+        else:
+            out.append(f"\t\tint {p.name};")
+    for p in m.outs:
+        out.append({"u64": f"\t\tuint64_t {p.name} = 0;",
+                    "str": f"\t\tchar *{p.name} = (char *)rpc_b->data;",
+                    "cap": f"\t\tint {p.name} = -1;"}[p.kind])
+    out.append("")
+    out.append(f"\t\tif (!rpc_ops->{m.name})")
+    out.append("\t\t\tbreak;")
+    out.append("\t\trpc_r = -EINVAL;")
+    out.append(f"\t\tif (rpc_ncaps != {ncap_in})")
+    out.append("\t\t\tbreak;")
+    c = 0
+    for p in m.ins:
+        if p.kind == "str":
+            out.append(f"\t\t{p.name} = rpc_take_str(rpc_in, rpc_in_len, &rpc_pos);")
+            out.append(f"\t\tif (!{p.name})")
+            out.append("\t\t\tbreak;")
+        elif p.kind == "cap":
+            out.append(f"\t\t{p.name} = (int)rpc_b->caps[{c}];")
+            c += 1
+    out.append("\t\trpc_ncaps = 0; /* the handler owns them now */")
+    args = ["rpc_ctx", "rpc_badge"] + [p.name for p in m.ins]
+    for p in m.outs:
+        if p.kind == "str":
+            args += [p.name, "M_MSG_MAX_DATA"]
+        else:
+            args.append("&" + p.name)
+    out.append(f"\t\trpc_r = rpc_ops->{m.name}({', '.join(args)});")
+    out.append("\t\tif (rpc_r < 0)")
+    out.append("\t\t\tbreak;")
+    w = 1
+    for p in m.outs:
+        if p.kind == "u64":
+            out.append(f"\t\trpc_msg->w[{w}] = {p.name};")
+            w += 1
+        elif p.kind == "str":
+            out.append(f"\t\t{p.name}[M_MSG_MAX_DATA - 1] = '\\0';")
+            out.append(f"\t\trpc_out_len = strlen({p.name}) + 1;")
+        else:
+            out.append(f"\t\trpc_b->caps[rpc_out_caps] = (uint32_t){p.name};")
+            out.append(f"\t\trpc_b->cap_rights[rpc_out_caps++] = {rights_expr(p)};")
+    out.append("\t\tbreak;")
+    out.append("\t}")
+
+
 def gen_server(prefix, methods, out):
-    out.append(f"/* The server's handlers: one per method; NULL answers -ENOSYS. */")
+    out.append("/* The server's handlers: one per method; NULL answers -ENOSYS. */")
     out.append(f"struct {prefix}_ops {{")
     for m in methods:
-        out.append(f"\t{handler_proto(m, m.name)};")
+        out.append(f"\t{handler_proto(m)};")
     out.append("};")
     out.append("")
     out.append("/*")
-    out.append(" * Decode the call in *msg and b (as received), run its handler, and")
-    out.append(" * leave the reply in *msg and b. Received handles belong to the handler")
-    out.append(" * once it runs; a malformed call's are closed here.")
+    out.append(" * Decode the call in *rpc_msg and rpc_b (as received), run its handler,")
+    out.append(" * and leave the reply in *rpc_msg and rpc_b. Received handles belong to")
+    out.append(" * the handler once it runs; a malformed call's are closed here. An out")
+    out.append(" * string is written straight into the reply's long part.")
     out.append(" */")
-    out.append(f"static inline void {prefix}_dispatch(const struct {prefix}_ops *ops, void *ctx,")
-    out.append("\t\t\t\tstruct m_msg *msg, struct m_ipc_buffer *b)")
+    out.append(f"static inline void {prefix}_dispatch(const struct {prefix}_ops *rpc_ops, void *rpc_ctx,")
+    out.append("\t\t\t\tstruct m_msg *rpc_msg, struct m_ipc_buffer *rpc_b)")
     out.append("{")
-    out.append("\tchar in[M_MSG_MAX_DATA + 1];")
-    out.append("\tsize_t in_len = M_INFO_LEN(msg->info), pos = 0, out_len = 0;")
-    out.append("\tunsigned int ncaps = M_INFO_CAPS(msg->info), out_caps = 0;")
-    out.append("\tuint64_t badge = msg->badge;")
-    out.append("\tlong r = -ENOSYS;")
+    out.append("\tchar rpc_in[M_MSG_MAX_DATA];")
+    out.append("\tsize_t rpc_in_len = M_INFO_LEN(rpc_msg->info), rpc_pos = 0, rpc_out_len = 0;")
+    out.append("\tunsigned int rpc_ncaps = M_INFO_CAPS(rpc_msg->info), rpc_out_caps = 0;")
+    out.append("\tuint64_t rpc_badge = rpc_msg->badge;")
+    out.append("\tlong rpc_r = -ENOSYS;")
     out.append("")
-    out.append("\tmemcpy(in, b->data, in_len);")
-    out.append("\tin[in_len] = '\\0';")
-    out.append("\t(void)pos;")
-    out.append("\t(void)badge;")
-    out.append("\tswitch (M_INFO_LABEL(msg->info)) {")
+    out.append("\tif (rpc_in_len > M_MSG_MAX_DATA)")
+    out.append("\t\trpc_in_len = M_MSG_MAX_DATA;")
+    out.append("\tmemcpy(rpc_in, rpc_b->data, rpc_in_len); /* out strings overwrite rpc_b->data */")
+    out.append("\t(void)rpc_pos;")
+    out.append("\t(void)rpc_badge;")
+    out.append("\tswitch (M_INFO_LABEL(rpc_msg->info)) {")
     for m in methods:
-        out.append(f"\tcase {m.number}: {{")
-        w = 0
-        for p in m.ins:
-            if p.kind == "u64":
-                out.append(f"\t\tuint64_t {p.name} = msg->w[{w}];")
-                w += 1
-            else:
-                out.append({"str": f"\t\tconst char *{p.name};",
-                            "cap": f"\t\tint {p.name};"}[p.kind])
-        for p in m.outs:
-            out.append({"u64": f"\t\tuint64_t {p.name} = 0;",
-                        "str": f"\t\tchar *{p.name} = (char *)b->data;",
-                        "cap": f"\t\tint {p.name} = -1;"}[p.kind])
-        ncap_in = sum(1 for p in m.ins if p.kind == "cap")
-        out.append("")
-        out.append(f"\t\tif (!ops->{m.name})")
-        out.append("\t\t\tbreak;")
-        out.append(f"\t\tr = -EINVAL;")
-        out.append(f"\t\tif (ncaps != {ncap_in})")
-        out.append("\t\t\tbreak;")
-        c = 0
-        for p in m.ins:
-            if p.kind == "str":
-                out.append(f"\t\t{p.name} = rpc_take_str(in, in_len, &pos);")
-                out.append(f"\t\tif (!{p.name})")
-                out.append("\t\t\tbreak;")
-            elif p.kind == "cap":
-                out.append(f"\t\t{p.name} = (int)b->caps[{c}];")
-                c += 1
-        out.append("\t\tncaps = 0; /* the handler owns them now */")
-        args = ["ctx", "badge"] + [p.name for p in m.ins]
-        for p in m.outs:
-            if p.kind == "str":
-                args += [p.name, "M_MSG_MAX_DATA - out_len"]
-            else:
-                args.append("&" + p.name)
-        out.append(f"\t\tr = ops->{m.name}({', '.join(args)});")
-        out.append("\t\tif (r < 0)")
-        out.append("\t\t\tbreak;")
-        w = 1
-        for p in m.outs:
-            if p.kind == "u64":
-                out.append(f"\t\tmsg->w[{w}] = {p.name};")
-                w += 1
-            elif p.kind == "str":
-                out.append(f"\t\tout_len += strnlen({p.name}, M_MSG_MAX_DATA - 1) + 1;")
-            else:
-                out.append(f"\t\tb->caps[out_caps] = (uint32_t){p.name};")
-                out.append(f"\t\tb->cap_rights[out_caps++] = {rights_expr(p)};")
-        out.append("\t\tbreak;")
-        out.append("\t}")
+        gen_case(m, out)
     out.append("\t}")
-    out.append("\trpc_close_caps(b, ncaps);")
-    out.append("\tif (r < 0) {")
-    out.append("\t\tout_len = 0;")
-    out.append("\t\tout_caps = 0;")
+    out.append("\trpc_close_caps(rpc_b, rpc_ncaps);")
+    out.append("\tif (rpc_r < 0) {")
+    out.append("\t\trpc_out_len = 0;")
+    out.append("\t\trpc_out_caps = 0;")
     out.append("\t}")
-    out.append("\tmsg->info = M_INFO(0, out_len, out_caps);")
-    out.append("\tmsg->w[0] = (uint64_t)r;")
+    out.append("\trpc_msg->info = M_INFO(0, rpc_out_len, rpc_out_caps);")
+    out.append("\trpc_msg->w[0] = (uint64_t)rpc_r;")
     out.append("}")
     out.append("")
     out.append("/* Serve ep until it fails (rpc_serve, rpc.h). */")
@@ -362,7 +371,52 @@ def generate(prefix, methods, source):
     return "\n".join(out) + "\n"
 
 
+# Descriptions the generator must refuse, with a word of the expected message.
+BAD_DESCRIPTIONS = [
+    ("", "no interface"),
+    ("interface a\n", "no methods"),
+    ("method 1 f() -> ()\n", "before the interface"),
+    ("interface a\ninterface b\nmethod 1 f() -> ()\n", "second interface"),
+    ("interface a\nmethod 0 f() -> ()\n", "not in 1..65535"),
+    ("interface a\nmethod 70000 f() -> ()\n", "not in 1..65535"),
+    ("interface a\nmethod 1 f() -> ()\nmethod 1 g() -> ()\n", "used twice"),
+    ("interface a\nmethod 1 f() -> ()\nmethod 2 f() -> ()\n", "used twice"),
+    ("interface a\nmethod 1 f(u32 x) -> ()\n", "bad parameter"),
+    ("interface a\nmethod 1 f(cap x) -> ()\n", "needs its rights"),
+    ("interface a\nmethod 1 f(cap(fly) x) -> ()\n", "unknown right"),
+    ("interface a\nmethod 1 f(u64(send) x) -> ()\n", "only cap"),
+    ("interface a\nmethod 1 f(u64 x, str x) -> ()\n", "used twice"),
+    ("interface a\nmethod 1 f(u64 rpc_b) -> ()\n", "reserved"),
+    ("interface a\nmethod 1 f(u64 int) -> ()\n", "reserved"),
+    ("interface a\nmethod 1 f(u64 t_size) -> (str t)\n", "used twice"),
+    ("interface a\nmethod 1 register() -> ()\n", "reserved"),
+    ("interface a\nmethod 1 f(u64 a, u64 b, u64 c, u64 d, u64 e) -> ()\n", "too many u64"),
+    ("interface a\nmethod 1 f() -> (u64 a, u64 b, u64 c, u64 d)\n", "too many u64"),
+    ("interface a\nmethod 1 f(cap(send) a, cap(send) b, cap(send) c, cap(send) d, cap(send) e) -> ()\n",
+     "too many cap"),
+    ("interface a\nmethod 1 f() -> (str a, str b)\n", "at most one str"),
+    ("interface a\nmethod 1 f( -> ()\n", "cannot parse"),
+]
+
+
+def self_test():
+    failed = 0
+    for text, want in BAD_DESCRIPTIONS:
+        try:
+            prefix, methods = parse(text)
+            generate(prefix, methods, "<self-test>")
+            print(f"rpcgen self-test: accepted {text!r}", file=sys.stderr)
+            failed += 1
+        except RpcError as e:
+            if want not in str(e):
+                print(f"rpcgen self-test: {text!r}: '{e}' lacks '{want}'", file=sys.stderr)
+                failed += 1
+    return 1 if failed else 0
+
+
 def main(argv):
+    if len(argv) == 2 and argv[1] == "--self-test":
+        return self_test()
     if len(argv) != 3:
         print("usage: rpcgen.py IN.rpc OUT.h", file=sys.stderr)
         return 2

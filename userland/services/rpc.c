@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * rpc.c - the RPC runtime (rpc.h): per-thread IPC buffers, string packing
- * for generated stubs and dispatchers, the server loop, and the way to the
- * nameserver.
+ * rpc.c - the RPC runtime (rpc.h): per-thread IPC buffers, the server
+ * loop, and the way to the nameserver. The message helpers the generated
+ * code uses are in rpc_msg.c (host-tested on their own).
  */
 #include "rpc.h"
 
@@ -28,53 +28,6 @@ struct m_ipc_buffer *rpc_buffer(void)
 	}
 	rpc_buf = b;
 	return b;
-}
-
-int rpc_put_str(struct m_ipc_buffer *b, size_t *len, const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	if (n > M_MSG_MAX_DATA - *len)
-		return -EMSGSIZE;
-	memcpy(b->data + *len, s, n);
-	*len += n;
-	return 0;
-}
-
-const char *rpc_take_str(const char *in, size_t len, size_t *pos)
-{
-	const char *s = in + *pos;
-	const char *end;
-
-	if (*pos >= len)
-		return NULL;
-	end = memchr(s, '\0', len - *pos);
-	if (!end)
-		return NULL;
-	*pos += (size_t)(end - s) + 1;
-	return s;
-}
-
-int rpc_get_str(struct m_ipc_buffer *b, size_t len, size_t *pos, char *out, size_t size)
-{
-	const char *s = rpc_take_str((const char *)b->data, len, pos);
-	size_t n;
-
-	if (!s)
-		return -EPROTO;
-	if (size == 0)
-		return 0;
-	n = strnlen(s, size - 1);
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return 0;
-}
-
-void rpc_close_caps(struct m_ipc_buffer *b, unsigned int n)
-{
-	for (unsigned int i = 0; i < n && i < M_MSG_MAX_CAPS; i++)
-		if (b->caps[i])
-			m_handle_close((int)b->caps[i]);
 }
 
 long rpc_serve(int ep, rpc_dispatch_fn dispatch, const void *ops, void *ctx, uint64_t idle_ns,

@@ -22,6 +22,11 @@
 /* ... and, only in the nameserver's own environment, its receive handle. */
 #define RPC_NS_RECV_ENV "MATRIOSKA_NS_RECV"
 
+/* How generated stubs make a call; a host test points it at a loopback. */
+#ifndef RPC_CALL
+#define RPC_CALL m_call
+#endif
+
 /* The calling thread's IPC buffer, registered on first use; NULL if that failed. */
 struct m_ipc_buffer *rpc_buffer(void);
 

@@ -17,7 +17,7 @@ SVC_RPCS := $(wildcard $(SVC_DIR)/*.rpc)
 SVC_RPC_HDRS := $(patsubst $(SVC_DIR)/%.rpc,$(SVC_GEN)/%_rpc.h,$(SVC_RPCS))
 SVC_ROOT := $(UL_OUT)/root
 SVC_CFLAGS := $(LIBM_CFLAGS) -I$(SVC_DIR) -I$(SVC_GEN)
-SVC_DEPS := $(SVC_DIR)/rpc.c $(SVC_DIR)/rpc.h $(SVC_RPC_HDRS) $(LIBMATRIOSKA) $(LIBM_HDRS) \
+SVC_DEPS := $(SVC_DIR)/rpc.c $(SVC_DIR)/rpc_msg.c $(SVC_DIR)/rpc.h $(SVC_RPC_HDRS) $(LIBMATRIOSKA) $(LIBM_HDRS) \
 	$(SVC_DIR)/services.mk
 SVC_BINS := $(SVC_ROOT)/sbin/nameserver $(SVC_ROOT)/sbin/logd $(SVC_ROOT)/bin/logctl \
 	$(SVC_ROOT)/bin/ipcstat $(UL_OUT)/tests/svctest
@@ -33,7 +33,7 @@ $(1): $(2) $$(SVC_DEPS)
 	$$(ul_need_musl)
 	@mkdir -p $$(dir $$@)
 	$$(call say,MUSLCC,$$@)
-	$$(Q)$$(MUSL_CC) $$(MUSL_CFLAGS) $$(SVC_CFLAGS) -o $$@ $(2) $$(SVC_DIR)/rpc.c $$(LIBMATRIOSKA)
+	$$(Q)$$(MUSL_CC) $$(MUSL_CFLAGS) $$(SVC_CFLAGS) -o $$@ $(2) $$(SVC_DIR)/rpc.c $$(SVC_DIR)/rpc_msg.c $$(LIBMATRIOSKA)
 endef
 $(eval $(call svc_prog,$(SVC_ROOT)/sbin/nameserver,$(SVC_DIR)/nameserver.c))
 $(eval $(call svc_prog,$(SVC_ROOT)/sbin/logd,$(SVC_DIR)/logd.c))
