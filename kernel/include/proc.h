@@ -87,8 +87,7 @@ struct process {
 	struct k_sigaction sigactions[NSIG]; /* index sig - 1; under lock */
 	struct proc_signals sigs;	     /* pending signals, job-control stop (signal.h) */
 	struct wait_queue child_wq;	     /* woken when a child changes state */
-	u64 early_signals; /* sent before the first thread was published; proc_tree_lock */
-	u32 child_events;  /* bumped (proc_tree_lock) at each child state change */
+	u32 child_events;	       /* bumped (proc_tree_lock) at each child state change */
 	struct completion *vfork_done; /* the vfork parent waits on this */
 	vaddr_t brk_start, brk;	       /* program break; under lock */
 	vaddr_t mmap_top;	       /* next mmap search starts below this */

@@ -677,20 +677,16 @@ struct fork_args {
 };
 
 /*
- * The process's first thread becomes the target of process-directed
- * signals; whatever was sent before (kill right after fork) is handed over.
+ * The process's first thread is published (main_thread). Signals sent
+ * before it existed (kill right after fork) wait in the process's pending
+ * set; fork_child_main's signal_recalc() makes the thread look at them.
  */
 static void publish_main_thread(struct process *p, struct thread *t)
 {
 	unsigned long f = spin_lock_irqsave(&proc_tree_lock);
-	u64 early = p->early_signals;
 
 	p->main_thread = t;
-	p->early_signals = 0;
 	spin_unlock_irqrestore(&proc_tree_lock, f);
-	for (int sig = 1; early; sig++, early >>= 1)
-		if (early & 1)
-			signal_send_thread(t, sig);
 }
 
 static void fork_child_main(void *arg)
