@@ -90,6 +90,8 @@ struct thread {
 	u32 sig_notify;		  /* process-directed signal or stop work may be here (signal.c) */
 	u64 sas_sp, sas_size;	  /* sigaltstack (size 0: none); changed by itself only */
 	u32 sas_flags;		  /* SS_AUTODISARM */
+	u64 restart_deadline_ns;  /* restart_syscall: the interrupted sleep's deadline (monotonic) */
+	u64 restart_urem;	  /* and where its time left goes (0: nowhere) */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
 	struct ipc_thread *ipc;	  /* native IPC state (kernel/ipc), made on first use */
@@ -150,6 +152,13 @@ struct sched_class {
 	void (*yield)(struct runqueue *rq, struct thread *curr);
 	/* Runnable threads of this class waiting in this queue (for balancing). */
 	u32 (*nr_queued)(struct runqueue *rq);
+	/*
+	 * Optional, for sched_switch_to(): curr (prev) blocks and next, blocked
+	 * and of this class, runs at once - exactly dequeue(prev, DEQ_SLEEP)
+	 * then set_curr(next) - if the class can do it cheaply; false (nothing
+	 * done) sends the core to those two calls.
+	 */
+	bool (*switch_direct)(struct runqueue *rq, struct thread *prev, struct thread *next);
 	u32 id; /* assigned by the core at registration */
 };
 

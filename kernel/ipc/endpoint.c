@@ -287,9 +287,11 @@ static int wait_locked(struct ipc_thread *me, struct endpoint *ep, u64 deadline,
 {
 	struct thread *t = current_thread();
 	struct wake_timeout to;
+	bool locked = true;
 	int ret;
 
-	wake_timeout_init(&to, t);
+	if (deadline)
+		wake_timeout_init(&to, t);
 	for (;;) {
 		if (__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE) {
 			me->state = IPC_IDLE;
@@ -326,12 +328,25 @@ static int wait_locked(struct ipc_thread *me, struct endpoint *ep, u64 deadline,
 		block_handing_off(partner);
 		partner = NULL;
 		arch_irq_restore(flags);
+		/*
+		 * Completed? Only a partner sets IPC_DONE (under the lock, after
+		 * the message) and nobody but this thread changes it afterwards:
+		 * no need to take the lock to see it.
+		 */
+		if (__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE) {
+			me->state = IPC_IDLE;
+			ret = me->result;
+			locked = false;
+			break;
+		}
 		flags = spin_lock_irqsave(&ep->lock);
 	}
-	spin_unlock_irqrestore(&ep->lock, flags);
+	if (locked)
+		spin_unlock_irqrestore(&ep->lock, flags);
 	if (partner)
 		handoff_wake(partner);
-	wake_timeout_disarm(&to);
+	if (deadline)
+		wake_timeout_disarm(&to);
 	/* A waker may still be on its way to wake me: it must be done before I may go. */
 	while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();

@@ -719,14 +719,16 @@ bool sched_switch_to(struct thread *next, u32 *pin)
 	if (pin)
 		__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
 	rq->clock_ns = arch_clock_ns();
-	prev->class->dequeue(rq, prev, DEQ_SLEEP);
 	list_del(&prev->rq_link);
 	next->state = THREAD_RUNNABLE;
 	next->on_rq = false;
 	list_add_tail(&next->rq_link, &rq->threads);
-	next->exec_start_ns = rq->clock_ns;
-	if (next->class->set_curr)
-		next->class->set_curr(rq, next);
+	if (!prev->class->switch_direct || !prev->class->switch_direct(rq, prev, next)) {
+		prev->class->dequeue(rq, prev, DEQ_SLEEP);
+		next->exec_start_ns = rq->clock_ns;
+		if (next->class->set_curr)
+			next->class->set_curr(rq, next);
+	}
 	rq->curr = next;
 	c->current = next;
 	c->sig_work = thread_sig_work(next);

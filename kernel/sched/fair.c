@@ -512,6 +512,45 @@ static u32 fair_nr_queued(struct runqueue *rq)
 	return fair_rq_of(rq)->nr_queued;
 }
 
+/*
+ * The direct switch of synchronous IPC (sched_switch_to): prev, running,
+ * blocks and next - blocked, last queued here, not counted - runs in its
+ * place. Exactly dequeue(prev, DEQ_SLEEP) then set_curr(next) with a
+ * wake-up's placement, for the plain case (same weight, so the load does
+ * not change, and nothing to re-base) and with no tree work. False,
+ * nothing done, otherwise: the core then makes the two calls.
+ */
+static bool fair_switch_direct(struct runqueue *rq, struct thread *prev, struct thread *next)
+{
+	struct fair_rq *frq = fair_rq_of(rq);
+	struct fair_entity *ps = fair_entity_of(prev), *ns = fair_entity_of(next);
+	u64 floor, v;
+
+	if (unlikely(frq->curr != prev || ps->queued || !ps->runnable || ns->queued ||
+		     ns->runnable || ns->fresh || ns->relative || ns->left_rq != rq ||
+		     ns->weight != ps->weight ||
+		     ns->weight != fair_weights[fair_nice_index(next->nice)]))
+		return false;
+	fair_update_curr(rq, frq); /* charge prev */
+	ps->runnable = false;
+	ps->left_rq = rq;
+	ps->left_min = frq->min_vruntime;
+	ns->left_rq = NULL;
+	floor = frq->min_vruntime - FAIR_LATENCY_NS / 2;
+	if (fair_before(ns->vruntime, floor))
+		ns->vruntime = floor;
+	ns->runnable = true;
+	frq->curr = next;
+	next->exec_start_ns = rq->clock_ns;
+	ns->slice_start_ns = next->runtime_ns;
+	v = ns->vruntime;
+	if (frq->leftmost && fair_before(fair_node_entity(frq->leftmost)->vruntime, v))
+		v = fair_node_entity(frq->leftmost)->vruntime;
+	if (fair_before(frq->min_vruntime, v))
+		frq->min_vruntime = v;
+	return true;
+}
+
 static struct sched_class fair_sched_class = {
 	.name = "fair",
 	.priority = 200,
@@ -530,5 +569,6 @@ static struct sched_class fair_sched_class = {
 	.slice_ns = fair_slice_ns,
 	.yield = fair_yield,
 	.nr_queued = fair_nr_queued,
+	.switch_direct = fair_switch_direct,
 };
 SCHED_CLASS(fair_sched_class);
