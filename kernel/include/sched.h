@@ -80,18 +80,18 @@ struct thread {
 	void (*entry)(void *arg);
 	void *arg;
 	int exit_code;
-	u64 sig_pending;	  /* SIGMASK() bits sent to this thread; atomic */
-	u64 sig_blocked;	  /* the thread's signal mask; changed by itself only */
-	u64 robust_list;	  /* set_robust_list() head (user address), recorded only */
-	int user_tid;		  /* Linux thread id (first thread: the pid); 0: kernel thread */
-	u64 clear_child_tid;	  /* user address zeroed and futex-woken at exit, or 0 */
-	u64 sig_saved_mask;	  /* rt_sigsuspend: the mask to restore after delivery */
-	bool sig_restore_mask;	  /* sig_saved_mask is valid */
-	u32 sig_notify;		  /* process-directed signal or stop work may be here (signal.c) */
-	u64 sas_sp, sas_size;	  /* sigaltstack (size 0: none); changed by itself only */
-	u32 sas_flags;		  /* SS_AUTODISARM */
-	u64 restart_deadline_ns;  /* restart_syscall: the interrupted sleep's deadline (monotonic) */
-	u64 restart_urem;	  /* and where its time left goes (0: nowhere) */
+	u64 sig_pending;	 /* SIGMASK() bits sent to this thread; atomic */
+	u64 sig_blocked;	 /* the thread's signal mask; changed by itself only */
+	u64 robust_list;	 /* set_robust_list() head (user address), recorded only */
+	int user_tid;		 /* Linux thread id (first thread: the pid); 0: kernel thread */
+	u64 clear_child_tid;	 /* user address zeroed and futex-woken at exit, or 0 */
+	u64 sig_saved_mask;	 /* rt_sigsuspend: the mask to restore after delivery */
+	bool sig_restore_mask;	 /* sig_saved_mask is valid */
+	u32 sig_notify;		 /* process-directed signal or stop work may be here (signal.c) */
+	u64 sas_sp, sas_size;	 /* sigaltstack (size 0: none); changed by itself only */
+	u32 sas_flags;		 /* SS_AUTODISARM */
+	u64 restart_deadline_ns; /* restart_syscall: the interrupted sleep's deadline (monotonic) */
+	u64 restart_urem;	 /* and where its time left goes (0: nowhere) */
 	struct completion exited; /* completed once the thread is off its stack for good */
 	bool detached;		  /* freed by the scheduler after it exits */
 	struct ipc_thread *ipc;	  /* native IPC state (kernel/ipc), made on first use */
