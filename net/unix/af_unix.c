@@ -99,6 +99,7 @@ static struct unix_sock *unix_sock_alloc(u16 type)
 	list_init(&s->accept_link);
 	list_init(&s->gc_link);
 	wait_queue_init(&s->wq, "unix");
+	wait_queue_init(&s->room_wq, "unix_room");
 	return s;
 }
 
@@ -147,10 +148,16 @@ static u32 unix_mask_locked(const struct unix_sock *s)
 	return m;
 }
 
-void unix_notify(struct unix_sock *s)
+void unix_consumed_locked(struct unix_sock *s)
 {
 	__atomic_store_n(&s->mask, unix_mask_locked(s), __ATOMIC_RELAXED);
 	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
+	wake_up_all(&s->room_wq);
+}
+
+void unix_notify(struct unix_sock *s)
+{
+	unix_consumed_locked(s);
 	wake_up_all(&s->wq);
 }
 
@@ -166,15 +173,25 @@ static bool unix_seq_moved(void *arg)
 	return __atomic_load_n(&w->s->seq, __ATOMIC_ACQUIRE) != w->seen;
 }
 
-int unix_wait_locked(struct unix_sock *s, u64 deadline)
+static int wait_on_locked(struct unix_sock *s, struct wait_queue *wq, u64 deadline)
 {
 	struct unix_seqwait w = {s, s->seq};
 	int err;
 
 	mutex_unlock(&unix_lock);
-	err = wait_until_intr(&s->wq, unix_seq_moved, &w, deadline);
+	err = wait_until_intr(wq, unix_seq_moved, &w, deadline);
 	mutex_lock(&unix_lock);
 	return err == -ETIMEDOUT ? -EAGAIN : err;
+}
+
+int unix_wait_locked(struct unix_sock *s, u64 deadline)
+{
+	return wait_on_locked(s, &s->wq, deadline);
+}
+
+int unix_wait_room_locked(struct unix_sock *s, u64 deadline)
+{
+	return wait_on_locked(s, &s->room_wq, deadline);
 }
 
 u64 unix_deadline(u64 timeo)

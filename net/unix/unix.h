@@ -113,17 +113,24 @@ struct unix_sock {
 	struct list_head accept_link; /* in the listener's acceptq; lock */
 	u32 backlog, nr_pending;      /* listener; lock */
 	struct sock_ucred peercred;   /* SO_PEERCRED (a listener: its own, given to clients) */
-	u32 seq;	      /* bumped by unix_notify; stored under lock, loaded atomically */
-	u32 mask;	      /* poll mask; as seq */
-	struct wait_queue wq; /* readers, writers, acceptors and pollers of this socket */
+	u32 seq;		   /* bumped by unix_notify; stored under lock, loaded atomically */
+	u32 mask;		   /* poll mask; as seq */
+	struct wait_queue wq;	   /* readers, writers, acceptors and pollers of this socket */
+	struct wait_queue room_wq; /* senders waiting for room in rcvq (datagrams) */
 };
 
 extern struct mutex unix_lock;
 
 void unix_sock_get(struct unix_sock *s);
 void unix_sock_put(struct unix_sock *s);
-/* Recompute s's poll mask, bump seq, wake wq (unix_lock held). */
+/* Recompute s's poll mask, bump seq, wake wq and room_wq (unix_lock held). */
 void unix_notify(struct unix_sock *s);
+/*
+ * A message left s's queue: recompute the mask and bump seq, but wake only
+ * room_wq - readers and pollers gain nothing (no edge-triggered epoll event
+ * for taking data, as on Linux); unix_lock held.
+ */
+void unix_consumed_locked(struct unix_sock *s);
 /*
  * Drop unix_lock, sleep until s is notified (or a signal: -EINTR, or the
  * monotonic clock reaching deadline unless it is 0: -EAGAIN, as a socket
@@ -131,6 +138,8 @@ void unix_notify(struct unix_sock *s);
  * file or a reference).
  */
 int unix_wait_locked(struct unix_sock *s, u64 deadline);
+/* The same on s->room_wq: a datagram sender waiting for room in s's queue. */
+int unix_wait_room_locked(struct unix_sock *s, u64 deadline);
 /* The deadline of a call waiting at most timeo ns (SO_RCVTIMEO/SO_SNDTIMEO; 0: none). */
 u64 unix_deadline(u64 timeo);
 /* The caller's pid and real uid and gid: what SCM_CREDENTIALS reports by default. */

@@ -139,7 +139,7 @@ static void skb_unlink_locked(struct unix_sock *r, struct unix_skb *skb)
 		skb->from->wmem -= skb->charge;
 		unix_notify(skb->from);
 	}
-	unix_notify(r);
+	unix_consumed_locked(r);
 	if (r->type == SOCK_DGRAM)
 		list_for_each_entry (x, &r->senders, sender_link)
 			unix_notify(x);
@@ -300,7 +300,8 @@ static s64 dgram_send(struct unix_sock *s, struct sock_msg *m, bool nonblock)
 		} else if (nonblock) {
 			err = -EAGAIN;
 		} else {
-			err = unix_wait_locked(full ? p : s, deadline);
+			err = full ? unix_wait_room_locked(p, deadline)
+				   : unix_wait_locked(s, deadline);
 		}
 		if (err)
 			goto out_unlock;

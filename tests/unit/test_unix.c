@@ -240,15 +240,28 @@ UNIT_TEST(stream_pair_bytes_peek_shutdown_epipe)
 static struct file *drain_from;
 static size_t drained;
 
+/*
+ * After a hook played another thread (whose mutex_lock calls leave the
+ * sleeper marked runnable): the sleeper stays blocked unless that work
+ * woke it (sched_wake, the only thread here being the sleeper), so a
+ * missing wake-up shows as stub.stuck.
+ */
+static void keep_blocked_unless_woken(u32 wakes_before)
+{
+	me.state = stub.wakes > wakes_before ? THREAD_RUNNABLE : THREAD_BLOCKED;
+}
+
 /* Run while the writer sleeps: the reader takes 64 KiB. */
 static void drain_hook(u32 call)
 {
 	static char sink[65536];
+	u32 wakes = stub.wakes;
 	s64 r = srecv(drain_from, sink, sizeof(sink), MSG_DONTWAIT);
 
 	(void)call;
 	if (r > 0)
 		drained += (size_t)r;
+	keep_blocked_unless_woken(wakes);
 }
 
 UNIT_TEST(stream_writer_fills_sndbuf_then_blocks_until_read)
@@ -675,5 +688,41 @@ UNIT_TEST(empty_messages_carrying_files_are_bounded)
 	file_put(f);
 	file_put(a);
 	file_put(b); /* hundreds of references to f go with b's queue */
+	teardown();
+}
+
+static struct file *take_from;
+
+/* Run while a datagram sender sleeps on a full receiver: the receiver takes one. */
+static void take_one_hook(u32 call)
+{
+	u32 wakes = stub.wakes;
+	char b[4];
+
+	(void)call;
+	CHECK_EQ(srecv(take_from, b, sizeof(b), MSG_DONTWAIT), 1);
+	keep_blocked_unless_woken(wakes);
+}
+
+UNIT_TEST(dgram_sender_blocked_on_full_receiver_wakes_when_it_reads)
+{
+	struct sock_addr ra = path_addr("/full");
+	struct file *r, *u;
+	int sent = 0;
+
+	setup();
+	r = xsock(SOCK_DGRAM);
+	u = xsock(SOCK_DGRAM);
+	CHECK_EQ(sock_bind(r, &C, &ra), 0);
+	while (send_msg(u, "m", 1, MSG_DONTWAIT, &ra, NULL, 0) == 1 && sent < 100)
+		sent++;
+	CHECK_EQ(sent, UNIX_DGRAM_QLEN + 1);
+	take_from = r;
+	stub.hook = take_one_hook;
+	CHECK_EQ(send_msg(u, "n", 1, 0, &ra, NULL, 0), 1);
+	stub.hook = NULL;
+	CHECK_EQ(stub.block_calls, 1);
+	file_put(u);
+	file_put(r);
 	teardown();
 }
