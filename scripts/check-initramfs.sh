@@ -6,7 +6,8 @@
 # sbin/init is a regular executable file and is our init (it carries the
 # "Matrioska init starting" banner; not a busybox link), bin/busybox is a
 # regular file, bin/sh is a symlink to busybox, etc/inittab and the test
-# programs are there, and /tmp is world-writable and sticky. Prints one line
+# programs are there, the services' multi-call binary and its names are there
+# and inittab starts them, and /tmp is world-writable and sticky. Prints one line
 # per check ("ok - ..." / "not ok - ...") and exits 1 if any failed.
 set -eu
 
@@ -68,6 +69,20 @@ done
 if [ -f "$(dirname "$0")/../../shared/bench/osbench.c" ]; then
 	check "usr/libexec/matrioska-tests/osbench is an executable file" \
 		is_file usr/libexec/matrioska-tests/osbench
+fi
+
+# The services (userland/services): one multi-call binary under four names,
+# started by init from etc/inittab.
+check "sbin/svcbox is an executable file" is_file sbin/svcbox
+for s in sbin/nameserver sbin/logd bin/logctl bin/ipcstat; do
+	check "$s is a symlink to svcbox" sh -c "awk -v n=$s '\$9 == n' '$list' | grep -qE '^l.* -> (\.\./sbin/)?svcbox\$'"
+done
+check "var/log/ is a directory" sh -c "awk '\$9 == \"var/log\"' '$list' | grep -q '^d'"
+if (cd "$work" && cpio --quiet -id etc/inittab < "$archive" 2> /dev/null) &&
+	[ -f "$work/etc/inittab" ]; then
+	for s in nameserver logd; do
+		check "etc/inittab respawns /sbin/$s" grep -q "^null::respawn:/sbin/$s\$" "$work/etc/inittab"
+	done
 fi
 
 # Our init, not busybox's: extract it and look for its banner.

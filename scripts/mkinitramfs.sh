@@ -8,6 +8,8 @@
 # busybox (/bin/busybox) with a symlink for each of its applets, the /etc
 # files init and the shell read, and the user-space test programs of
 # TESTPROGS_DIR (every executable file in it) under /usr/libexec/matrioska-tests.
+# When MKINITRAMFS_EXTRA names a directory, its tree is laid over the root
+# (the services of userland/services/services.mk: /sbin/svcbox and its names).
 #
 # The archive is deterministic: the staging tree gets fixed modes and mtime
 # 0, the file list is sorted in the C locale, owners are 0:0 and cpio

@@ -11,6 +11,7 @@
  * every holder as PID/COMM#HANDLE:RIGHTS. -t keeps one type (endpoint,
  * notification, queue, memory, process), -p the objects a process holds.
  */
+#include "svcbox.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static void holder_add(struct obj *o, const char *text)
 		o->len += (size_t)n;
 }
 
-int main(int argc, char **argv)
+int ipcstat_main(int argc, char **argv)
 {
 	const char *want_type = NULL;
 	int want_pid = 0, opt;

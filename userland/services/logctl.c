@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "logd_rpc.h"
+#include "svcbox.h"
 
 #define LOOKUP_TIMEOUT 3000000000ull /* the nameserver may be restarting */
 #define CALL_TIMEOUT 3000000000ull
@@ -85,7 +86,7 @@ static long print_from(int h, uint64_t *from, uint64_t level, const char *src)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int logctl_main(int argc, char **argv)
 {
 	const char *cmd, *src = "";
 	long count = -1, r;

@@ -39,6 +39,7 @@
 
 #include "logd_rpc.h"
 #include "nameserver_rpc.h"
+#include "svcbox.h"
 
 #define LOGD_RING 256
 #define LOGD_SRC_MAX 32
@@ -478,10 +479,12 @@ static const struct logd_ops logd_server = {
 	.filters = do_filters,
 };
 
-int main(void)
+int logd_main(int argc, char **argv)
 {
 	long r;
 
+	(void)argc;
+	(void)argv;
 	mkdir("/var", 0755);
 	mkdir("/var/log", 0755);
 	reload();

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "nameserver_rpc.h"
+#include "svcbox.h"
 
 #define NS_MAX 64
 #define NS_NAME_MAX 64
@@ -122,12 +123,14 @@ static const struct ns_ops ns_server = {
 	.list = ns_do_list,
 };
 
-int main(void)
+int nameserver_main(int argc, char **argv)
 {
 	const char *s = getenv(RPC_NS_RECV_ENV);
 	int ep = s ? atoi(s) : 0;
 	long r;
 
+	(void)argc;
+	(void)argv;
 	if (ep <= 0) {
 		fprintf(stderr, "nameserver: no %s handle (start me from init)\n", RPC_NS_RECV_ENV);
 		return 1;
