@@ -59,8 +59,9 @@ struct ipc_thread {
 	struct ipc_thread *reply_to;
 	struct endpoint *reply_ep;
 	u64 reply_seq;
-	u32 handoff_pin; /* a waker still needs thread alive: wait for 0 before leaving */
-	vaddr_t ubuf;	 /* struct m_ipc_buffer in user space, 0: none */
+	u32 handoff_pin;     /* a waker still needs thread alive: wait for 0 before leaving */
+	vaddr_t ubuf;	     /* struct m_ipc_buffer in user space, 0: none */
+	const void *ubuf_vm; /* the address space ubuf was registered in (execve drops it) */
 };
 
 /*
@@ -103,8 +104,6 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
 void ipc_msg_discard(struct ipc_msg *m);
 
 struct kobj *queue_create(u32 max_msgs, u32 max_size);
-int queue_send(struct kobj *q, const void *ubuf, u32 len, u64 deadline);
-long queue_recv(struct kobj *q, void *ubuf, u32 size, u64 deadline);
 u64 queue_capacity(struct kobj *q);
 
 struct kobj *notify_create(void);
@@ -113,7 +112,6 @@ long notify_wait(struct kobj *n, u64 deadline, u64 *bits);
 
 struct kobj *memobj_create(u64 size);
 u64 memobj_size(struct kobj *m);
-long memobj_map(struct kobj *m, u32 rights, vaddr_t addr, u64 len, u32 prot, u64 offset);
 
 struct cap_table *proc_caps(struct process *p);
 /* p's table referenced (cap_table_put it), or NULL: none yet or exited. Never sleeps. */

@@ -249,7 +249,22 @@ long msys_ipc_set_buffer(u64 ubuf, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 		     !access_ok((void *)(uintptr_t)ubuf, sizeof(struct m_ipc_buffer))))
 		return -EFAULT;
 	me->ubuf = (vaddr_t)ubuf;
+	me->ubuf_vm = current_proc() ? current_proc()->vm : NULL;
 	return 0;
+}
+
+/*
+ * The calling thread's IPC buffer, or NULL: none registered, or registered
+ * in an address space execve has since replaced (its address means nothing
+ * in the new program).
+ */
+static struct m_ipc_buffer *ipc_ubuf(struct ipc_thread *me)
+{
+	struct process *p = current_proc();
+
+	if (!me->ubuf || !p || p->vm != me->ubuf_vm)
+		return NULL;
+	return (struct m_ipc_buffer *)me->ubuf;
 }
 
 /*
@@ -260,8 +275,8 @@ long msys_ipc_set_buffer(u64 ubuf, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 static int msg_copy_in(struct ipc_thread *me, u64 info, u64 mr0, u64 mr1, u64 mr2)
 {
 	struct ipc_msg *m = &me->msg;
-	struct m_ipc_buffer *ub = (struct m_ipc_buffer *)me->ubuf;
 	u32 len = M_INFO_LEN(info), ncaps = M_INFO_CAPS(info);
+	struct m_ipc_buffer *ub;
 	u32 hs[M_MSG_MAX_CAPS], rs[M_MSG_MAX_CAPS];
 	struct cap_table *t;
 
@@ -277,6 +292,7 @@ static int msg_copy_in(struct ipc_thread *me, u64 info, u64 mr0, u64 mr1, u64 mr
 	m->mr[3] = arch_ipc_mr3(arch_user_frame(current_thread()));
 	if (likely(!len && !ncaps))
 		return 0;
+	ub = ipc_ubuf(me);
 	if (!ub)
 		return -EINVAL; /* a long message needs an IPC buffer */
 	if (len) {
@@ -317,8 +333,8 @@ static int msg_copy_in(struct ipc_thread *me, u64 info, u64 mr0, u64 mr1, u64 mr
 static long msg_copy_out(struct ipc_thread *me)
 {
 	struct ipc_msg *m = &me->msg;
-	struct m_ipc_buffer *ub = (struct m_ipc_buffer *)me->ubuf;
 	u32 len = M_INFO_LEN(m->info), ncaps = m->ncaps;
+	struct m_ipc_buffer *ub;
 	u32 hs[M_MSG_MAX_CAPS];
 	long ret = 0;
 
@@ -338,6 +354,7 @@ static long msg_copy_out(struct ipc_thread *me)
 			  M_INFO(M_INFO_LABEL(m->info), len, ncaps), m->mr);
 	if (likely(!len && !ncaps))
 		return 0;
+	ub = ipc_ubuf(me);
 	if (!ub)
 		return -EMSGSIZE;
 	if ((len && copy_to_user(ub->data, m->kbuf, len)) ||

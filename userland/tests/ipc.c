@@ -361,6 +361,36 @@ static void test_timeouts(void)
 	m_handle_close(ep);
 }
 
+/* After execve the old program's IPC buffer address means nothing: it is dropped. */
+static void test_exec_drops_buffer(void)
+{
+	char hbuf[16];
+	pid_t c;
+	int st;
+
+	snprintf(hbuf, sizeof(hbuf), "%d", srv_send);
+	c = fork();
+	if (c == 0) {
+		m_ipc_set_buffer(&ibuf); /* same binary: the same address after exec */
+		execl("/proc/self/exe", "ipc", "exec-check", hbuf, (char *)NULL);
+		execl("/usr/libexec/matrioska-tests/ipc", "ipc", "exec-check", hbuf, (char *)NULL);
+		_exit(9);
+	}
+	check(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "execve keeps handles but drops the IPC buffer registered before it");
+}
+
+/* The exec'd side of test_exec_drops_buffer: handle h works, a long message has no buffer. */
+static int exec_check(int h)
+{
+	struct m_msg m = msg(OP_BADGE, 0, 0);
+
+	if (m_call(h, &m, 2000 * MS) != 0)
+		return 1;
+	m = msg(OP_ECHO, 16, 0);
+	return m_call(h, &m, 2000 * MS) == -EINVAL ? 0 : 2;
+}
+
 static void test_client_death(void)
 {
 	struct m_msg m;
@@ -674,10 +704,12 @@ int main(int argc, char **argv)
 	int ep, recv_h;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	m_ipc_set_buffer(&ibuf);
+	if (argc > 2 && strcmp(argv[1], "exec-check") == 0)
+		return exec_check(atoi(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "stress") == 0) {
 		stress(atol(argv[2]));
 	} else {
+		m_ipc_set_buffer(&ibuf);
 		test_capabilities();
 		ep = m_ep_create();
 		/* Inheritable: client children (client death test) call the server too. */
@@ -692,6 +724,7 @@ int main(int argc, char **argv)
 		test_badges();
 		test_timeouts();
 		test_client_death();
+		test_exec_drops_buffer();
 		test_hostile();
 		test_server_death();
 		test_queues();
