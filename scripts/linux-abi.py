@@ -32,8 +32,6 @@ PARTIAL = {
     'sigaltstack': 'SS_AUTODISARM is -EINVAL',
     'setitimer': 'ITIMER_REAL only (ITIMER_VIRTUAL and ITIMER_PROF are -EINVAL)',
     'getitimer': 'ITIMER_REAL only (ITIMER_VIRTUAL and ITIMER_PROF are -EINVAL)',
-    'nanosleep': 'interrupted by a stop and continued, it restarts with the whole time, not what was left',
-    'clock_nanosleep': 'interrupted by a stop and continued, a relative sleep restarts with the whole time, not what was left',
     'rseq': 'deliberately -ENOSYS (C libraries fall back), without the log line',
     'get_robust_list': 'the calling thread\'s own list only',
     'prlimit64': 'limits are reported (RLIMIT_NOFILE = 1024), setting them is -EPERM',

@@ -618,7 +618,8 @@ static void do_stop(struct process *p, int sig)
 }
 
 /* Put the interrupted system call's result right for what happened (Linux's rules). */
-static void syscall_restart(struct trap_frame *f, enum sig_restart kind, bool handler, u64 sa_flags)
+static void syscall_restart(struct trap_frame *f, u64 nr, enum sig_restart kind, bool handler,
+			    u64 sa_flags)
 {
 	bool restart;
 
@@ -632,11 +633,15 @@ static void syscall_restart(struct trap_frame *f, enum sig_restart kind, bool ha
 	case SIG_RESTART_ALWAYS:
 		restart = true;
 		break;
+	case SIG_RESTART_BLOCK:
+		if (!handler)
+			arch_syscall_restart(f, syscall_restart_block_nr());
+		return;
 	default:
 		return;
 	}
 	if (restart)
-		arch_syscall_restart(f);
+		arch_syscall_restart(f, nr);
 }
 
 /* Is sp on t's alternate signal stack? */
@@ -678,7 +683,7 @@ void signal_deliver(struct trap_frame *f)
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
 	enum sig_restart kind = SIG_RESTART_NONE;
-	u64 nr;
+	u64 nr = 0;
 	long ret;
 
 	if (!p)
@@ -727,7 +732,7 @@ void signal_deliver(struct trap_frame *f)
 				continue;
 			}
 		}
-		syscall_restart(f, kind, true, ka.flags);
+		syscall_restart(f, nr, kind, true, ka.flags);
 		if (!setup_handler(f, t, sig, &info, &ka)) {
 			pr_warn("signal: %s (pid %d) cannot take signal %d on its stack: killed",
 				p->name, p->pid, sig);
@@ -736,7 +741,7 @@ void signal_deliver(struct trap_frame *f)
 		signal_recalc();
 		return; /* one handler frame at a time; the rest on the next return */
 	}
-	syscall_restart(f, kind, false, 0);
+	syscall_restart(f, nr, kind, false, 0);
 	if (t->sig_restore_mask) { /* a temporary mask, nothing caught: back to the old one */
 		t->sig_blocked = t->sig_saved_mask;
 		t->sig_restore_mask = false;

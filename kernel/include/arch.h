@@ -186,8 +186,8 @@ vaddr_t arch_user_frame_sp(struct trap_frame *f);
  * faults and frames restored by rt_sigreturn.
  */
 bool arch_syscall_frame(struct trap_frame *f, u64 *nr, long *ret);
-/* Make f re-execute its system call on return (rewind past the instruction, number back). */
-void arch_syscall_restart(struct trap_frame *f);
+/* Make f execute system call nr on return: rewind past the instruction, nr in place. */
+void arch_syscall_restart(struct trap_frame *f, u64 nr);
 /*
  * Signal frames of the Linux ABI: push a frame for handler ka of sig on the
  * user stack (below the interrupted stack pointer, or from stack_top when

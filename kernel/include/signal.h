@@ -216,9 +216,12 @@ enum sig_restart {
 	SIG_RESTART_SYS,    /* restart unless a handler without SA_RESTART runs */
 	SIG_RESTART_NOHAND, /* restart unless a handler runs */
 	SIG_RESTART_ALWAYS, /* restart even after a handler (fork, clone) */
+	SIG_RESTART_BLOCK,  /* unless a handler runs, continue through restart_syscall (sleeps) */
 };
 /* The personality's table (kernel/linux/signal.c): how call nr restarts after -EINTR. */
 enum sig_restart syscall_restart_kind(u64 nr);
+/* The personality's restart_syscall number (SIG_RESTART_BLOCK). */
+u64 syscall_restart_block_nr(void);
 
 struct trap_frame;
 /*

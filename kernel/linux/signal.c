@@ -354,10 +354,16 @@ LINUX_SYSCALL(pause, sys_pause);
 /*
  * How each call restarts after a signal interrupted it (-EINTR), as Linux
  * decides: blocking I/O and waits restart under SA_RESTART (-ERESTARTSYS);
- * sleeps, poll/select and the signal waits restart only when no handler ran
- * (-ERESTARTNOHAND; nanosleep restarts with its whole time, not the rest);
- * the rest return -EINTR.
+ * poll/select and the signal waits restart only when no handler ran
+ * (-ERESTARTNOHAND); sleeps then go on to their deadline through
+ * restart_syscall (-ERESTART_RESTARTBLOCK, kernel/linux/time.c); the rest
+ * return -EINTR.
  */
+u64 syscall_restart_block_nr(void)
+{
+	return LNR_restart_syscall;
+}
+
 enum sig_restart syscall_restart_kind(u64 nr)
 {
 	switch (nr) {
@@ -388,10 +394,12 @@ enum sig_restart syscall_restart_kind(u64 nr)
 	case LNR_sendfile:
 	case LNR_splice:
 		return SIG_RESTART_SYS;
-	case LNR_pause:
-	case LNR_rt_sigsuspend:
 	case LNR_nanosleep:
 	case LNR_clock_nanosleep:
+	case LNR_restart_syscall:
+		return SIG_RESTART_BLOCK;
+	case LNR_pause:
+	case LNR_rt_sigsuspend:
 	case LNR_poll:
 	case LNR_ppoll:
 	case LNR_select:

@@ -194,7 +194,35 @@ static long do_nanosleep(u64 clock, int flags, u64 ureq, u64 urem)
 	if (deadline <= now)
 		return 0;
 	err = sleep_until(deadline);
-	if (err == -EINTR && !(flags & TIMER_ABSTIME) && urem) {
+	if (err == -EINTR) {
+		/* Unless a handler runs, restart_syscall sleeps on to the same deadline. */
+		current_thread()->restart_deadline_ns = deadline;
+		current_thread()->restart_urem = (flags & TIMER_ABSTIME) ? 0 : urem;
+		if (!(flags & TIMER_ABSTIME) && urem) {
+			u64 left = deadline > clock_ns() ? deadline - clock_ns() : 0;
+
+			if (put_ts(urem, left))
+				return -EFAULT;
+		}
+	}
+	return err;
+}
+
+/*
+ * restart_syscall: a sleep interrupted by a stop (or a signal without a
+ * handler) goes on to its old deadline, as Linux's restart block does; user
+ * space enters it only through the signal code (signal_deliver).
+ */
+static long sys_restart_syscall(SYSCALL_ARGS)
+{
+	struct thread *t = current_thread();
+	u64 deadline = t->restart_deadline_ns, urem = t->restart_urem;
+	int err;
+
+	if (!deadline || deadline <= clock_ns())
+		return 0;
+	err = sleep_until(deadline);
+	if (err == -EINTR && urem) {
 		u64 left = deadline > clock_ns() ? deadline - clock_ns() : 0;
 
 		if (put_ts(urem, left))
@@ -202,6 +230,7 @@ static long do_nanosleep(u64 clock, int flags, u64 ureq, u64 urem)
 	}
 	return err;
 }
+LINUX_SYSCALL(restart_syscall, sys_restart_syscall);
 
 static long sys_nanosleep(SYSCALL_ARGS)
 {

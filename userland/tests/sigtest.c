@@ -578,6 +578,24 @@ static void test_ppoll_pselect_mask(void)
 	set_default(SIGUSR1);
 }
 
+/* A sleep stopped and continued goes on (restart_syscall) and ends normally. */
+static void test_sleep_stop_continue(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct timespec req = {1, 0};
+
+		_exit(nanosleep(&req, NULL) == 0 ? 7 : 8);
+	}
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	kill(pid, SIGCONT);
+	check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7,
+	      "nanosleep stopped and continued sleeps on and returns 0");
+}
+
 /* ---- orphaned process groups ---- */
 
 static int hup_fd = -1;
@@ -748,6 +766,7 @@ int main(void)
 	test_ppoll_pselect_mask();
 	test_threads();
 	test_orphaned_pgrp();
+	test_sleep_stop_continue();
 	printf("sigtest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

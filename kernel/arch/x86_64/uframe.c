@@ -80,10 +80,10 @@ bool arch_syscall_frame(struct trap_frame *f, u64 *nr, long *ret)
 	return true;
 }
 
-void arch_syscall_restart(struct trap_frame *f)
+void arch_syscall_restart(struct trap_frame *f, u64 nr)
 {
 	f->rip -= 2; /* the SYSCALL instruction (0f 05) */
-	f->rax = f->error;
+	f->rax = nr;
 }
 
 void arch_return_to_user(void)
