@@ -45,6 +45,7 @@ struct leak_group {
 	uintptr_t site;
 	u64 count, bytes;
 	const void *first;
+	size_t first_len;
 };
 
 /* All of the scanner's state, in one object so the root scan can skip it. */
@@ -245,7 +246,7 @@ static void leak_record(uintptr_t site, size_t bytes, const void *obj)
 		kml.other_bytes += bytes;
 		return;
 	}
-	kml.groups[kml.nr_groups++] = (struct leak_group){site, 1, bytes, obj};
+	kml.groups[kml.nr_groups++] = (struct leak_group){site, 1, bytes, obj, bytes};
 }
 
 /* Phase 4: every live object left unmarked is a leak. Returns how many. */
@@ -287,6 +288,24 @@ static int leak_sweep_locked(void)
 	return leaks;
 }
 
+/*
+ * The first words of a leaked object: its type often shows in them (an
+ * operations table, a back pointer), which the allocation site alone does
+ * not tell. Nothing points to the object, so nothing frees it meanwhile.
+ */
+static void leak_print_words(const void *obj, size_t len)
+{
+	const u64 *w = obj;
+	u64 v[6] = {0};
+	size_t n = MIN(len / 8, ARRAY_SIZE(v));
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = w[i];
+	pr_warn("kmemleak:   first words: %016llx %016llx %016llx %016llx %016llx %016llx",
+		(unsigned long long)v[0], (unsigned long long)v[1], (unsigned long long)v[2],
+		(unsigned long long)v[3], (unsigned long long)v[4], (unsigned long long)v[5]);
+}
+
 static void leak_print(int leaks)
 {
 	char site[64];
@@ -299,6 +318,7 @@ static void leak_print(int leaks)
 			"first at %p",
 			(unsigned long long)g->count, g->count == 1 ? "" : "s",
 			(unsigned long long)g->bytes, site, g->first);
+		leak_print_words(g->first, g->first_len);
 	}
 	if (kml.other_count)
 		pr_warn("kmemleak: %llu more objects (%llu bytes) unreachable, from other sites",

@@ -964,6 +964,22 @@ static void one_call(void)
 		raw_syscall(SYS_write, PROGRESS_FD, (long)"+", 1, 0, 0, 0);
 }
 
+/*
+ * Empty the scratch files now and then. Without it, appends and writes at
+ * random offsets pile up tmpfs pages over a long run until memory runs out
+ * (tmpfs has no size limit yet); the OOM killer then picks the shell, whose
+ * pages are the largest a process owns. The fds stay open.
+ */
+static void trim_files(void)
+{
+	static const char *const names[] = {"f0", "f1", "f2", "f3", "new0", "new1", "d0/x"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		raw_syscall(SYS_truncate, (long)names[i], 0, 0, 0, 0, 0);
+	for (int i = 0; i < nr_fds; i++)
+		raw_syscall(SYS_ftruncate, fds[i], 0, 0, 0, 0, 0);
+}
+
 static void worker(uint64_t seed, long quota, const char *dir)
 {
 	int null = open("/dev/null", O_RDWR);
@@ -1010,8 +1026,10 @@ static void worker(uint64_t seed, long quota, const char *dir)
 		_exit(3);
 
 	while (call_count < quota) {
-		if (call_count % 512 == 0)
+		if (call_count % 512 == 0) {
 			refill_buf();
+			trim_files();
+		}
 		one_call();
 	}
 	raw_syscall(SYS_exit_group, 0, 0, 0, 0, 0, 0);
@@ -1028,6 +1046,8 @@ struct slot {
 	int killed;	/* SIGKILL sent for a stall */
 	int barren;	/* generations in a row that made no progress */
 	long gen_start; /* done when the current generation started */
+	int fork_fails; /* failed attempts in a row to start the next generation */
+	int abandoned;	/* no more generations (no progress, or fork keeps failing) */
 	char dir[96];
 };
 
@@ -1148,7 +1168,13 @@ int main(int argc, char **argv)
 	}
 	next_report = 20000;
 	last_tick = t0 = now_ms();
-	while (live) {
+	for (;;) {
+		int waiting = 0;
+
+		for (int w = 0; w < procs; w++)
+			waiting |= slots[w].rd < 0 && !slots[w].abandoned && slots[w].done < quota;
+		if (!live && !waiting)
+			break;
 		struct pollfd pfds[MAX_PROCS];
 		char bytes[256];
 		long tick;
@@ -1202,13 +1228,27 @@ int main(int argc, char **argv)
 					printf("sysfuzz: worker %d makes no progress; giving up on "
 					       "it\n",
 					       w);
-					continue;
+					s->abandoned = 1;
 				}
-				if (s->done < quota) {
-					if (start_worker(s, w, (uint64_t)seed, quota) == 0) {
-						started++;
-						live++;
-					}
+			}
+		}
+		/* Slots without a worker get the next generation (fork may fail for a while). */
+		for (int w = 0; w < procs; w++) {
+			struct slot *s = &slots[w];
+
+			if (s->rd >= 0 || s->abandoned || s->done >= quota)
+				continue;
+			if (start_worker(s, w, (uint64_t)seed, quota) == 0) {
+				started++;
+				live++;
+				s->fork_fails = 0;
+			} else if (++s->fork_fails == 1 || s->fork_fails % 50 == 0) {
+				printf("sysfuzz: worker %d: cannot start a process (%s), attempt "
+				       "%d\n",
+				       w, strerror(errno), s->fork_fails);
+				if (s->fork_fails >= 300) {
+					printf("sysfuzz: worker %d: giving up on it\n", w);
+					s->abandoned = 1;
 				}
 			}
 		}
