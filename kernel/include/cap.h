@@ -90,9 +90,14 @@ struct cap_table {
 	struct spinlock lock; /* slots, nslots, used, dead, and obj of the caps in slots */
 	struct cap_slot *slots;
 	u32 nslots, used;
-	bool dead;	       /* the process exited: nothing can be installed any more */
-	u32 refs;	       /* atomic */
-	struct kobj *proc_obj; /* the process object naming this table, if made; lock */
+	bool dead; /* the process exited: nothing can be installed any more */
+	u32 refs;  /* atomic */
+	/*
+	 * Bumped (under lock, release) whenever a handle of this table closes
+	 * or loses its object: a lookup cached at one version is still what a
+	 * lookup would return while the version has not moved.
+	 */
+	u64 version;
 };
 
 #define CAP_TABLE_MAX 4096 /* handles per process */
@@ -102,6 +107,7 @@ struct cap_ref {
 	struct kobj *obj;
 	u32 rights;
 	u64 badge;
+	u64 version; /* the table's version the answer was read at */
 };
 
 struct cap_table *cap_table_create(void) __must_check;

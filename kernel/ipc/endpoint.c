@@ -72,6 +72,8 @@ void ipc_thread_put(struct ipc_thread *it)
 	if (__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	ipc_msg_discard(&it->msg);
+	if (it->lc_ref.obj)
+		kobj_put(it->lc_ref.obj);
 	kfree(it->msg.kbuf);
 	kfree(it);
 }

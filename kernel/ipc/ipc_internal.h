@@ -62,6 +62,15 @@ struct ipc_thread {
 	u32 handoff_pin;     /* a waker still needs thread alive: wait for 0 before leaving */
 	vaddr_t ubuf;	     /* struct m_ipc_buffer in user space, 0: none */
 	const void *ubuf_vm; /* the address space ubuf was registered in (execve drops it) */
+	/*
+	 * One-entry endpoint lookup cache (ipc_syscall.c): handle lc_handle of
+	 * the process's table lc_table resolved to lc_ref (lc_ref.obj
+	 * referenced by the cache) at table version lc_ref.version. The table
+	 * lives as long as the thread's process, so the pointer stays good.
+	 */
+	struct cap_table *lc_table;
+	u32 lc_handle;
+	struct cap_ref lc_ref;
 };
 
 /*

@@ -363,12 +363,40 @@ static long msg_copy_out(struct ipc_thread *me)
 	return ret;
 }
 
-/* Resolve an endpoint handle of the caller with the right need. */
-static int ep_lookup(u64 h, u32 need, struct cap_ref *r)
+/*
+ * Resolve an endpoint handle of the caller with the right need (r->obj
+ * referenced), through the thread's one-entry cache: a server's or a
+ * client's loop names the same endpoint every time, and while its table's
+ * version has not moved (no handle closed or revoked) the cached answer is
+ * the one cap_lookup would give, without the table's lock.
+ */
+static int ep_lookup(struct ipc_thread *me, u64 h, u32 need, struct cap_ref *r)
 {
-	struct cap_table *t = ipc_current_table();
+	struct cap_table *t;
+	int err;
 
-	return t ? cap_lookup(t, (u32)h, M_OBJ_ENDPOINT, need, r) : -EBADF;
+	if (likely(me->lc_ref.obj && me->lc_handle == (u32)h &&
+		   me->lc_ref.version ==
+			   __atomic_load_n(&me->lc_table->version, __ATOMIC_ACQUIRE))) {
+		if ((me->lc_ref.rights & need) != need)
+			return -EPERM;
+		*r = me->lc_ref;
+		kobj_get(r->obj);
+		return 0;
+	}
+	t = ipc_current_table();
+	if (!t)
+		return -EBADF;
+	err = cap_lookup(t, (u32)h, M_OBJ_ENDPOINT, need, r);
+	if (err)
+		return err;
+	if (me->lc_ref.obj)
+		kobj_put(me->lc_ref.obj);
+	kobj_get(r->obj);
+	me->lc_table = t;
+	me->lc_handle = (u32)h;
+	me->lc_ref = *r;
+	return 0;
 }
 
 long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
@@ -379,7 +407,7 @@ long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 
 	if (!me)
 		return -ENOMEM;
-	ret = ep_lookup(h, M_R_SEND, &r);
+	ret = ep_lookup(me, h, M_R_SEND, &r);
 	if (ret)
 		return ret;
 	ret = msg_copy_in(me, info, mr0, mr1, mr2);
@@ -396,11 +424,14 @@ long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 
 long msys_ipc_recv(u64 h, u64 a1, u64 timeout, u64 a3, u64 a4, u64 a5)
 {
+	struct ipc_thread *me = ipc_thread_current();
 	struct cap_ref r;
 	long ret;
 
 	(void)a1, (void)a3, (void)a4, (void)a5;
-	ret = ep_lookup(h, M_R_RECV, &r);
+	if (!me)
+		return -ENOMEM;
+	ret = ep_lookup(me, h, M_R_RECV, &r);
 	if (ret)
 		return ret;
 	ret = endpoint_recv(container_of(r.obj, struct endpoint, k), ipc_deadline(timeout));
@@ -432,7 +463,7 @@ long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2
 
 	if (!me)
 		return -ENOMEM;
-	ret = ep_lookup(h, M_R_RECV, &r);
+	ret = ep_lookup(me, h, M_R_RECV, &r);
 	if (ret)
 		return ret;
 	ret = msg_copy_in(me, info, mr0, mr1, mr2);

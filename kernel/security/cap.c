@@ -126,11 +126,18 @@ static u32 slot_fill_locked(struct cap_table *t, u32 idx, struct cap *c)
 	return handle_make(idx, t->slots[idx].gen);
 }
 
+/* A handle of t closes or loses its object: cached lookups must look again. t->lock held. */
+static void table_changed_locked(struct cap_table *t)
+{
+	__atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
+}
+
 static void slot_free_locked(struct cap_table *t, struct cap_slot *s)
 {
 	s->cap = NULL;
 	s->gen++;
 	t->used--;
+	table_changed_locked(t);
 }
 
 /* ---- tables ---- */
@@ -239,6 +246,7 @@ int cap_lookup(struct cap_table *t, u32 h, u32 type, u32 need, struct cap_ref *o
 	out->obj = c->obj;
 	out->rights = c->rights;
 	out->badge = c->badge;
+	out->version = t->version;
 out:
 	spin_unlock(&t->lock);
 	return err;
@@ -352,8 +360,10 @@ static void revoke_one_locked(struct cap *c)
 		spin_lock(&c->table->lock);
 	o = c->obj;
 	c->obj = NULL;
-	if (c->table)
+	if (c->table) {
+		table_changed_locked(c->table);
 		spin_unlock(&c->table->lock);
+	}
 	if (o)
 		kobj_cap_gone(o, c->rights);
 }

@@ -337,3 +337,36 @@ UNIT_TEST(a_dead_table_takes_nothing)
 	CHECK_EQ(n.released, 1);
 	CHECK_EQ(kmalloc_live, 0);
 }
+
+UNIT_TEST(the_table_version_moves_when_a_cached_lookup_could_go_stale)
+{
+	struct cap_table *a = cap_table_create(), *b = cap_table_create();
+	struct fake_obj ep;
+	struct cap_ref r;
+	u64 va, vb;
+	int h, d, hb;
+
+	fake_init(&ep, M_OBJ_ENDPOINT);
+	h = create_and_drop(a, &ep, M_R_ALL);
+	hb = cap_attach(b, cap_derive(a, (u32)h, M_R_GRANT, M_R_SEND, 0, 0));
+	CHECK_EQ(cap_lookup(a, (u32)h, 0, 0, &r), 0);
+	kobj_put(r.obj);
+	va = r.version;
+	CHECK_EQ(cap_lookup(b, (u32)hb, 0, 0, &r), 0);
+	kobj_put(r.obj);
+	vb = r.version;
+	/* New handles leave earlier answers valid. */
+	d = cap_attach(a, cap_derive(a, (u32)h, M_R_DUP, 0, 0, 0));
+	CHECK_EQ(a->version, va);
+	/* Revoking reaches b's handle: b's version moves, a's does not (h itself stays). */
+	CHECK_EQ(cap_revoke(a, (u32)h), 2);
+	CHECK(b->version != vb);
+	CHECK(a->version != va); /* d, in a, was revoked too */
+	va = a->version;
+	CHECK_EQ(cap_close(a, (u32)d), 0);
+	CHECK(a->version != va);
+	cap_table_destroy(b);
+	cap_table_destroy(a);
+	CHECK_EQ(ep.released, 1);
+	CHECK_EQ(kmalloc_live, 0);
+}
