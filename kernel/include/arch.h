@@ -128,6 +128,8 @@ void arch_tlb_flush_page(vaddr_t va);
 void arch_tlb_flush_all(void);
 /* Invalidate [start, start + len) on every other online CPU and wait for it (SMP shootdown). */
 void arch_tlb_flush_others(vaddr_t start, size_t len);
+/* The same on the CPUs of cpu_mask only (the caller's own bit is ignored). */
+void arch_tlb_flush_cpus(u64 cpu_mask, vaddr_t start, size_t len);
 
 /*
  * Kernel-half mappings outside the image and the direct map: one 4 KiB page

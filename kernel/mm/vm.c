@@ -541,14 +541,27 @@ struct vm_space *vm_current(void)
 	return vs;
 }
 
-void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)
+/*
+ * The CPUs that have vs loaded now. Called after the page-table change: a
+ * CPU that loads vs later (vm_space_activate stores vm_active before the
+ * serializing CR3 write) walks the new tables, and without PCIDs a CPU
+ * that has not loaded vs caches nothing of it - so only these need a
+ * shootdown. The full barrier orders our table writes before the reads.
+ */
+static u64 vm_cpus_loaded(struct vm_space *vs)
 {
-	/*
-	 * Other CPUs may have the space loaded (a kernel thread keeps the last
-	 * user space), and kernel-half mappings are cached everywhere: they get
-	 * a shootdown, and wait for it.
-	 */
-	arch_tlb_flush_others(start, len ? len : (size_t)1 << 47);
+	u64 mask = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (u32 i = 0; i < MAX_CPUS && i < 64; i++)
+		if (__atomic_load_n(&vm_active[i], __ATOMIC_RELAXED) == vs)
+			mask |= 1ull << i;
+	return mask;
+}
+
+/* This CPU's part of vm_tlb_flush (preemption off: the CPU must not change). */
+static void tlb_flush_local(struct vm_space *vs, vaddr_t start, size_t len)
+{
 	/*
 	 * vs == NULL: kernel-half mappings, cached in every space (and global):
 	 * always flushed page by page, since a CR3 reload keeps global entries.
@@ -561,6 +574,23 @@ void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)
 	}
 	for (vaddr_t va = start & PAGE_MASK; va < start + len; va += PAGE_SIZE)
 		arch_tlb_flush_page(va);
+}
+
+void vm_tlb_flush(struct vm_space *vs, vaddr_t start, size_t len)
+{
+	/*
+	 * The other CPUs that have the space loaded (its threads run there, or
+	 * a kernel thread keeps it) get a shootdown and we wait for it;
+	 * kernel-half mappings are cached everywhere: every CPU. Preemption
+	 * is off so "the other CPUs" and "this CPU" stay the same ones.
+	 */
+	preempt_disable();
+	if (vs)
+		arch_tlb_flush_cpus(vm_cpus_loaded(vs), start, len ? len : (size_t)1 << 47);
+	else
+		arch_tlb_flush_others(start, len ? len : (size_t)1 << 47);
+	tlb_flush_local(vs, start, len);
+	preempt_enable();
 }
 
 pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -683,6 +684,72 @@ static void test_vm_threads(void)
 	check(ok, "threads map, fault and unmap memory at the same time");
 }
 
+/* ---- TLB shootdown: another CPU's cached translation goes ---- */
+
+static volatile char *tlb_page;
+static atomic_int tlb_reading, tlb_faulted;
+static sigjmp_buf tlb_jmp;
+
+static void on_tlb_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(tlb_jmp, 1);
+}
+
+/* Read the page over and over (its translation stays cached) until that faults. */
+static void *tlb_reader_fn(void *arg)
+{
+	volatile char sink = 0;
+
+	(void)arg;
+	if (sigsetjmp(tlb_jmp, 1)) {
+		atomic_store(&tlb_faulted, 1);
+		return NULL;
+	}
+	for (long i = 0;; i++) {
+		sink += tlb_page[(i * 64) % 4096];
+		if (i == 1000)
+			atomic_store(&tlb_reading, 1);
+	}
+	return NULL;
+}
+
+/* The page is taken away (mprotect or munmap) while a thread keeps reading it. */
+static void test_tlb_shootdown(int unmap)
+{
+	struct sigaction sa, old;
+	pthread_t t;
+	int ok = 1;
+
+	tlb_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (tlb_page == MAP_FAILED) {
+		check(0, "mmap for the TLB check");
+		return;
+	}
+	tlb_page[0] = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tlb_segv;
+	sigaction(SIGSEGV, &sa, &old);
+	atomic_store(&tlb_reading, 0);
+	atomic_store(&tlb_faulted, 0);
+	pthread_create(&t, NULL, tlb_reader_fn, NULL);
+	for (int i = 0; i < 5000 && !atomic_load(&tlb_reading); i++)
+		pause_ms(1);
+	ok &= unmap ? munmap((void *)tlb_page, 4096) == 0
+		    : mprotect((void *)tlb_page, 4096, PROT_NONE) == 0;
+	for (int i = 0; i < 5000 && !atomic_load(&tlb_faulted); i++)
+		pause_ms(1);
+	ok &= atomic_load(&tlb_faulted);
+	if (!atomic_load(&tlb_faulted))
+		pthread_cancel(t); /* it would read forever */
+	pthread_join(t, NULL);
+	sigaction(SIGSEGV, &old, NULL);
+	if (!unmap)
+		munmap((void *)tlb_page, 4096);
+	check(ok, unmap ? "munmap reaches a thread reading the page on another CPU"
+			: "mprotect(PROT_NONE) reaches a thread reading the page on another CPU");
+}
+
 /* ---- robust mutexes: the kernel releases what a dead process held ---- */
 
 struct robust_shared {
@@ -877,6 +944,8 @@ int main(int argc, char **argv)
 	test_eintr();
 	test_shared_futex();
 	test_vm_threads();
+	test_tlb_shootdown(0);
+	test_tlb_shootdown(1);
 	test_robust();
 	test_exec_fork_signal();
 	printf("threadapi: %d passed, %d failed\n", passed, failed);

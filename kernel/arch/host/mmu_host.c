@@ -161,6 +161,13 @@ void arch_tlb_flush_page(vaddr_t va)
 			tlb[i].valid = false;
 }
 
+void arch_tlb_flush_cpus(u64 cpu_mask, vaddr_t start, size_t len)
+{
+	(void)cpu_mask;
+	(void)start;
+	(void)len; /* one simulated CPU */
+}
+
 void arch_tlb_flush_others(vaddr_t start, size_t len)
 {
 	(void)start;

@@ -124,6 +124,14 @@ void arch_tlb_flush_all(void)
 	write_cr3(read_cr3()); /* drops every non-global entry */
 }
 
+void arch_tlb_flush_cpus(u64 cpu_mask, vaddr_t start, size_t len)
+{
+	cpu_mask &= ~(1ull << this_cpu()->id);
+	if (nr_cpus < 2 || !cpu_mask)
+		return;
+	x86_tlb_shootdown(cpu_mask, start, len);
+}
+
 void arch_tlb_flush_others(vaddr_t start, size_t len)
 {
 	u64 others;
