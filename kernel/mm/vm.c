@@ -32,8 +32,10 @@
  *    of owners outside vm.c (a tmpfs file holding a page that vm_map_page
  *    shared); so refcount 1 in a write fault means no one else can see the
  *    page, and it may be made writable in place;
- *  - struct page.private of a non-root table page counts its present
- *    entries, and a non-root table is freed as soon as that count is 0;
+ *  - struct page.private of a table page counts its present entries (the
+ *    root's: in the user half), and a non-root table is freed as soon as
+ *    that count is 0; a slot that is not present holds 0, so the walks
+ *    skip empty slots with one compare and stop when the count is used up;
  *  - resident_pages counts present leaves, table_pages the table pages
  *    (root included); mm_pagetable_pages includes every space's tables;
  *  - a page or table taken out of a space is released only after the TLB
@@ -166,6 +168,20 @@ static pte_t *pt_walk(struct vm_space *vs, vaddr_t va, bool alloc)
 	return &table[arch_pt_index(va, 0)];
 }
 
+/*
+ * The first slot in [i, last] of table that is not empty (not 0), or last + 1.
+ * Eight slots per test: the user tables are mostly empty.
+ */
+static inline unsigned int pt_next_used(const pte_t *table, unsigned int i, unsigned int last)
+{
+	while (i + 8 <= last + 1 && !(table[i] | table[i + 1] | table[i + 2] | table[i + 3] |
+				      table[i + 4] | table[i + 5] | table[i + 6] | table[i + 7]))
+		i += 8;
+	while (i <= last && !table[i])
+		i++;
+	return i;
+}
+
 /* ---- deferred release: struct vm_gather ---- */
 
 /*
@@ -221,32 +237,37 @@ static void gather_page(struct vm_gather *g, vaddr_t va, struct page *p)
 
 /*
  * Clear every present leaf in [start, end) under table (at level), and free
- * the tables below it that become empty. Cannot fail.
+ * the tables below it that become empty. Cannot fail. [start, end) lies in
+ * the part of the address space table maps. The walk goes by index, skips
+ * empty (zero) slots inline and stops once it has met as many present
+ * entries as the table counts: sparse user tables are cheap to cross.
  */
 static void pt_unmap_level(struct vm_gather *g, pte_t *table, int level, vaddr_t start, vaddr_t end)
 {
-	vaddr_t span = pt_span(level), next;
+	vaddr_t span = pt_span(level), base = ALIGN_DOWN(start, span);
+	unsigned int first = arch_pt_index(start, level), last = arch_pt_index(end - 1, level);
+	u64 left = virt_to_page(table)->private;
 
-	for (vaddr_t va = start; va < end; va = next) {
-		pte_t *slot = &table[arch_pt_index(va, level)];
-		pte_t e = *slot;
+	for (unsigned int i = first; left && (i = pt_next_used(table, i, last)) <= last; i++) {
+		vaddr_t va = base + (vaddr_t)(i - first) * span;
+		pte_t e = table[i];
 		struct page *child;
 
-		next = MIN(ALIGN_DOWN(va, span) + span, end);
+		left--;
 		if (!arch_pte_present(e) || (level > 0 && arch_pte_huge(e)))
 			continue;
 		if (level == 0) {
-			pt_clear(slot);
+			pt_clear(&table[i]);
 			g->vs->resident_pages--;
 			gather_page(g, va, phys_to_page(arch_pte_addr(e)));
 			continue;
 		}
 		child = phys_to_page(arch_pte_addr(e));
-		pt_unmap_level(g, pt_table_of(e), level - 1, va, next);
+		pt_unmap_level(g, pt_table_of(e), level - 1, MAX(va, start), MIN(va + span, end));
 		if (child->private == 0) {
-			pt_clear(slot);
+			pt_clear(&table[i]);
 			pt_forget(g->vs, child);
-			gather_page(g, va, child);
+			gather_page(g, MAX(va, start), child);
 		}
 	}
 }
@@ -258,6 +279,38 @@ static void pt_unmap(struct vm_space *vs, vaddr_t start, vaddr_t end)
 	gather_init(&g, vs);
 	pt_unmap_level(&g, vs->root, PT_ROOT_LEVEL, start, end);
 	gather_flush(&g);
+}
+
+/*
+ * vm_space_destroy's teardown: drop every leaf's page and free every table
+ * under table (at level) in slots [first, last], clearing the slots. The
+ * space is loaded nowhere and its TLB entries are already shot down, so
+ * nothing is gathered or flushed; the walk stops once the table's count of
+ * present entries is used up.
+ */
+static void pt_destroy_level(struct vm_space *vs, pte_t *table, int level, unsigned int first,
+			     unsigned int last)
+{
+	struct page *tp = virt_to_page(table);
+
+	for (unsigned int i = first; tp->private && (i = pt_next_used(table, i, last)) <= last;
+	     i++) {
+		pte_t e = table[i];
+		struct page *child;
+
+		pt_clear(&table[i]);
+		if (level == 0) {
+			vs->resident_pages--;
+			page_put(phys_to_page(arch_pte_addr(e)));
+			continue;
+		}
+		if (arch_pte_huge(e))
+			continue; /* never made here; not ours */
+		child = phys_to_page(arch_pte_addr(e));
+		pt_destroy_level(vs, pt_table_of(e), level - 1, 0, ARCH_PT_ENTRIES - 1);
+		pt_forget(vs, child);
+		page_free(child);
+	}
 }
 
 /* Free the empty tables on va's path, bottom up (never the root). */
@@ -506,7 +559,15 @@ void vm_space_destroy(struct vm_space *vs)
 	/* Out of vm_object_truncate's sight before the tables go. */
 	for (n = rb_first(&vs->areas); n; n = rb_next(n))
 		area_unlist(area_of(n));
-	pt_unmap(vs, arch_user_base(), arch_user_top());
+	/*
+	 * No thread uses the space any more and no CPU has it loaded; one
+	 * shootdown (a no-op on one CPU) covers what other CPUs may still
+	 * cache of it, before any page goes back.
+	 */
+	vm_tlb_flush(vs, arch_user_base(), arch_user_top() - arch_user_base());
+	pt_destroy_level(vs, vs->root, PT_ROOT_LEVEL,
+			 arch_pt_index(arch_user_base(), PT_ROOT_LEVEL),
+			 arch_pt_index(arch_user_top() - 1, PT_ROOT_LEVEL));
 	while ((n = rb_first(&vs->areas)))
 		area_remove(vs, area_of(n));
 	if (vs->resident_pages || vs->table_pages != 1)
@@ -1095,34 +1156,61 @@ int vm_handle_fault(struct vm_space *vs, vaddr_t addr, u32 access)
 
 struct clone_ctx {
 	struct vm_space *child;
-	const struct vm_area *area;
+	bool shared;	/* the region being copied is VMA_SHARED */
+	u32 leaf_prot;	/* its copy-on-write leaves' PTE_PROT_* */
 	vaddr_t lo, hi; /* parent entries changed; lo == hi: none */
 };
 
 /*
- * Share one present page: COW and read-only in both spaces, one more
- * reference; a shared region's page stays as it is in both.
+ * Copy the entries of [start, end) from the parent's table src to the
+ * child's table dst (both at level), creating the child's tables on the
+ * way: the two trees are walked side by side, so each leaf costs no walk
+ * from the root. A present page is shared: COW and read-only in both
+ * spaces, one more reference; a shared region's page stays as it is in
+ * both.
  */
-static int clone_leaf(void *arg, vaddr_t va, pte_t *slot)
+static int clone_level(struct clone_ctx *c, pte_t *src, pte_t *dst, int level, vaddr_t start,
+		       vaddr_t end)
 {
-	struct clone_ctx *c = arg;
-	pte_t e = *slot, cow;
-	pte_t *dst = pt_walk(c->child, va, true);
+	vaddr_t span = pt_span(level), base = ALIGN_DOWN(start, span);
+	unsigned int first = arch_pt_index(start, level), last = arch_pt_index(end - 1, level);
+	u64 left = virt_to_page(src)->private;
 
-	if (!dst)
-		return -ENOMEM;
-	cow = (c->area->flags & VMA_SHARED)
-		      ? e
-		      : arch_pte_leaf(arch_pte_addr(e), leaf_prot(c->area->prot, true));
-	if (cow != e) {
-		pte_write(slot, cow);
-		if (c->lo == c->hi)
-			c->lo = va;
-		c->hi = va + PAGE_SIZE;
+	for (unsigned int i = first; left && (i = pt_next_used(src, i, last)) <= last; i++) {
+		vaddr_t va = base + (vaddr_t)(i - first) * span;
+		pte_t e = src[i], cow;
+		int err;
+
+		left--;
+		if (!arch_pte_present(e))
+			continue;
+		if (level > 0) {
+			if (arch_pte_huge(e))
+				continue;
+			if (!dst[i]) {
+				struct page *p = pt_alloc(c->child);
+
+				if (!p)
+					return -ENOMEM;
+				pt_set(&dst[i], arch_pte_table(page_to_phys(p)));
+			}
+			err = clone_level(c, pt_table_of(e), pt_table_of(dst[i]), level - 1,
+					  MAX(va, start), MIN(va + span, end));
+			if (err)
+				return err;
+			continue;
+		}
+		cow = c->shared ? e : arch_pte_leaf(arch_pte_addr(e), c->leaf_prot);
+		if (cow != e) {
+			pte_write(&src[i], cow);
+			if (c->lo == c->hi)
+				c->lo = va;
+			c->hi = va + PAGE_SIZE;
+		}
+		page_get(phys_to_page(arch_pte_addr(e)));
+		pt_set(&dst[i], cow);
+		c->child->resident_pages++;
 	}
-	page_get(phys_to_page(arch_pte_addr(e)));
-	pt_set(dst, cow);
-	c->child->resident_pages++;
 	return 0;
 }
 
@@ -1145,8 +1233,9 @@ struct vm_space *vm_space_clone(struct vm_space *vs)
 		area_insert(child, copy);
 	}
 	for (a = area_of(rb_first(&vs->areas)); a; a = area_next(a)) {
-		c.area = a;
-		if (pt_for_each_leaf(vs->root, PT_ROOT_LEVEL, a->start, a->end, clone_leaf, &c))
+		c.shared = a->flags & VMA_SHARED;
+		c.leaf_prot = leaf_prot(a->prot, true);
+		if (clone_level(&c, vs->root, child->root, PT_ROOT_LEVEL, a->start, a->end))
 			goto out_destroy;
 	}
 	if (c.lo != c.hi)
