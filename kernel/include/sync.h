@@ -123,7 +123,7 @@ void wake_timeout_disarm(struct wake_timeout *to);
  * to the longest waiter. Thread context only; unlocked by its owner only.
  */
 struct mutex {
-	struct thread *owner; /* NULL = free; protected by wq.lock */
+	struct thread *owner; /* NULL = free; taken by CAS, given up or handed off under wq.lock */
 	struct wait_queue wq;
 };
 void mutex_init(struct mutex *m, const char *name);

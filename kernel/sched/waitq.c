@@ -194,7 +194,10 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 	int ret;
 
 	list_init(&e.link);
-	wake_timeout_init(&to, t);
+	if (deadline_ns)
+		wake_timeout_init(&to, t);
+	else
+		to.armed = false; /* no timeout: wake_timeout_disarm has nothing to do */
 	for (;;) {
 		flags = spin_lock_irqsave(&wq->lock);
 		if (list_empty(&e.link)) {
@@ -275,25 +278,27 @@ static struct thread *mutex_owner(struct mutex *m)
 	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED);
 }
 
+/* Release: what the owner did is seen by whoever takes the mutex next, even on the fast path. */
 static void mutex_set_owner(struct mutex *m, struct thread *t)
 {
-	__atomic_store_n(&m->owner, t, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->owner, t, __ATOMIC_RELEASE);
 }
 
 /* Take a free mutex, or find it handed to us by mutex_unlock(). Under wq.lock. */
 static bool mutex_cond(void *arg)
 {
 	struct mutex *m = arg;
-	struct thread *me = current_thread();
+	struct thread *me = current_thread(), *none = NULL;
 
-	if (!mutex_owner(m))
-		mutex_set_owner(m, me);
+	/* A CAS even here: mutex_lock's fast path may take it meanwhile. */
+	__atomic_compare_exchange_n(&m->owner, &none, me, false, __ATOMIC_ACQUIRE,
+				    __ATOMIC_RELAXED);
 	return mutex_owner(m) == me;
 }
 
 void mutex_lock(struct mutex *m)
 {
-	struct thread *me = current_thread();
+	struct thread *me = current_thread(), *none = NULL;
 
 	if (!me)
 		panic("mutex_lock(\"%s\") before the scheduler runs", m->wq.lock.name);
@@ -301,6 +306,16 @@ void mutex_lock(struct mutex *m)
 	if (mutex_owner(m) == me)
 		panic("mutex \"%s\" locked again by its owner \"%s\": would deadlock",
 		      m->wq.lock.name, me->name);
+	/*
+	 * Fast path, without wq.lock: a free mutex is taken with one
+	 * compare-and-swap. A waiter only sleeps after seeing an owner under
+	 * wq.lock, and every owner unlocks under wq.lock (handing off to the
+	 * first waiter), so no wake-up is lost; taking a free mutex here only
+	 * races with waiters that would have found it free too.
+	 */
+	if (__atomic_compare_exchange_n(&m->owner, &none, me, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED))
+		return;
 	wait_until_ip(&m->wq, mutex_cond, m, 0, false, (uintptr_t)__builtin_return_address(0));
 }
 
@@ -308,10 +323,10 @@ bool mutex_trylock(struct mutex *m)
 {
 	struct thread *me = current_thread();
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
-	bool got = me && !mutex_owner(m);
+	struct thread *none = NULL;
+	bool got = me && __atomic_compare_exchange_n(&m->owner, &none, me, false, __ATOMIC_ACQUIRE,
+						     __ATOMIC_RELAXED);
 
-	if (got)
-		mutex_set_owner(m, me);
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	return got;
 }
