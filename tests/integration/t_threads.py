@@ -3,7 +3,7 @@
 # on different CPUs at the same time.
 
 
-def run_tap_program_smp(ctx, prog, cpus, timeout=180):
+def run_tap_program_smp(ctx, prog, cpus, timeout=110):
     """run_tap_program on a machine with `cpus` CPUs."""
     sh = Shell(ctx, extra=['-smp', str(cpus)])
     out, rc = sh.run('/usr/libexec/matrioska-tests/' + prog, timeout=timeout)
@@ -20,7 +20,10 @@ def run_tap_program_smp(ctx, prog, cpus, timeout=180):
 def threads_pthreads_smp4(ctx):
     """pthreads: 4 threads, a mutex and a condition variable give the right total 100 runs in a row on -smp 4."""
     sh = Shell(ctx, extra=['-smp', '4'])
-    sh.must('/usr/libexec/matrioska-tests/pthreads', r'^pthreads: 100 runs, total ok$')
+    # Up to the hard QEMU limit: 4 virtual CPUs on a loaded host are slow (no timing is checked).
+    out, rc = sh.run('/usr/libexec/matrioska-tests/pthreads', timeout=110)
+    check(rc == 0 and re.search(r'^pthreads: 100 runs, total ok$', out, re.M),
+          'pthreads exited with %d:\n%s' % (rc, out[-2000:]))
 
 
 @test
