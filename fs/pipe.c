@@ -168,7 +168,7 @@ static s64 pipe_read(struct file *f, struct uio *u, u64 *pos)
 			ret = ring_get(p, u, n);
 			if (ret == 0) {
 				ret = n;
-				wake_up_all(&p->wr_wq);
+				wake_up_all_queued(&p->wr_wq); /* usually nobody waits for room */
 			}
 			break;
 		}

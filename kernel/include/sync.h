@@ -87,6 +87,13 @@ void wait_queue_init(struct wait_queue *wq, const char *name);
 int wake_up_one(struct wait_queue *wq);
 int wake_up_all(struct wait_queue *wq);
 /*
+ * wake_up_all, but without the queue's lock when nobody is queued: for a
+ * waker that has just changed what the waiters' cond tests (a full fence
+ * orders that change before the look at the queue, as wait_until orders its
+ * queueing before cond).
+ */
+int wake_up_all_queued(struct wait_queue *wq);
+/*
  * The waiting primitive: queue the caller, mark it blocked, re-test
  * cond(arg) under the queue lock, and block until woken or until
  * deadline_ns (monotonic; 0 = none). Returns 0 when cond held, -ETIMEDOUT.

@@ -161,6 +161,18 @@ int wake_up_one(struct wait_queue *wq)
 	return n;
 }
 
+int wake_up_all_queued(struct wait_queue *wq)
+{
+	/*
+	 * Pairs with the fence in wait_until_ip: either this sees the waiter
+	 * queued, or the waiter's cond sees what the caller changed.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&wq->waiters.next, __ATOMIC_RELAXED) == &wq->waiters)
+		return 0;
+	return wake_up_all(wq);
+}
+
 int wake_up_all(struct wait_queue *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
@@ -206,6 +218,8 @@ static int wait_until_ip(struct wait_queue *wq, bool (*cond)(void *arg), void *a
 		}
 		if (t)
 			set_state(t, THREAD_BLOCKED);
+		/* Queued before cond looks: wake_up_all_queued's lockless check relies on it. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (cond(arg)) {
 			ret = 0;
 			break;
