@@ -19,6 +19,12 @@ struct fdtable {
 	struct spinlock lock;
 	struct file *files[FD_MAX]; /* under lock */
 	u64 cloexec[FD_WORDS];	    /* under lock */
+	/*
+	 * One past the highest slot ever filled (every slot from here up is
+	 * NULL), under lock: fork and exit look at these slots only, not all
+	 * FD_MAX of them.
+	 */
+	int nr_used;
 };
 
 static bool fd_valid(int fd)
@@ -54,9 +60,10 @@ struct fdtable *fdtable_clone(struct fdtable *t)
 	if (!n)
 		return NULL;
 	spin_lock(&t->lock);
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->nr_used; fd++)
 		if (t->files[fd])
 			n->files[fd] = file_get(t->files[fd]);
+	n->nr_used = t->nr_used;
 	memcpy(n->cloexec, t->cloexec, sizeof(n->cloexec));
 	spin_unlock(&t->lock);
 	return n;
@@ -72,7 +79,7 @@ void fdtable_put(struct fdtable *t)
 {
 	if (!t || __atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->nr_used; fd++)
 		if (t->files[fd])
 			file_put(t->files[fd]);
 	kfree(t);
@@ -88,6 +95,7 @@ int fd_install(struct fdtable *t, struct file *f, int minfd, bool cloexec)
 	for (int fd = minfd; fd < FD_MAX; fd++) {
 		if (!t->files[fd]) {
 			t->files[fd] = f;
+			t->nr_used = MAX(t->nr_used, fd + 1);
 			set_cloexec_locked(t, fd, cloexec);
 			ret = fd;
 			break;
@@ -141,6 +149,7 @@ int fd_dup2(struct fdtable *t, int oldfd, int newfd, bool cloexec)
 	} else if (oldfd != newfd) {
 		old = t->files[newfd];
 		t->files[newfd] = file_get(t->files[oldfd]);
+		t->nr_used = MAX(t->nr_used, newfd + 1);
 		set_cloexec_locked(t, newfd, cloexec);
 	}
 	spin_unlock(&t->lock);
