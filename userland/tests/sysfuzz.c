@@ -690,7 +690,7 @@ static void worker_setup(void)
 	for (int i = 0; i < 4; i++) {
 		char name[4] = {'f', (char)('0' + i), 0, 0};
 
-		fd = open(name, O_CREAT | O_RDWR | O_TRUNC, 0644);
+		fd = open(name, O_CREAT | O_RDWR | O_TRUNC | O_NONBLOCK, 0644);
 		if (fd >= 0) {
 			ssize_t n = write(fd, "sysfuzz scratch file\n", 21);
 
@@ -703,9 +703,9 @@ static void worker_setup(void)
 	symlink("f0", "l0");
 	symlink("nonexistent", "l1");
 	symlink("l2", "l2");
-	note_fd(open("f0", O_RDWR));
-	note_fd(open("f1", O_RDONLY));
-	note_fd(open("f2", O_WRONLY | O_APPEND));
+	note_fd(open("f0", O_RDWR | O_NONBLOCK));
+	note_fd(open("f1", O_RDONLY | O_NONBLOCK));
+	note_fd(open("f2", O_WRONLY | O_APPEND | O_NONBLOCK));
 	note_fd(open("d0", O_RDONLY | O_DIRECTORY));
 	note_fd(open("p0", O_RDONLY | O_NONBLOCK));
 	note_fd(open("/dev/null", O_RDWR));
@@ -1059,11 +1059,30 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP || type == FTW_D)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/*
+ * A new generation for slot s, in a fresh scratch directory: what the last
+ * one left there (a FIFO where a file was, a loop of symlinks) must not make
+ * every following generation block or fail in its setup.
+ */
 static int start_worker(struct slot *s, int w, uint64_t seed, long quota)
 {
 	int p[2];
 	pid_t pid;
 
+	nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (mkdir(s->dir, 0777) && errno != EEXIST)
+		return -1;
 	if (pipe(p))
 		return -1;
 	pid = fork();
@@ -1086,17 +1105,6 @@ static int start_worker(struct slot *s, int w, uint64_t seed, long quota)
 	s->gen++;
 	s->quiet = 0;
 	s->killed = 0;
-	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP || type == FTW_D)
-		rmdir(path);
-	else
-		unlink(path);
 	return 0;
 }
 
