@@ -180,3 +180,25 @@ def services_follow_and_nameserver_restart(ctx):
     sh.must('logctl log -s after-ns -l info after-ns-restart')
     sh.must('logctl show -s after-ns', r'after-ns-restart$')
     sh.must('/usr/libexec/matrioska-tests/svctest', r'^svctest: \d+ passed, 0 failed$')
+
+
+@test
+def services_logd_rotation(ctx):
+    """/var/log/messages becomes messages.0 at 256 KiB; a restarted logd reads both back: no kernel record or sequence number twice."""
+    sh = Shell(ctx)
+    wait_in_shell(sh, 'logctl show -n 1 > /dev/null 2>&1', 'logd answers')
+    # About 2400 kernel records of ~150 bytes in the file, in bursts the 256-record kernel ring holds.
+    pad = 'x' * 90
+    sh.must('n=0; while [ $n -lt 12 ]; do i=0; while [ $i -lt 200 ]; do echo "<6>rot-$n-$i-%s" > /dev/kmsg; '
+            'i=$((i+1)); done; n=$((n+1)); sleep 0.3; done' % pad, status=0)
+    wait_in_shell(sh, 'grep -q "rot-11-199-" /var/log/messages', 'the last record written')
+    sh.must('[ -f /var/log/messages.0 ] && [ $(stat -c %s /var/log/messages) -lt 262144 ] && '
+            '[ $(stat -c %s /var/log/messages.0) -ge 262144 ] && [ $(stat -c %s /var/log/messages.0) -lt 262464 ]')
+    kill_and_wait_respawn(sh, 'logd')
+    wait_in_shell(sh, 'logctl show -n 1 > /dev/null 2>&1', 'logd answers again')
+    sh.must('logctl log -s rot -l info after-rotation-restart')
+    sh.must('logctl show -n 2', r'after-rotation-restart$')
+    sh.must("cat /var/log/messages.0 /var/log/messages | grep -o 'kernel\\[[0-9]*\\]' | sort | uniq -d | wc -l",
+            r'^\s*0$')
+    sh.must("cat /var/log/messages.0 /var/log/messages | cut -d' ' -f1 | sort | uniq -d | wc -l", r'^\s*0$')
+    sh.must('grep -c "rot-11-199-" /var/log/messages.0 /var/log/messages | awk -F: \'{s+=$2} END {print s}\'', r'^1$')

@@ -14,7 +14,8 @@
  *     SEQ SECONDS.MICROS LEVEL kernel[KSEQ]: TEXT  (kernel record)
  *
  * Nothing is lost or doubled across a restart (init respawns logd): at
- * start logd reads the tail of /var/log/messages back, which restores the
+ * start logd reads the tail of /var/log/messages (after messages.0, the
+ * file it becomes at LOGD_ROTATE_BYTES) back, which restores the
  * ring, its own sequence and the kernel cursor (the kernel sequence after
  * the last kernel line written); it then reads /dev/kmsg from the oldest
  * record the kernel still holds and skips those below the cursor. The
@@ -49,8 +50,10 @@
 #define LOGD_POLL_NS 200000000ull     /* kernel records are read this often */
 #define LOGD_PUBLISH_NS 3000000000ull /* "logd" is published again this often */
 #define LOGD_NS_TIMEOUT 200000000ull
-#define LOGD_RELOAD_BYTES 65536 /* tail of the file read back at start */
+#define LOGD_RELOAD_BYTES 65536	       /* tail of each file read back at start */
+#define LOGD_ROTATE_BYTES (256 * 1024) /* messages becomes messages.0 at this size */
 #define MESSAGES_PATH "/var/log/messages"
+#define MESSAGES_OLD_PATH "/var/log/messages.0"
 #define KMSG_PATH "/dev/kmsg"
 
 struct logd_rec {
@@ -74,7 +77,8 @@ static struct {
 	uint64_t next_seq;		 /* ring holds [max(1, next_seq - LOGD_RING), next_seq) */
 	uint64_t kcursor;		 /* next kernel sequence to take */
 	struct logd_filter filters[LOGD_FILTERS];
-	int out_fd; /* /var/log/messages */
+	int out_fd;	   /* /var/log/messages */
+	uint64_t out_size; /* its size */
 	int kmsg_fd;
 	int ep;
 	uint64_t next_publish;
@@ -158,6 +162,8 @@ static uint64_t oldest_seq(void)
 	return L.next_seq > LOGD_RING + 1 ? L.next_seq - LOGD_RING : 1;
 }
 
+static void rotate(void);
+
 /* Put r (seq assigned here) into the ring and, if write_out, the file. */
 static uint64_t store(struct logd_rec *r, bool write_out)
 {
@@ -176,8 +182,42 @@ static uint64_t store(struct logd_rec *r, bool write_out)
 		}
 		if (write(L.out_fd, line, (size_t)n) != n)
 			fprintf(stderr, "logd: writing %s failed\n", MESSAGES_PATH);
+		L.out_size += (uint64_t)n;
+		if (L.out_size >= LOGD_ROTATE_BYTES)
+			rotate();
 	}
 	return r->seq;
+}
+
+/* Open /var/log/messages for appending; end a line a crash may have cut. */
+static void open_out(void)
+{
+	off_t size;
+	char last = '\n';
+
+	L.out_fd = open(MESSAGES_PATH, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	L.out_size = 0;
+	if (L.out_fd < 0) {
+		fprintf(stderr, "logd: cannot open %s: %s\n", MESSAGES_PATH, strerror(errno));
+		return;
+	}
+	size = lseek(L.out_fd, 0, SEEK_END);
+	if (size > 0 && pread(L.out_fd, &last, 1, size - 1) == 1 && last != '\n' &&
+	    write(L.out_fd, "\n", 1) == 1)
+		size++;
+	L.out_size = size > 0 ? (uint64_t)size : 0;
+}
+
+/*
+ * messages -> messages.0 (replacing the older one), a new messages. A crash
+ * in between leaves everything in messages.0, which reload() reads first.
+ */
+static void rotate(void)
+{
+	close(L.out_fd);
+	if (rename(MESSAGES_PATH, MESSAGES_OLD_PATH) < 0)
+		fprintf(stderr, "logd: cannot rotate %s: %s\n", MESSAGES_PATH, strerror(errno));
+	open_out();
 }
 
 static void log_self(unsigned int level, const char *text)
@@ -220,15 +260,15 @@ static bool parse_line(char *line, struct logd_rec *r)
 	return true;
 }
 
-static void reload(void)
+/* Read the tail of one log file back: ring, next sequence, kernel cursor. */
+static void reload_file(const char *path)
 {
 	static char buf[LOGD_RELOAD_BYTES + 1];
-	int fd = open(MESSAGES_PATH, O_RDONLY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	off_t size, start;
 	ssize_t n;
 	char *p, *nl;
 
-	L.next_seq = 1;
 	if (fd < 0)
 		return;
 	size = lseek(fd, 0, SEEK_END);
@@ -258,6 +298,14 @@ static void reload(void)
 		if (r.kernel && r.kseq + 1 > L.kcursor)
 			L.kcursor = r.kseq + 1;
 	}
+}
+
+/* The older file first: after a rotation the newer one may hold no kernel record yet. */
+static void reload(void)
+{
+	L.next_seq = 1;
+	reload_file(MESSAGES_OLD_PATH);
+	reload_file(MESSAGES_PATH);
 }
 
 /* ---- kernel records ---- */
@@ -488,9 +536,7 @@ int logd_main(int argc, char **argv)
 	mkdir("/var", 0755);
 	mkdir("/var/log", 0755);
 	reload();
-	L.out_fd = open(MESSAGES_PATH, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (L.out_fd < 0)
-		fprintf(stderr, "logd: cannot open %s: %s\n", MESSAGES_PATH, strerror(errno));
+	open_out();
 	L.kmsg_fd = open(KMSG_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (L.kmsg_fd < 0)
 		fprintf(stderr, "logd: cannot open %s: %s\n", KMSG_PATH, strerror(errno));
