@@ -130,15 +130,17 @@ __noreturn void proc_thread_exit(int code);
  * A new thread in the calling process (clone with CLONE_THREAD): it returns
  * to user mode with the caller's registers, return value 0, stack pointer
  * sp, and thread pointer tls when set_tls. Its Linux thread id is written
- * to *parent_tid_out before it can run; it writes its tid to child_settid
- * (if non-zero) and records clear_child_tid (if non-zero). Returns the tid
- * or -errno (-EAGAIN when the process is exiting).
+ * to parent_settid (if non-zero) before it can run (musl's pthread_exit
+ * relies on it); it writes its tid to child_settid (if non-zero) and
+ * records clear_child_tid (if non-zero). Returns the tid only once the
+ * thread is on its process's thread list, so the tid can be signalled at
+ * once; or -errno (-EAGAIN when the process is exiting).
  */
 struct thread_clone_args {
 	vaddr_t sp;
 	u64 tls;
 	bool set_tls;
-	u64 child_settid, child_cleartid;
+	u64 parent_settid, child_settid, child_cleartid;
 };
 int proc_clone_thread(const struct thread_clone_args *a);
 /*

@@ -64,7 +64,6 @@ LINUX_SYSCALL(vfork, sys_vfork);
 static long clone_thread(u64 flags, u64 stack, u64 uptid, u64 uctid, u64 tls)
 {
 	struct thread_clone_args a = {.sp = (vaddr_t)stack};
-	long tid;
 
 	if ((flags & (CLONE_VM | CLONE_FS | CLONE_FILES)) != (CLONE_VM | CLONE_FS | CLONE_FILES))
 		return -EINVAL; /* a thread with its own files or fs context: not offered */
@@ -83,14 +82,9 @@ static long clone_thread(u64 flags, u64 stack, u64 uptid, u64 uctid, u64 tls)
 		a.child_settid = uctid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		a.child_cleartid = uctid;
-	tid = proc_clone_thread(&a);
-	/* After the thread exists, as on Linux; the memory is shared, so it sees it. */
-	if (tid > 0 && (flags & CLONE_PARENT_SETTID)) {
-		int v = (int)tid;
-
-		(void)!copy_to_user(UPTR(uptid), &v, sizeof(v));
-	}
-	return tid;
+	if (flags & CLONE_PARENT_SETTID)
+		a.parent_settid = uptid;
+	return proc_clone_thread(&a);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls) */

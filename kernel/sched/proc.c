@@ -819,6 +819,12 @@ struct thread_start {
 	int tid;
 	struct thread_clone_args args;
 	u64 sig_blocked;
+	/*
+	 * Completed by the new thread once it is on p->threads: clone returns only
+	 * then, so the tid it returns can be signalled at once (pthread_kill right
+	 * after pthread_create). The parent frees this structure afterwards.
+	 */
+	struct completion listed;
 	u8 frame[]; /* the new thread's initial user registers */
 };
 
@@ -829,6 +835,8 @@ static void thread_child_main(void *arg)
 	struct process *p = ts->p;
 	unsigned long f;
 	bool doomed;
+	u64 settid;
+	int tid;
 
 	f = spin_lock_irqsave(&p->lock);
 	t->proc = p;
@@ -843,13 +851,12 @@ static void thread_child_main(void *arg)
 	arch_set_tls(t, ts->args.set_tls ? ts->args.tls : 0);
 	t->clear_child_tid = ts->args.child_cleartid;
 	memcpy(arch_user_frame(t), ts->frame, arch_user_frame_size());
+	settid = ts->args.child_settid;
+	tid = ts->tid;
+	complete(&ts->listed); /* ts belongs to the parent from here on */
 	vm_space_activate(p->vm);
-	if (ts->args.child_settid) {
-		int tid = ts->tid;
-
-		(void)!copy_to_user((void *)(uintptr_t)ts->args.child_settid, &tid, sizeof(tid));
-	}
-	kfree(ts);
+	if (settid)
+		(void)!copy_to_user((void *)(uintptr_t)settid, &tid, sizeof(tid));
 	if (doomed)
 		sched_notify_signal(t);
 	arch_return_to_user();
@@ -888,11 +895,14 @@ int proc_clone_thread(const struct thread_clone_args *a)
 	spin_unlock_irqrestore(&p->lock, f);
 	if (err)
 		goto out_free;
+	if (a->parent_settid) /* before the thread can run, as on Linux; a bad address is ignored */
+		(void)!copy_to_user((void *)(uintptr_t)a->parent_settid, &tid, sizeof(tid));
 
 	ts->p = p;
 	ts->tid = tid;
 	ts->args = *a;
 	ts->sig_blocked = self_t->sig_blocked;
+	completion_init(&ts->listed, "thread_listed");
 	memcpy(ts->frame, arch_user_frame(self_t), arch_user_frame_size());
 	arch_user_frame_set_retval((struct trap_frame *)ts->frame, 0);
 	arch_user_frame_set_sp((struct trap_frame *)ts->frame, a->sp);
@@ -905,6 +915,8 @@ int proc_clone_thread(const struct thread_clone_args *a)
 		err = -ENOMEM;
 		goto out_free;
 	}
+	wait_for_completion(&ts->listed);
+	kfree(ts);
 	return tid;
 
 out_free:
