@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "logd_rpc.h"
 #include "nameserver_rpc.h"
 
 #define T_TIMEOUT 3000000000ull
@@ -63,6 +64,48 @@ static bool name_listed(int ns, const char *name)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Hostile calls: random method numbers, long parts of random bytes and
+ * lengths, and 0..2 handles (notifications, which no method accepts as an
+ * endpoint) to server h. Every call must be answered (a reply, whatever its
+ * result) and handles sent back must be closed. Returns how many were not.
+ */
+static int fuzz_server(int h, unsigned int calls, unsigned int seed)
+{
+	struct m_ipc_buffer *b = rpc_buffer();
+	int bad = 0, ntfn = m_ntfn_create();
+
+	for (unsigned int i = 0; i < calls; i++) {
+		struct m_msg m = {0};
+		uint32_t len, ncaps;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % (M_MSG_MAX_DATA + 1);
+		ncaps = (seed >> 4) % 3;
+		for (uint32_t j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			b->data[j] = (uint8_t)(seed >> 16);
+			if ((seed >> 28) == 0)
+				b->data[j] = 0; /* some strings end */
+		}
+		for (uint32_t j = 0; j < ncaps; j++) {
+			b->caps[j] = (uint32_t)ntfn;
+			b->cap_rights[j] = 0;
+		}
+		m.info = M_INFO((seed >> 12) % 12, len, ncaps);
+		m.w[0] = seed;
+		m.w[1] = seed >> 3;
+		m.w[2] = (seed & 1) ? UINT64_MAX : 0;
+		m.w[3] = seed * 7u;
+		if (m_call(h, &m, T_TIMEOUT) < 0)
+			bad++;
+		else
+			rpc_close_caps(b, M_INFO_CAPS(m.info));
+	}
+	m_handle_close(ntfn);
+	return bad;
 }
 
 /*
@@ -142,6 +185,27 @@ int main(int argc, char **argv)
 	r = m_call(ns, &m, T_TIMEOUT);
 	check(r == 0 && (long)m.w[0] == -EINVAL, "publish without its handle is -EINVAL",
 	      r ? r : (long)m.w[0]);
+
+	r = fuzz_server(ns, 2000, (unsigned int)getpid());
+	check(r == 0, "2000 hostile calls to the nameserver are all answered", r);
+	r = ns_lookup(ns, T_TIMEOUT, name, &found);
+	check(r == 0, "the nameserver still works after them", r);
+	r = rpc_lookup("logd", T_TIMEOUT);
+	check(r > 0, "logd is published", r);
+	if (r > 0) {
+		int logd = (int)r;
+
+		r = fuzz_server(logd, 2000, (unsigned int)getpid() * 31u);
+		check(r == 0, "2000 hostile calls to logd are all answered", r);
+		m = (struct m_msg){.info = M_INFO(5, 0, 0)}; /* filters() */
+		r = m_call(logd, &m, T_TIMEOUT);
+		check(r == 0 && (long)m.w[0] == 0, "logd still works after them",
+		      r ? r : (long)m.w[0]);
+		/* The random calls may have set a default filter: drop it again. */
+		r = logd_filter(logd, T_TIMEOUT, 8, "*");
+		check(r == 0, "logd's default filter is reset", r);
+		m_handle_close(logd);
+	}
 
 	r = ns_withdraw(ns, T_TIMEOUT, name);
 	check(r == 0, "withdraw the name", r);
