@@ -12,15 +12,15 @@ SYSFUZZ_SEED = 1
 SYSFUZZ_CALLS = 200000
 SYSFUZZ_PROCS = 4
 # Console lines that mean the kernel hit a bug, or that memory ran out and
-# something other than a fuzzer process paid for it (the OOM killer naming
-# another process; init respawning a killed shell). A worker may legitimately
+# the system paid for it (the OOM killer naming the shell, init or a service;
+# init respawning something). A worker (whatever name prctl gave it) may legitimately
 # grow until the OOM killer takes it (mremap a mapping to gigabytes, then read
 # /dev/zero into it): that is the OOM policy working. The kernel's notes about
 # user processes it killed ("[user] ... killed", "signal: ... bad signal
 # frame") and the fuzzer's own lines are not among them.
 ALARM_RE = re.compile(r'^.*(panic|\bBUG\b|oops|Oops|double fault|assert|lock rank|redzone|'
                       r'poison|use.after.free|kernel page fault|in kernel mode|'
-                      r'unexpected exception|oom: (?!.*\(sysfuzz\))|respawning).*$', re.M | re.I)
+                      r'unexpected exception|oom: .*\((?:sh|init|nameserver|logd)\)|respawning).*$', re.M | re.I)
 
 
 def fuzz_shell(ctx, timeout):
