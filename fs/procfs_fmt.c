@@ -157,6 +157,8 @@ static const char *state_name(char s)
 		return "Z (zombie)";
 	case 'D':
 		return "D (disk sleep)";
+	case 'T':
+		return "T (stopped)";
 	default:
 		return "S (sleeping)";
 	}
@@ -234,7 +236,8 @@ size_t procfs_fmt_pid_status(const struct procfs_task *t, u32 ncpus, char *buf, 
 	}
 	pb_printf(&b, "Threads:\t%u\n", t->nr_threads);
 	pb_printf(&b, "SigQ:\t0/0\n");
-	pb_printf(&b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (ull)t->sig_pending, 0ull);
+	pb_printf(&b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (ull)t->sig_pending,
+		  (ull)t->sig_shared);
 	pb_printf(&b, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n", (ull)t->sig_blocked,
 		  (ull)t->sig_ignored, (ull)t->sig_caught);
 	pb_printf(&b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ull, (ull)caps,

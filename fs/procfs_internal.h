@@ -58,7 +58,7 @@ struct procfs_task {
 	int nice;
 	u32 nr_threads;
 	u32 cpu; /* where the main thread last ran */
-	u64 sig_pending, sig_blocked, sig_ignored, sig_caught;
+	u64 sig_pending, sig_shared, sig_blocked, sig_ignored, sig_caught;
 	u64 affinity; /* CPUs the main thread may use (bit n = CPU n) */
 	u64 nr_switches;
 	int exit_code; /* wait status of a zombie, else 0 */

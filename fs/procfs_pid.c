@@ -386,6 +386,8 @@ static void snap_live_locked(struct process *p, struct procfs_task *t, u64 now)
 	t->nr_threads = p->nr_threads;
 	if (main) {
 		t->state = main->state == THREAD_RUNNABLE ? 'R' : 'S';
+		if (p->sigs.stopped)
+			t->state = 'T';
 		t->policy = main->policy;
 		t->nice = main->nice;
 		t->rt_prio = main->rt_prio;
@@ -394,6 +396,7 @@ static void snap_live_locked(struct process *p, struct procfs_task *t, u64 now)
 		t->sig_pending = __atomic_load_n(&main->sig_pending, __ATOMIC_RELAXED);
 		t->sig_blocked = main->sig_blocked;
 	}
+	t->sig_shared = __atomic_load_n(&p->sigs.shared, __ATOMIC_RELAXED);
 	for (int s = 1; s <= NSIG; s++) {
 		u64 h = p->sigactions[s - 1].handler;
 

@@ -172,7 +172,14 @@ bool signal_ignored_or_blocked(int sig)
 }
 
 /* Would sig be thrown away on arrival in p? */
-static bool sig_ignored(struct process *p, int sig)
+/*
+ * Is sig to be discarded when sent? t is the thread it is sent to (for a
+ * process-directed signal its main thread; NULL when a disposition changes):
+ * a signal t blocks stays pending whatever its disposition, which may change
+ * before it is unblocked (Linux's rule; signalfd and sigwait users block
+ * SIGCHLD, whose default is to ignore it).
+ */
+static bool sig_ignored(struct process *p, struct thread *t, int sig)
 {
 	u64 h;
 
@@ -184,6 +191,10 @@ static bool sig_ignored(struct process *p, int sig)
 	if (p->pid == 1 && h <= SIG_IGN)
 		return true;
 	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	if (t && ((__atomic_load_n(&t->sig_blocked, __ATOMIC_RELAXED) |
+		   __atomic_load_n(&t->sig_real_blocked, __ATOMIC_RELAXED)) &
+		  SIGMASK(sig)))
 		return false;
 	if (h == SIG_IGN)
 		return true;
@@ -223,7 +234,7 @@ void signal_discard_ignored(int sig)
 	if (!p || sig < 1 || sig > NSIG)
 		return;
 	f = spin_lock_irqsave(&p->lock);
-	if (sig_ignored(p, sig))
+	if (sig_ignored(p, NULL, sig))
 		discard_locked(p, SIGMASK(sig));
 	spin_unlock_irqrestore(&p->lock, f);
 }
@@ -317,7 +328,7 @@ int signal_send_proc_info(struct process *p, int sig, const struct ksiginfo *inf
 	}
 	f = spin_lock_irqsave(&p->lock);
 	prepare_locked(p, sig);
-	if (!sig_ignored(p, sig)) {
+	if (!sig_ignored(p, p->main_thread, sig)) {
 		err = queue_locked(p, NULL, sig, info, queue_limit);
 		t = err ? NULL : signal_pick_thread(p, sig);
 		if (t)
@@ -349,7 +360,7 @@ int signal_send_thread_info(struct thread *t, int sig, const struct ksiginfo *in
 	}
 	f = spin_lock_irqsave(&p->lock);
 	prepare_locked(p, sig);
-	if (!sig_ignored(p, sig)) {
+	if (!sig_ignored(p, t, sig)) {
 		err = queue_locked(p, t, sig, info, queue_limit);
 		if (!err)
 			sched_wake(t); /* a running thread notices on its way back to user mode */

@@ -82,6 +82,7 @@ struct thread {
 	int exit_code;
 	u64 sig_pending;	 /* SIGMASK() bits sent to this thread; atomic */
 	u64 sig_blocked;	 /* the thread's signal mask; changed by itself only */
+	u64 sig_real_blocked;	 /* in rt_sigtimedwait: the set it unblocked to wait (else 0) */
 	u64 robust_list;	 /* set_robust_list() head (user address), recorded only */
 	int user_tid;		 /* Linux thread id (first thread: the pid); 0: kernel thread */
 	u64 clear_child_tid;	 /* user address zeroed and futex-woken at exit, or 0 */

@@ -302,6 +302,8 @@ static long sys_rt_sigtimedwait(SYSCALL_ARGS)
 			deadline = 1;
 	}
 	saved = t->sig_blocked;
+	/* Still "blocked" for the send-time ignore rule: a waited-for SIGCHLD is not dropped. */
+	__atomic_store_n(&t->sig_real_blocked, saved & w.set, __ATOMIC_RELAXED);
 	t->sig_blocked &= ~w.set;
 	signal_recalc();
 	for (;;) {
@@ -322,6 +324,7 @@ static long sys_rt_sigtimedwait(SYSCALL_ARGS)
 		err = -EFAULT;
 out:
 	t->sig_blocked = saved;
+	__atomic_store_n(&t->sig_real_blocked, 0, __ATOMIC_RELAXED);
 	signal_recalc();
 	return err;
 }

@@ -717,10 +717,8 @@ static void test_threads(void)
 	thread_hits = 0;
 	spinner_started = 0;
 	pthread_create(&th, NULL, spinner, NULL);
-	/* A thread is listed in its process only once it first runs: tkill before that is ESRCH. */
-	while (!spinner_started)
-		usleep(1000);
-	pthread_kill(th, SIGUSR1);
+	/* At once: clone returns only when the thread can be signalled (no ESRCH). */
+	check(pthread_kill(th, SIGUSR1) == 0, "pthread_kill right after pthread_create succeeds");
 	for (int i = 0; i < 5000 && !thread_hits; i++)
 		usleep(1000);
 	check(thread_hits == 1 && pthread_equal(handler_thread, th),
@@ -748,6 +746,100 @@ static void test_threads(void)
 	      "... and SIGTERM ends all its threads");
 }
 
+/* ---- blocked signals stay pending whatever their disposition; /proc shows stops ---- */
+
+static int proc_status_field(pid_t pid, const char *field, char *out, size_t size)
+{
+	char path[64], line[256];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, field, strlen(field)) == 0) {
+			snprintf(out, size, "%s", line + strlen(field));
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void test_blocked_ignored_pending(void)
+{
+	struct timespec ts = {5, 0};
+	sigset_t s;
+	char state[64] = "", shd[64] = "";
+	int status;
+	pid_t pid;
+
+	/*
+	 * SIGCHLD's default is to ignore it, but a blocked one waits to be taken.
+	 * In a single-threaded child: the thread test_threads left here does not
+	 * block SIGCHLD and would take (and ignore) it.
+	 */
+	pid = fork();
+	if (pid == 0) {
+		pid_t grandchild;
+
+		set_default(SIGCHLD);
+		sigemptyset(&s);
+		sigaddset(&s, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		grandchild = fork();
+		if (grandchild == 0)
+			_exit(0);
+		_exit(sigtimedwait(&s, NULL, &ts) == SIGCHLD &&
+				      waitpid(grandchild, &status, 0) == grandchild
+			      ? 0
+			      : 1);
+	}
+	check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a blocked SIGCHLD with the default (ignore) action stays pending for sigtimedwait");
+
+	/*
+	 * A blocked SIGWINCH (default: ignore) sent to the process shows in ShdPnd.
+	 * In a child: this process has a thread left from test_threads that does
+	 * not block it and would take (and ignore) it.
+	 */
+	pid = fork();
+	if (pid == 0) {
+		int code = 0;
+
+		sigemptyset(&s);
+		sigaddset(&s, SIGWINCH);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		kill(getpid(), SIGWINCH);
+		if (proc_status_field(getpid(), "ShdPnd:\t", shd, sizeof(shd)) &&
+		    (strtoull(shd, NULL, 16) & (1ull << (SIGWINCH - 1))))
+			code |= 1;
+		ts.tv_sec = 0;
+		if (sigtimedwait(&s, NULL, &ts) == SIGWINCH)
+			code |= 2;
+		_exit(code);
+	}
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && (WEXITSTATUS(status) & 1),
+	      "/proc/self/status ShdPnd shows a pending process-directed signal");
+	check(WIFEXITED(status) && (WEXITSTATUS(status) & 2), "... which sigtimedwait then takes");
+
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	check(proc_status_field(pid, "State:\t", state, sizeof(state)) &&
+		      strncmp(state, "T (stopped)", 11) == 0,
+	      "/proc/PID/status of a stopped process says T (stopped)");
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -767,6 +859,7 @@ int main(void)
 	test_threads();
 	test_orphaned_pgrp();
 	test_sleep_stop_continue();
+	test_blocked_ignored_pending();
 	printf("sigtest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
