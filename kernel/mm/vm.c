@@ -39,7 +39,8 @@
  *  - resident_pages counts present leaves, table_pages the table pages
  *    (root included); mm_pagetable_pages includes every space's tables;
  *  - a page or table taken out of a space is released only after the TLB
- *    flush that makes it unreachable (struct vm_gather).
+ *    flush that makes it unreachable (struct vm_gather; vm_space_destroy
+ *    shoots the whole space down once before its teardown).
  *
  * Locking: the callers serialize the threads of a space with its lock
  * (vm_lock, kernel/mm/vm_lock.c). vm_objects_lock only covers the list of
