@@ -104,7 +104,15 @@ void sched_switch_mm(struct thread *prev, struct thread *next)
 	 */
 	struct vm_space *want = next->proc ? next->proc->vm : next->kvm;
 
-	(void)prev;
+	/*
+	 * Threads of two processes (an IPC round trip): the spaces differ, so a
+	 * load is due whatever vm_current() would say (were next's space
+	 * already loaded, the load would only be redundant).
+	 */
+	if (prev->proc && next->proc && want && prev->proc->vm != want) {
+		vm_space_activate(want);
+		return;
+	}
 	if (want != vm_current())
 		vm_space_activate(want);
 }
