@@ -6,12 +6,13 @@
  *
  *     pid comm handle type object rights badge details
  *     8 nameserver 65537 endpoint 5f1c0e2a9d3b7781 send,recv,grant,dup 0 receivers=2 calls=14
- * dead=0
+ * dead=0 fastcalls=9 fastreplies=12
  *
  * type is endpoint, notification, queue, memory or process; object is an
  * id shared by every handle to the same object; rights are the names of
  * the handle's rights ("-" for none); details depend on the type
- * (endpoints: receive handles, calls delivered, dead; queues: slots=;
+ * (endpoints: receive handles, calls delivered, dead, calls and replies
+ * through the IPC fast path; queues: slots=;
  * memory objects: size=; others "-").
  */
 #include "ipc.h"
@@ -70,9 +71,11 @@ static void ipc_line(const struct ipc_stat_entry *e, void *arg)
 		     (unsigned long long)e->badge);
 	switch (e->type) {
 	case M_OBJ_ENDPOINT:
-		ipc_text_add(t, "receivers=%llu calls=%llu dead=%llu\n",
-			     (unsigned long long)e->info[0], (unsigned long long)e->info[1],
-			     (unsigned long long)e->info[2]);
+		ipc_text_add(
+			t, "receivers=%llu calls=%llu dead=%llu fastcalls=%llu fastreplies=%llu\n",
+			(unsigned long long)e->info[0], (unsigned long long)e->info[1],
+			(unsigned long long)e->info[2], (unsigned long long)e->info[3],
+			(unsigned long long)e->info[4]);
 		break;
 	case M_OBJ_QUEUE:
 		ipc_text_add(t, "slots=%llu\n", (unsigned long long)e->info[0]);

@@ -66,7 +66,8 @@ $(LIBMATRIOSKA): $(LIBM_SRCS) $(LIBM_HDRS) userland/build.mk
 
 UTEST_EXTRA_ipc := $(LIBMATRIOSKA)
 UTEST_EXTRA_ipcbench := $(LIBMATRIOSKA)
-$(UL_OUT)/tests/ipc $(UL_OUT)/tests/ipcbench: $(LIBMATRIOSKA) $(LIBM_HDRS)
+UTEST_EXTRA_ipcfast := $(LIBMATRIOSKA)
+$(UL_OUT)/tests/ipc $(UL_OUT)/tests/ipcbench $(UL_OUT)/tests/ipcfast: $(LIBMATRIOSKA) $(LIBM_HDRS)
 
 $(UTEST_BINS): $(UL_OUT)/tests/%: userland/tests/%.c userland/build.mk
 	$(ul_need_musl)

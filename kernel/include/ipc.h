@@ -31,14 +31,15 @@ void ipc_proc_exit(struct process *p);
  * One handle as ipcstat sees it (/proc/ipc, fs/procfs_ipc.c): its holder,
  * number, object (an id that is stable while the object lives, not its
  * address) and terms, and what the object is: endpoints: receive handles,
- * calls delivered, dead; queues: capacity; memory objects: bytes.
+ * calls delivered, dead, of the calls those through the fast path, replies
+ * through the fast path; queues: capacity; memory objects: bytes.
  */
 struct ipc_stat_entry {
 	int pid;
 	char comm[16];
 	u32 handle, type, rights;
 	u64 badge, obj_id;
-	u64 info[3];
+	u64 info[5];
 };
 /*
  * Call fn for every live handle of every process, in pid order. fn runs

@@ -33,6 +33,7 @@
  * a hand-off obligation. Order: cap locks -> ep->lock -> run queues.
  */
 #include "arch.h"
+#include "config.h"
 #include "cpu.h"
 #include "errno.h"
 #include "ipc_internal.h"
@@ -490,4 +491,213 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
 	if (c)
 		ipc_thread_put(c);
 	return ret;
+}
+
+/* ---- fast path ---- */
+
+/*
+ * ep->lock on the fast path, taken and released with interrupts off.
+ * Release builds inline the ticket lock of spinlock.c (same fields, same
+ * protocol, preemption counted the same way, as the scheduler's rq_lock
+ * does), so either side may be paired with spin_lock()/spin_unlock();
+ * debug builds call those for their checks. With interrupts off, dropping
+ * the count never has to look for a pending reschedule.
+ */
+static inline void fast_lock(struct cpu *c, struct endpoint *ep)
+{
+	u16 ticket;
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_lock(&ep->lock);
+		return;
+	}
+	c->preempt_count++;
+	__asm__ volatile("" : : : "memory");
+	ticket = __atomic_fetch_add(&ep->lock.next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
+static inline void fast_unlock(struct cpu *c, struct endpoint *ep)
+{
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_unlock(&ep->lock);
+		return;
+	}
+	__atomic_store_n(&ep->lock.owner, (u16)(ep->lock.owner + 1), __ATOMIC_RELEASE);
+	__asm__ volatile("" : : : "memory");
+	c->preempt_count--;
+}
+
+/*
+ * The endpoint behind handle h if the thread's lookup cache holds it with
+ * the rights need and is still exact (ipc_syscall.c, ep_lookup): no
+ * reference taken, the cache's own keeps the endpoint alive while the
+ * thread waits (only the thread itself changes its cache).
+ */
+static inline struct endpoint *fast_ep(struct ipc_thread *me, u64 h, u32 need)
+{
+	if (likely(me->lc_ref.obj && me->lc_handle == (u32)h &&
+		   (me->lc_ref.rights & need) == need &&
+		   me->lc_ref.version == __atomic_load_n(&me->lc_table->version, __ATOMIC_ACQUIRE)))
+		return container_of(me->lc_ref.obj, struct endpoint, k);
+	return NULL;
+}
+
+/*
+ * Can the fast path hand a short message to waiting partner p? Its message
+ * holds no capabilities, and it last ran on this CPU (sched_switch_to
+ * checks the rest under the run-queue lock; if it refuses, the partner is
+ * woken the ordinary way). ep->lock held.
+ */
+static inline bool fast_partner_ok(struct cpu *c, struct ipc_thread *p)
+{
+	return p->msg.ncaps == 0 && __atomic_load_n(&p->thread->cpu, __ATOMIC_RELAXED) == c->id;
+}
+
+/* Put a short message into a waiting partner's kernel message (ep->lock held). */
+static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0, u64 mr1, u64 mr2,
+				u64 mr3)
+{
+	m->info = info;
+	m->badge = badge;
+	m->mr[0] = mr0;
+	m->mr[1] = mr1;
+	m->mr[2] = mr2;
+	m->mr[3] = mr3;
+}
+
+/*
+ * Sleep handing the CPU to partner (its operation completed, pinned), then
+ * finish: the usual completion, or the general wait loop if something else
+ * (a signal) woke us; then the message that arrived goes to user space.
+ * Entered with interrupts off (irq: the state to restore) and ep->lock
+ * released; the caller's thread state is THREAD_BLOCKED.
+ */
+static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_thread *me,
+								    struct endpoint *ep,
+								    unsigned long irq,
+								    struct ipc_thread *partner)
+{
+	struct ipc_msg *m = &me->msg;
+	long ret;
+
+	block_handing_off(partner);
+	arch_irq_restore(irq);
+	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
+		me->state = IPC_IDLE;
+		ret = me->result;
+		while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
+			arch_cpu_relax();
+	} else {
+		ret = wait_locked(me, ep, 0, spin_lock_irqsave(&ep->lock), NULL);
+	}
+	if (ret)
+		return ret;
+	if (unlikely(m->ncaps || M_INFO_LEN(m->info)))
+		return ipc_msg_copy_out(me);
+	arch_ipc_set_regs(arch_user_frame(current_thread()), m->badge,
+			  M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
+	return 0;
+}
+
+/*
+ * Call's fast path: a receiver is waiting on the endpoint (so no caller is
+ * queued): the message goes straight into its kernel message, the caller
+ * joins the served list and the CPU goes to the receiver. The same steps
+ * as endpoint_call() + take_call_locked() + wait_locked(), minus what a
+ * short message, no deadline and a cached handle make unnecessary.
+ */
+long endpoint_fast_call(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2)
+{
+	struct endpoint *ep = fast_ep(me, h, M_R_SEND);
+	struct thread *t = me->thread;
+	struct ipc_thread *r;
+	unsigned long irq;
+	struct cpu *c;
+
+	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
+		return IPC_FAST_MISS;
+	irq = arch_irq_save();
+	c = this_cpu();
+	fast_lock(c, ep);
+	if (ep->dead || list_empty(&ep->receivers) || thread_sig_work(t))
+		goto miss;
+	r = list_first_entry(&ep->receivers, struct ipc_thread, link);
+	if (!fast_partner_ok(c, r))
+		goto miss;
+	list_del(&r->link);
+	list_init(&r->link);
+	fast_msg_set(&r->msg, info, me->lc_ref.badge, mr0, mr1, mr2,
+		     arch_ipc_mr3(arch_user_frame(t)));
+	me->call_seq++;
+	me->ep = ep;
+	__atomic_fetch_add(&me->refs, 1, __ATOMIC_RELAXED);
+	kobj_get(&ep->k);
+	r->reply_to = me;
+	r->reply_ep = ep;
+	r->reply_seq = me->call_seq;
+	me->state = IPC_WAIT_REPLY;
+	list_add_tail(&me->link, &ep->served);
+	ep->calls++;
+	ep->fast_calls++;
+	r->result = 0;
+	r->handoff_pin = 1;
+	__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
+	fast_unlock(c, ep); /* interrupts stay off: no preemption before we block */
+	return fast_block_finish(me, ep, irq, r);
+miss:
+	fast_unlock(c, ep);
+	arch_irq_restore(irq);
+	return IPC_FAST_MISS;
+}
+
+/*
+ * Reply_recv's fast path: the caller owed a reply waits for it on the
+ * endpoint the thread receives on, and no call is queued there: the reply
+ * goes straight into the caller's kernel message, the thread joins the
+ * receivers and the CPU goes to the caller. The same steps as
+ * reply_locked_out() + recv_handing_off() + wait_locked() for that case.
+ */
+long endpoint_fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2)
+{
+	struct endpoint *ep = fast_ep(me, h, M_R_RECV);
+	struct ipc_thread *c = me->reply_to;
+	struct thread *t = me->thread;
+	unsigned long irq;
+	struct cpu *cpu;
+	long ret;
+
+	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
+		return IPC_FAST_MISS;
+	irq = arch_irq_save();
+	cpu = this_cpu();
+	fast_lock(cpu, ep);
+	if (ep->dead || !list_empty(&ep->senders) || !reply_wanted_locked(me, c, ep) ||
+	    !fast_partner_ok(cpu, c) || thread_sig_work(t))
+		goto miss;
+	list_del(&c->link);
+	list_init(&c->link);
+	fast_msg_set(&c->msg, info, 0, mr0, mr1, mr2, arch_ipc_mr3(arch_user_frame(t)));
+	c->result = 0;
+	c->handoff_pin = 1;
+	__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
+	me->ep = ep;
+	me->state = IPC_RECEIVING;
+	list_add_tail(&me->link, &ep->receivers);
+	ep->fast_replies++;
+	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
+	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */
+	/* The reply owed is delivered; our lookup cache keeps ep referenced. */
+	me->reply_to = NULL;
+	me->reply_ep = NULL;
+	kobj_put(&ep->k);
+	ret = fast_block_finish(me, ep, irq, c);
+	ipc_thread_put(c); /* reply_to's reference, held over the hand-off */
+	return ret;
+miss:
+	fast_unlock(cpu, ep);
+	arch_irq_restore(irq);
+	return IPC_FAST_MISS;
 }

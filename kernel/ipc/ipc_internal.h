@@ -85,7 +85,8 @@ struct endpoint {
 	struct list_head senders, receivers, served;
 	u32 recv_caps; /* capabilities with M_R_RECV (in tables or in flight) */
 	bool dead;
-	u64 calls; /* completed deliveries (ipc statistics) */
+	u64 calls;		      /* completed deliveries (ipc statistics) */
+	u64 fast_calls, fast_replies; /* of which through the fast path (call, reply_recv) */
 };
 
 /* The calling thread's IPC state, made on first use; NULL if out of memory. */
@@ -109,8 +110,19 @@ int endpoint_recv(struct endpoint *ep, u64 deadline);
 int endpoint_reply(struct ipc_thread *me);
 int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline);
 
+/*
+ * The fast path (endpoint.c) for a short message (no long part, no
+ * handles), no timeout, a handle in the thread's lookup cache and a
+ * partner already waiting: IPC_FAST_MISS (nothing done; take the general
+ * path) or the system call's result, with the answer in the user frame.
+ */
+#define IPC_FAST_MISS 1
+long endpoint_fast_call(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2);
+long endpoint_fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2);
+
 /* Message preparation and delivery to user space (ipc_syscall.c). */
 void ipc_msg_discard(struct ipc_msg *m);
+long ipc_msg_copy_out(struct ipc_thread *me);
 
 struct kobj *queue_create(u32 max_msgs, u32 max_size);
 u64 queue_capacity(struct kobj *q);

@@ -78,7 +78,7 @@ static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
 	e->rights = cap->rights;
 	e->badge = cap->badge;
 	e->obj_id = obj_id(o);
-	e->info[0] = e->info[1] = e->info[2] = 0;
+	memset(e->info, 0, sizeof(e->info));
 	switch (o->type) {
 	case M_OBJ_ENDPOINT: {
 		struct endpoint *ep = container_of(o, struct endpoint, k);
@@ -86,6 +86,8 @@ static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
 		e->info[0] = __atomic_load_n(&ep->recv_caps, __ATOMIC_RELAXED);
 		e->info[1] = __atomic_load_n(&ep->calls, __ATOMIC_RELAXED);
 		e->info[2] = __atomic_load_n(&ep->dead, __ATOMIC_RELAXED);
+		e->info[3] = __atomic_load_n(&ep->fast_calls, __ATOMIC_RELAXED);
+		e->info[4] = __atomic_load_n(&ep->fast_replies, __ATOMIC_RELAXED);
 		break;
 	}
 	case M_OBJ_QUEUE:

@@ -330,7 +330,7 @@ static int msg_copy_in(struct ipc_thread *me, u64 info, u64 mr0, u64 mr1, u64 mr
  * registers. -EMSGSIZE (registers still set) when a long part or handles
  * arrived but no IPC buffer is registered; -EFAULT when it is unwritable.
  */
-static long msg_copy_out(struct ipc_thread *me)
+long ipc_msg_copy_out(struct ipc_thread *me)
 {
 	struct ipc_msg *m = &me->msg;
 	u32 len = M_INFO_LEN(m->info), ncaps = m->ncaps;
@@ -401,10 +401,16 @@ static int ep_lookup(struct ipc_thread *me, u64 h, u32 need, struct cap_ref *r)
 
 long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 {
-	struct ipc_thread *me = ipc_thread_current();
+	struct ipc_thread *me = current_thread()->ipc;
 	struct cap_ref r;
 	long ret;
 
+	if (likely(me && timeout == M_FOREVER)) {
+		ret = endpoint_fast_call(me, h, info, mr0, mr1, mr2);
+		if (ret != IPC_FAST_MISS)
+			return ret;
+	}
+	me = ipc_thread_current();
 	if (!me)
 		return -ENOMEM;
 	ret = ep_lookup(me, h, M_R_SEND, &r);
@@ -415,7 +421,7 @@ long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 		ret = endpoint_call(container_of(r.obj, struct endpoint, k), r.badge, &me->msg,
 				    ipc_deadline(timeout));
 	if (!ret)
-		ret = msg_copy_out(me);
+		ret = ipc_msg_copy_out(me);
 	else
 		ipc_msg_discard(&me->msg);
 	kobj_put(r.obj);
@@ -436,7 +442,7 @@ long msys_ipc_recv(u64 h, u64 a1, u64 timeout, u64 a3, u64 a4, u64 a5)
 		return ret;
 	ret = endpoint_recv(container_of(r.obj, struct endpoint, k), ipc_deadline(timeout));
 	if (!ret)
-		ret = msg_copy_out(current_thread()->ipc);
+		ret = ipc_msg_copy_out(current_thread()->ipc);
 	kobj_put(r.obj);
 	return ret;
 }
@@ -457,10 +463,16 @@ long msys_ipc_reply(u64 a0, u64 info, u64 a2, u64 mr0, u64 mr1, u64 mr2)
 
 long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 {
-	struct ipc_thread *me = ipc_thread_current();
+	struct ipc_thread *me = current_thread()->ipc;
 	struct cap_ref r;
 	long ret;
 
+	if (likely(me && timeout == M_FOREVER)) {
+		ret = endpoint_fast_reply_recv(me, h, info, mr0, mr1, mr2);
+		if (ret != IPC_FAST_MISS)
+			return ret;
+	}
+	me = ipc_thread_current();
 	if (!me)
 		return -ENOMEM;
 	ret = ep_lookup(me, h, M_R_RECV, &r);
@@ -471,7 +483,7 @@ long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2
 		ret = endpoint_reply_recv(me, container_of(r.obj, struct endpoint, k),
 					  ipc_deadline(timeout));
 	if (!ret)
-		ret = msg_copy_out(me);
+		ret = ipc_msg_copy_out(me);
 	kobj_put(r.obj);
 	return ret;
 }

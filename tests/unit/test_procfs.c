@@ -833,7 +833,8 @@ UNIT_TEST(proc_system_files)
 	CHECK(slurp("/proc/ipc", buf, sizeof(buf)) > 0);
 	CHECK_STREQ(buf,
 		    "pid comm handle type object rights badge details\n"
-		    "1 init 1 endpoint 0000000000001234 send,recv 0 receivers=1 calls=0 dead=0\n");
+		    "1 init 1 endpoint 0000000000001234 send,recv 0 receivers=1 calls=0 dead=0 "
+		    "fastcalls=0 fastreplies=0\n");
 	CHECK(slurp("/proc/stat", buf, sizeof(buf)) > 0);
 	CHECK(STARTS_WITH(buf, "cpu  20050 0 0 0 0 0 0 0 0 0\ncpu0 10025 0 0 0 0 0 0 0 0 0\n"));
 	CHECK(strstr(buf, "\nprocs_running 1\nprocs_blocked 0\n") != NULL);

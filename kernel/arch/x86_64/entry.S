@@ -17,8 +17,14 @@
  * unless the return address is not a canonical user address, in which case
  * IRETQ does (SYSRET would fault in kernel mode with the user's stack).
  *
+ * IPC fast path: call and reply_recv (the two halves of every native RPC)
+ * skip the table and go straight to msys_ipc_call / msys_ipc_reply_recv
+ * (kernel/ipc, same prototype as the table's entries), which try the
+ * direct hand-off to a waiting partner first (docs/design/ipc.md).
+ *
  * x86_enter_user(rip, rsp): the first return of a new user thread to ring 3.
  */
+#include "../../../abi/matrioska/syscall.h"
 #include "frame.inc"
 #include "layout.h"
 
@@ -38,6 +44,10 @@ x86_syscall_entry:
 	PUSH_GPRS
 	xorl %ebp, %ebp /* backtraces end here */
 	sti
+	cmpq $MSYS_IPC_CALL, %rax
+	je 5f
+	cmpq $MSYS_IPC_REPLY_RECV, %rax
+	je 6f
 	subq $8, %rsp /* the call below sees a 16-byte aligned stack */
 	pushq %r9 /* a5 */
 	movq %r8, %r9 /* a4 */
@@ -48,7 +58,7 @@ x86_syscall_entry:
 	movq %rax, %rdi /* nr */
 	call syscall_dispatch
 	addq $16, %rsp
-	cli
+1:	cli
 	cmpl $0, %gs:CPU_EXIT_WORK
 	jnz 3f
 2:	movq TF_R15(%rsp), %r15
@@ -78,6 +88,12 @@ x86_syscall_entry:
 4:	addq $TF_RIP, %rsp
 	swapgs
 	iretq
+5:	movq %r10, %rcx /* a3; the stack is 16-byte aligned here */
+	call msys_ipc_call
+	jmp 1b
+6:	movq %r10, %rcx
+	call msys_ipc_reply_recv
+	jmp 1b
 
 	.section .rodata
 	.balign 8
