@@ -368,6 +368,21 @@ static uint64_t mm_addr(uint64_t a)
 	}
 }
 
+/*
+ * A length for an mm call at addr: one that stays inside the playground
+ * when addr is there (a mapping stretched to gigabytes and then filled by a
+ * read of /dev/zero grows a worker until the OOM killer comes; see the
+ * report in t_robust.py), anything otherwise.
+ */
+static uint64_t mm_len(uint64_t addr, uint64_t len)
+{
+	uint64_t p = (uint64_t)(uintptr_t)play, end = p + PLAY_PAGES * 4096;
+
+	if (addr < p || addr >= end || len <= end - addr)
+		return len;
+	return rnd_below(end - addr + 1);
+}
+
 /* A short timespec/timeval in the buffer (or a hostile pointer, never NULL). */
 static uint64_t short_timeout(void)
 {
@@ -585,14 +600,21 @@ static int sanitize(long nr, uint64_t *a)
 	case SYS_mbind:
 	case SYS_shmdt:
 		a[0] = mm_addr(a[0]);
+		a[1] = mm_len(a[0], a[1]);
 		break;
 	case SYS_mremap:
 		a[0] = mm_addr(a[0]);
+		a[1] = mm_len(a[0], a[1]);
 		a[4] = mm_addr(a[4]);
+		a[2] = mm_len(a[4], a[2]); /* the new size, wherever it lands */
+		if (a[2] > PLAY_PAGES * 4096)
+			a[2] = rnd_below(PLAY_PAGES * 4096 + 1);
 		break;
 	case SYS_mmap:
-		if (a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		if (a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 			a[0] = mm_addr(a[0]);
+			a[1] = mm_len(a[0], a[1]);
+		}
 		a[3] &= ~(uint64_t)(MAP_POPULATE | MAP_LOCKED);
 		break;
 	case SYS_shmat:
