@@ -145,12 +145,12 @@ $(O)/matrioska.iso: $(O)/matrioska.bin scripts/mkiso.sh
 QEMU_ARGS ?=
 run: deps all
 	@echo "Matrioska OS in QEMU: serial console on this terminal. Quit with Ctrl-A then X."
-	$(QEMU) -kernel $(O)/matrioska.bin -nographic $(QEMU_ARGS)
+	$(QEMU) -kernel $(O)/matrioska.bin -initrd $(O)/tests.cpio -nographic $(QEMU_ARGS)
 
 debug: deps all
 	@echo "QEMU is halted waiting for gdb. In another terminal run:"
 	@echo "  gdb -ex 'set architecture i386:x86-64' -ex 'file $(O)/matrioska.elf' -ex 'target remote localhost:1234'"
-	$(QEMU) -kernel $(O)/matrioska.bin -nographic -s -S $(QEMU_ARGS)
+	$(QEMU) -kernel $(O)/matrioska.bin -initrd $(O)/tests.cpio -nographic -s -S $(QEMU_ARGS)
 
 deps:
 	@scripts/deps.sh

@@ -36,6 +36,12 @@ STAGE5 = re.compile(rb'\[boot\] stage 5/5 \S.*\((\d+)\.(\d) ms\)')
 ICOUNT = ['-icount', 'shift=0,align=off,sleep=off']
 
 
+def tests_cpio(kernel):
+    """The test programs' archive (osbench, ipcbench) beside the kernel: a boot module (-initrd).
+    The boot and memory figures boot without it, as `qemu-system-x86_64 -kernel` does."""
+    return os.path.join(os.path.dirname(os.path.abspath(kernel)), 'tests.cpio')
+
+
 def boot_once(kernel, extra=()):
     cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
            '-monitor', 'none', '-no-reboot'] + list(extra)
@@ -132,8 +138,8 @@ def ipcbench(kernel, timeout=300):
     processes on the fast path - target <= 800 instructions -, 4 KiB copied
     vs granted, queue send+receive): boot under -icount, run it from the
     shell; return [(name, value, unit)]."""
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
-           '-monitor', 'none', '-no-reboot', '-smp', '1'] + ICOUNT
+    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-initrd', tests_cpio(kernel), '-display', 'none',
+           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-smp', '1'] + ICOUNT
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          stdin=subprocess.PIPE)
     start = time.monotonic()
@@ -196,8 +202,8 @@ TARGETS = [
 
 def osbench_matrioska(kernel, timeout=900):
     """Boot under -icount, run osbench from the shell; return {name: (value, unit)}."""
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
-           '-monitor', 'none', '-no-reboot', '-m', '512', '-smp', '1'] + ICOUNT
+    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-initrd', tests_cpio(kernel), '-display', 'none',
+           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-m', '512', '-smp', '1'] + ICOUNT
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          stdin=subprocess.PIPE)
     start = time.monotonic()

@@ -1,22 +1,26 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# check-initramfs.sh ARCHIVE - check the built-in initramfs
-# (scripts/mkinitramfs.sh) without booting: list it with cpio and verify that
-# sbin/init is a regular executable file and is our init (it carries the
-# "Matrioska init starting" banner; not a busybox link), bin/busybox is a
-# regular file, bin/sh is a symlink to busybox, etc/inittab and the test
-# programs are there, the services' multi-call binary and its names are there
-# and inittab starts them, and /tmp is world-writable and sticky. Prints one line
+# check-initramfs.sh ARCHIVE TESTS_ARCHIVE - check the built-in initramfs and
+# the test archive (scripts/mkinitramfs.sh) without booting: list them with
+# cpio and verify that sbin/init is a regular executable file and is our init
+# (it carries the "Matrioska init starting" banner; not a busybox link),
+# bin/busybox is a regular file, bin/sh is a symlink to busybox, etc/inittab is
+# there, the services' multi-call binary and its names are there and inittab
+# starts them, /tmp is world-writable and sticky, no test program is in the
+# system image, and the test programs are in the test archive. Prints one line
 # per check ("ok - ..." / "not ok - ...") and exits 1 if any failed.
 set -eu
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 ARCHIVE" >&2
+if [ $# -ne 2 ]; then
+	echo "usage: $0 ARCHIVE TESTS_ARCHIVE" >&2
 	exit 2
 fi
 archive=$1
-[ -f "$archive" ] || { echo "check-initramfs: '$archive' does not exist" >&2; exit 2; }
+tests_archive=$2
+for a in "$archive" "$tests_archive"; do
+	[ -f "$a" ] || { echo "check-initramfs: '$a' does not exist" >&2; exit 2; }
+done
 case $archive in
 /*) ;;
 *) archive=$PWD/$archive ;;
@@ -28,6 +32,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$list" "$work"' EXIT INT TERM
 if ! cpio --quiet -itv < "$archive" > "$list" 2> "$work/err"; then
 	echo "not ok - '$archive' is not a readable cpio archive: $(cat "$work/err")"
+	exit 1
+fi
+if ! cpio --quiet -itv < "$tests_archive" > "$work/tests-list" 2> "$work/err"; then
+	echo "not ok - '$tests_archive' is not a readable cpio archive: $(cat "$work/err")"
 	exit 1
 fi
 
@@ -61,15 +69,22 @@ check "tmp is mode 1777" sh -c "awk '\$9 == \"tmp\"' '$list' | grep -q '^drwxrwx
 for d in proc dev sys root etc; do
 	check "$d/ is a directory" sh -c "awk -v n=$d '\$9 == n' '$list' | grep -q '^d'"
 done
+check "usr/libexec/matrioska-tests/ is an empty directory in the system image" sh -c \
+	"awk '\$9 == \"usr/libexec/matrioska-tests\"' '$list' | grep -q '^d' &&
+	 ! awk '{print \$9}' '$list' | grep -q '^usr/libexec/matrioska-tests/'"
+# The test archive: the programs, and nothing else (it is unpacked over the root).
+test_file() { awk -v n="$1" '$9 == n' "$work/tests-list" | grep -q '^-rwx'; }
 for t in hello args forkwait crash-segv crash-ud sysfuzz; do
-	check "usr/libexec/matrioska-tests/$t is an executable file" \
-		is_file "usr/libexec/matrioska-tests/$t"
+	check "tests archive: usr/libexec/matrioska-tests/$t is an executable file" \
+		test_file "usr/libexec/matrioska-tests/$t"
 done
 # osbench comes from ../shared/bench when that tree exists (userland/build.mk).
 if [ -f "$(dirname "$0")/../../shared/bench/osbench.c" ]; then
-	check "usr/libexec/matrioska-tests/osbench is an executable file" \
-		is_file usr/libexec/matrioska-tests/osbench
+	check "tests archive: usr/libexec/matrioska-tests/osbench is an executable file" \
+		test_file usr/libexec/matrioska-tests/osbench
 fi
+check "tests archive: only usr/libexec/matrioska-tests and its programs" sh -c \
+	"! awk '{print \$9}' '$work/tests-list' | grep -vqE '^usr(/libexec(/matrioska-tests(/[^/]+)?)?)?\$'"
 
 # The services (userland/services): one multi-call binary under four names,
 # started by init from etc/inittab.

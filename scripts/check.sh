@@ -76,7 +76,7 @@ run_counted() { # title expected-summary-kind command...: run, show, count its s
 # the full test suite runs on; clang builds the release configuration.
 step build "kernel, ISO and test loader (gcc, DEBUG=1)" make -j"$jobs" O=build DEBUG=1 all iso build/fakeloader.elf
 step build "kernel (clang, DEBUG=0)" make -j"$jobs" O=build/clang CC=clang DEBUG=0 all
-step build "initramfs contents" scripts/check-initramfs.sh build/initramfs.cpio
+step build "initramfs contents" scripts/check-initramfs.sh build/initramfs.cpio build/tests.cpio
 step build "docs/design/linux-abi.md lists the registered system calls" python3 scripts/linux-abi.py --check
 step build "sources follow .clang-format" make format-check
 run_counted "unit tests (gcc, ASan/UBSan)" make -j"$jobs" O=build DEBUG=1 unit

@@ -1,15 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# mkinitramfs.sh OUT.cpio INIT_BINARY TESTPROGS_DIR
+# mkinitramfs.sh OUT.cpio INIT_BINARY
+# mkinitramfs.sh --tests OUT.cpio TESTPROGS_DIR
 #
 # Build the built-in initramfs that the kernel image carries: a cpio "newc"
 # archive of a small root file system with our /sbin/init, Debian's static
 # busybox (/bin/busybox) with a symlink for each of its applets, the /etc
-# files init and the shell read, and the user-space test programs of
-# TESTPROGS_DIR (every executable file in it) under /usr/libexec/matrioska-tests.
+# files init and the shell read, and an empty /usr/libexec/matrioska-tests.
 # When MKINITRAMFS_EXTRA names a directory, its tree is laid over the root
 # (the services of userland/services/services.mk: /sbin/svcbox and its names).
+#
+# With --tests, build instead the test archive: the user-space test programs
+# of TESTPROGS_DIR (every executable file in it) under
+# /usr/libexec/matrioska-tests, loaded as a boot module (-initrd
+# build/tests.cpio, as `make run` and the tests do) and unpacked over the
+# built-in root. The test programs are not part of the system image: a plain
+# `qemu-system-x86_64 -kernel build/matrioska.bin` boots without them, and
+# their 1+ MiB does not count in the memory in use at the prompt.
 #
 # The archive is deterministic: the staging tree gets fixed modes and mtime
 # 0, the file list is sorted in the C locale, owners are 0:0 and cpio
@@ -19,25 +27,63 @@
 # root): init mounts devtmpfs on /dev.
 set -eu
 
-if [ $# -ne 3 ]; then
-	echo "usage: $0 OUT.cpio INIT_BINARY TESTPROGS_DIR" >&2
-	exit 2
-fi
-out=$1
-init=$2
-tests=$3
-BUSYBOX=${BUSYBOX:-/bin/busybox}
-
 die() {
 	echo "mkinitramfs: $*" >&2
 	exit 1
 }
 
+# The archive is deterministic: fixed times everywhere (-h: the links
+# themselves), a sorted list, owners 0:0, renumbered inodes (GNU cpio 2.13+).
+write_archive() { # stage-dir out
+	reproducible=
+	if cpio --help 2>&1 | grep -q -- --reproducible; then
+		reproducible=--reproducible
+	fi
+	find "$1" -exec touch -h -d @0 {} +
+	tmp_out=$2.tmp
+	(
+		cd "$1"
+		find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
+			cpio --quiet -o -H newc -R 0:0 $reproducible
+	) > "$tmp_out" || {
+		rm -f "$tmp_out"
+		die "cpio failed"
+	}
+	mv "$tmp_out" "$2"
+}
+
+if [ "${1:-}" = "--tests" ]; then
+	[ $# -eq 3 ] || { echo "usage: $0 --tests OUT.cpio TESTPROGS_DIR" >&2; exit 2; }
+	out=$2
+	tests=$3
+	[ -d "$tests" ] || die "test program directory '$tests' does not exist"
+	command -v cpio > /dev/null || die "cpio is missing (run scripts/deps.sh)"
+	umask 022
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/mkinitramfs.XXXXXX")
+	trap 'rm -rf "$stage"' EXIT INT TERM
+	mkdir -p "$stage/usr/libexec/matrioska-tests"
+	for t in "$tests"/*; do
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+			continue
+		fi
+		install -m 0755 "$t" "$stage/usr/libexec/matrioska-tests/$(basename "$t")"
+	done
+	write_archive "$stage" "$out"
+	exit 0
+fi
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 OUT.cpio INIT_BINARY  |  $0 --tests OUT.cpio TESTPROGS_DIR" >&2
+	exit 2
+fi
+out=$1
+init=$2
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
 # Validate every input before building anything.
 if [ ! -f "$init" ] || [ ! -x "$init" ]; then
 	die "init binary '$init' is missing or not executable"
 fi
-[ -d "$tests" ] || die "test program directory '$tests' does not exist"
 [ -x "$BUSYBOX" ] || die "$BUSYBOX is missing: install busybox-static (run scripts/deps.sh)"
 command -v cpio > /dev/null || die "cpio is missing (run scripts/deps.sh)"
 applets=$("$BUSYBOX" --list-full) || die "'$BUSYBOX --list-full' failed"
@@ -66,13 +112,6 @@ for a in $applets; do
 	[ -e "$stage/$a" ] || [ -L "$stage/$a" ] && continue
 	mkdir -p "$stage/$(dirname "$a")"
 	ln -s /bin/busybox "$stage/$a"
-done
-
-for t in "$tests"/*; do
-	if [ ! -f "$t" ] || [ ! -x "$t" ]; then
-		continue
-	fi
-	install -m 0755 "$t" "$stage/usr/libexec/matrioska-tests/$(basename "$t")"
 done
 
 # Programs built outside the test directory (the services of
@@ -127,24 +166,7 @@ export PATH=/sbin:/usr/sbin:/bin:/usr/bin
 export PS1='\u@\h:\w\$ '
 [ -r /etc/motd ] && cat /etc/motd
 EOF
-echo 'Matrioska OS: busybox sh on a hybrid kernel. Test programs: /usr/libexec/matrioska-tests' \
+echo 'Matrioska OS: busybox sh on a hybrid kernel. Test programs (loaded by make run): /usr/libexec/matrioska-tests' \
 	> "$stage/etc/motd"
 
-# GNU cpio 2.13+ renumbers inodes and drops device numbers with --reproducible.
-reproducible=
-if cpio --help 2>&1 | grep -q -- --reproducible; then
-	reproducible=--reproducible
-fi
-
-# Fixed times everywhere (-h: the links themselves), then a sorted list.
-find "$stage" -exec touch -h -d @0 {} +
-tmp_out=$out.tmp
-(
-	cd "$stage"
-	find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
-		cpio --quiet -o -H newc -R 0:0 $reproducible
-) > "$tmp_out" || {
-	rm -f "$tmp_out"
-	die "cpio failed"
-}
-mv "$tmp_out" "$out"
+write_archive "$stage" "$out"

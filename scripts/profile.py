@@ -65,7 +65,8 @@ def main():
     addrs, names = symbols(os.path.join(args.build, 'matrioska.elf'))
     tmp = tempfile.mkdtemp()
     mon = os.path.join(tmp, 'mon')
-    qemu = subprocess.Popen(['qemu-system-x86_64', '-kernel', kernel, '-display', 'none',
+    tests = os.path.join(args.build, 'tests.cpio')  # the test programs (osbench) are a boot module
+    qemu = subprocess.Popen(['qemu-system-x86_64', '-kernel', kernel, '-initrd', tests, '-display', 'none',
                              '-serial', 'stdio', '-monitor', 'unix:%s,server,nowait' % mon,
                              '-no-reboot', '-m', '512', '-smp', '1'] + ICOUNT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

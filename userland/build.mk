@@ -6,6 +6,7 @@
 #   $(O)/userland/init          our /sbin/init (userland/init, static musl)
 #   $(O)/userland/tests/NAME    test programs (userland/tests/NAME.c, static musl)
 #   $(O)/userland/tests/osbench ../shared/bench/osbench.c, when present (make bench)
+#   $(O)/tests.cpio             the test programs as a boot module (-initrd)
 #   $(O)/initramfs.cpio         the archive (scripts/mkinitramfs.sh), with Debian's
 #                               static busybox and its applet links
 #   $(O)/initramfs.o            the archive in section .initramfs between the symbols
@@ -89,10 +90,18 @@ $(UL_OUT)/tests/osbench: $(OSBENCH_SRC) userland/build.mk
 
 # $(wildcard) so that a missing busybox reaches the recipe's message instead
 # of "no rule to make target".
-$(O)/initramfs.cpio: $(UL_OUT)/init $(UTEST_BINS) $(OSBENCH_BIN) scripts/mkinitramfs.sh $(wildcard $(BUSYBOX))
+$(O)/initramfs.cpio: $(UL_OUT)/init scripts/mkinitramfs.sh $(wildcard $(BUSYBOX))
 	$(ul_need_busybox)
 	$(call say,CPIO,$@)
-	$(Q)BUSYBOX=$(BUSYBOX) scripts/mkinitramfs.sh $@ $(UL_OUT)/init $(UL_OUT)/tests
+	$(Q)BUSYBOX=$(BUSYBOX) scripts/mkinitramfs.sh $@ $(UL_OUT)/init
+
+# The test programs travel in their own archive, a boot module (-initrd) that
+# `make run`, the integration tests and the benchmarks load: they are not part
+# of the system image (scripts/mkinitramfs.sh --tests).
+$(O)/tests.cpio: $(UTEST_BINS) $(OSBENCH_BIN) scripts/mkinitramfs.sh
+	$(call say,CPIO,$@)
+	$(Q)scripts/mkinitramfs.sh --tests $@ $(UL_OUT)/tests
+all: $(O)/tests.cpio
 
 # The archive as a page-aligned object; the padding after __initramfs_end
 # keeps its last page to itself so the kernel can free every page of it.
