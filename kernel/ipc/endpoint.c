@@ -20,6 +20,12 @@
  * if a timeout or signal wakes it first it spins until the pin drops
  * before it may leave, so the waker never touches a freed thread.
  *
+ * The fast path (last section, docs/design/ipc.md): call and reply_recv
+ * with a short message, no timeout, a cached handle and a partner already
+ * waiting on this CPU skip the general steps (copy in, move, lookup
+ * reference, wait loop, copy out) but keep the same states, lists and
+ * messages, so either side may meet a partner on the general path.
+ *
  * Server death: when the last capability with M_R_RECV goes (the server
  * process exits, closes it, or it is revoked) the endpoint is dead: every
  * queued caller, every caller awaiting a reply and every receiver wakes
@@ -495,6 +501,8 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
 
 /* ---- fast path ---- */
 
+#define IPC_FAST_MISS 1 /* the fast path did nothing: take the general one */
+
 /*
  * ep->lock on the fast path, taken and released with interrupts off.
  * Release builds inline the ticket lock of spinlock.c (same fields, same
@@ -582,7 +590,11 @@ static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_t
 	struct ipc_msg *m = &me->msg;
 	long ret;
 
-	block_handing_off(partner);
+	if (unlikely(!sched_switch_to(partner->thread, &partner->handoff_pin))) {
+		sched_wake(partner->thread); /* as block_handing_off() */
+		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
+		schedule();
+	}
 	arch_irq_restore(irq);
 	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
 		me->state = IPC_IDLE;
@@ -608,7 +620,8 @@ static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_t
  * as endpoint_call() + take_call_locked() + wait_locked(), minus what a
  * short message, no deadline and a cached handle make unnecessary.
  */
-long endpoint_fast_call(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2)
+static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *me, u64 h, u64 info,
+							    u64 mr0, u64 mr1, u64 mr2)
 {
 	struct endpoint *ep = fast_ep(me, h, M_R_SEND);
 	struct thread *t = me->thread;
@@ -660,7 +673,8 @@ miss:
  * receivers and the CPU goes to the caller. The same steps as
  * reply_locked_out() + recv_handing_off() + wait_locked() for that case.
  */
-long endpoint_fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2)
+static inline __attribute__((always_inline)) long
+fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2)
 {
 	struct endpoint *ep = fast_ep(me, h, M_R_RECV);
 	struct ipc_thread *c = me->reply_to;
@@ -700,4 +714,35 @@ miss:
 	fast_unlock(cpu, ep);
 	arch_irq_restore(irq);
 	return IPC_FAST_MISS;
+}
+
+/*
+ * The system calls (entry.S calls them straight from the syscall entry on
+ * x86_64): the fast path when it applies, else the general one in
+ * ipc_syscall.c.
+ */
+long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
+{
+	struct ipc_thread *me = current_thread()->ipc;
+
+	if (likely(me && timeout == M_FOREVER)) {
+		long ret = fast_call(me, h, info, mr0, mr1, mr2);
+
+		if (ret != IPC_FAST_MISS)
+			return ret;
+	}
+	return ipc_call_general(h, info, timeout, mr0, mr1, mr2);
+}
+
+long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
+{
+	struct ipc_thread *me = current_thread()->ipc;
+
+	if (likely(me && timeout == M_FOREVER)) {
+		long ret = fast_reply_recv(me, h, info, mr0, mr1, mr2);
+
+		if (ret != IPC_FAST_MISS)
+			return ret;
+	}
+	return ipc_reply_recv_general(h, info, timeout, mr0, mr1, mr2);
 }

@@ -111,14 +111,13 @@ int endpoint_reply(struct ipc_thread *me);
 int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline);
 
 /*
- * The fast path (endpoint.c) for a short message (no long part, no
- * handles), no timeout, a handle in the thread's lookup cache and a
- * partner already waiting: IPC_FAST_MISS (nothing done; take the general
- * path) or the system call's result, with the answer in the user frame.
+ * msys_ipc_call and msys_ipc_reply_recv (endpoint.c) try the fast path -
+ * a short message (no long part, no handles), no timeout, a handle in the
+ * thread's lookup cache and a partner already waiting on this CPU - and
+ * otherwise call these, the general system calls (ipc_syscall.c).
  */
-#define IPC_FAST_MISS 1
-long endpoint_fast_call(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2);
-long endpoint_fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr2);
+long ipc_call_general(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2);
+long ipc_reply_recv_general(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2);
 
 /* Message preparation and delivery to user space (ipc_syscall.c). */
 void ipc_msg_discard(struct ipc_msg *m);

@@ -399,18 +399,13 @@ static int ep_lookup(struct ipc_thread *me, u64 h, u32 need, struct cap_ref *r)
 	return 0;
 }
 
-long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
+/* Call, the general way (msys_ipc_call, in endpoint.c, tries the fast path first). */
+long ipc_call_general(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 {
-	struct ipc_thread *me = current_thread()->ipc;
+	struct ipc_thread *me = ipc_thread_current();
 	struct cap_ref r;
 	long ret;
 
-	if (likely(me && timeout == M_FOREVER)) {
-		ret = endpoint_fast_call(me, h, info, mr0, mr1, mr2);
-		if (ret != IPC_FAST_MISS)
-			return ret;
-	}
-	me = ipc_thread_current();
 	if (!me)
 		return -ENOMEM;
 	ret = ep_lookup(me, h, M_R_SEND, &r);
@@ -461,18 +456,13 @@ long msys_ipc_reply(u64 a0, u64 info, u64 a2, u64 mr0, u64 mr1, u64 mr2)
 	return ret ? ret : endpoint_reply(me);
 }
 
-long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
+/* Reply_recv, the general way (msys_ipc_reply_recv, in endpoint.c, tries the fast path first). */
+long ipc_reply_recv_general(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 {
-	struct ipc_thread *me = current_thread()->ipc;
+	struct ipc_thread *me = ipc_thread_current();
 	struct cap_ref r;
 	long ret;
 
-	if (likely(me && timeout == M_FOREVER)) {
-		ret = endpoint_fast_reply_recv(me, h, info, mr0, mr1, mr2);
-		if (ret != IPC_FAST_MISS)
-			return ret;
-	}
-	me = ipc_thread_current();
 	if (!me)
 		return -ENOMEM;
 	ret = ep_lookup(me, h, M_R_RECV, &r);
