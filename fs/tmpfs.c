@@ -37,6 +37,13 @@
  * The per-super-block page count is atomic. Memory goes back to the page
  * allocator in evict, at the inode's last reference (last link and last
  * open file gone).
+ *
+ * Size: like Linux's default, each mounted tmpfs holds at most half of RAM
+ * in data pages (what statfs reports); past that, writes get ENOSPC, so a
+ * program filling /tmp meets a full file system instead of the OOM killer,
+ * which could only pick some process (file pages are in nobody's resident
+ * set). The check and the count are not one atomic step: concurrent writers
+ * may overshoot by a page each. Shared anonymous memory is not limited.
  */
 #include "internal.h"
 
@@ -44,7 +51,8 @@
 #define TMPFS_MAX_BYTES (1ull << 36) /* 64 GiB per file: a top array of 32768 leaves */
 
 struct tmpfs_sb {
-	u64 pages; /* atomic: data pages in use */
+	u64 pages;	/* atomic: data pages in use */
+	bool unlimited; /* the internal one of shared anonymous memory: no size limit */
 };
 
 struct tmpfs_file {
@@ -66,9 +74,20 @@ static struct tmpfs_sb *tsb(struct inode *inode)
 	return inode->sb->priv;
 }
 
+/* May sb take one more data page? (the size limit above) */
+static bool tmpfs_has_room(struct tmpfs_sb *s)
+{
+	struct mm_stats ms;
+
+	if (s->unlimited)
+		return true;
+	mm_stats_get(&ms);
+	return __atomic_load_n(&s->pages, __ATOMIC_RELAXED) < ms.total_pages / 2;
+}
+
 /*
- * The page at index idx of a regular file, allocated if alloc; NULL: hole or
- * no memory. The file's spinlock is held.
+ * The page at index idx of a regular file, allocated if alloc; NULL: hole,
+ * no memory or the file system is full. The file's spinlock is held.
  */
 static char *tmpfs_page(struct inode *inode, u64 idx, bool alloc)
 {
@@ -101,6 +120,8 @@ static char *tmpfs_page(struct inode *inode, u64 idx, bool alloc)
 		tf->top[t] = leaf;
 	}
 	if (!leaf[l] && alloc) {
+		if (!tmpfs_has_room(tsb(inode)))
+			return NULL;
 		leaf[l] = page_alloc_addr(0, PAF_ZERO);
 		if (leaf[l]) {
 			inode->blocks += PAGE_SIZE / 512;
@@ -469,6 +490,7 @@ int tmpfs_anon_file(u64 size, struct file **out)
 		err = tmpfs_new_super_mode(&tmpfs_fs_type, TMPFS_MAGIC, 01777, &sb);
 		if (err)
 			return err;
+		((struct tmpfs_sb *)sb->priv)->unlimited = true;
 		if (!__atomic_compare_exchange_n(&tmpfs_anon_sb, &none, sb, false, __ATOMIC_ACQ_REL,
 						 __ATOMIC_ACQUIRE)) {
 			sb_put(sb); /* another caller made it first */
