@@ -419,10 +419,10 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
-	struct process *parent, *c, *tmp;
+	struct process *parent, *c, *tmp, *zombie = NULL;
 	struct completion *vfork_done = NULL;
 	unsigned long f, tf;
-	bool last, wake_init = false, autoreap = false;
+	bool last, autoreap = false;
 
 	if (!p)
 		thread_exit(legacy_code);
@@ -492,7 +492,7 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 		if (init_proc) {
 			list_add_tail(&c->sibling, &init_proc->children);
 			if (c->state == PROC_ZOMBIE)
-				wake_init = true;
+				zombie = c; /* init is told, with SIGCHLD, as on Linux */
 		} else {
 			list_init(&c->sibling);
 		}
@@ -505,8 +505,12 @@ static __noreturn void proc_do_exit(int status, int legacy_code, bool group)
 	 * dropped the parent may exit and be reaped (and p with it). Waiters
 	 * never take this lock inside their wait queue's lock (see wait4).
 	 */
-	if (wake_init)
-		notify_parent_locked(init_proc, NULL, 0, 0);
+	if (zombie) {
+		int code, cstatus;
+
+		exit_status_to_cld(zombie->exit_status, &code, &cstatus);
+		notify_parent_locked(init_proc, zombie, code, cstatus);
+	}
 	if (parent) {
 		int code, cstatus;
 

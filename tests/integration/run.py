@@ -777,6 +777,8 @@ def shell_scripts_signals_respawn(ctx):
     sh.must('sleep 30 & kill -9 $!; wait $!; echo kill=$?', r'^kill=137$')
     # An orphan: its parent (the inner sh) exits at once; init must reap it.
     sh.must("sh -c 'sleep 1 & exit 0'; sleep 2; ps -o stat,comm | grep -c '^Z' || true", r'^0$')
+    # A zombie whose parent exits without waiting goes to init as a zombie: init gets SIGCHLD.
+    sh.must("sh -c '(exit 0) & exec sleep 1'; sleep 1; ps -o stat,comm | grep -c '^Z' || true", r'^0$')
     # init gets only the signals it handles: these must not kill it (that would panic the kernel).
     sh.must('kill -ALRM 1; kill -9 1; kill -SEGV 1; sleep 1; ps -o pid,comm | grep -c "^ *1 init"', r'^1$')
     sh.q.send('exit\r')
