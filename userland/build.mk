@@ -70,7 +70,9 @@ UTEST_EXTRA_ipcbench := $(LIBMATRIOSKA)
 UTEST_EXTRA_ipcfast := $(LIBMATRIOSKA)
 $(UL_OUT)/tests/ipc $(UL_OUT)/tests/ipcbench $(UL_OUT)/tests/ipcfast: $(LIBMATRIOSKA) $(LIBM_HDRS)
 
-$(UTEST_BINS): $(UL_OUT)/tests/%: userland/tests/%.c userland/build.mk
+# The programs' shared header (userland/tests/tap.h) is a prerequisite of each.
+UTEST_HDRS := $(wildcard userland/tests/*.h)
+$(UTEST_BINS): $(UL_OUT)/tests/%: userland/tests/%.c $(UTEST_HDRS) userland/build.mk
 	$(ul_need_musl)
 	@mkdir -p $(dir $@)
 	$(call say,MUSLCC,$@)

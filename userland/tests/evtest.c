@@ -40,18 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
+#include "tap.h"
 
 /* The call failed with errno e. */
 static int fails(long r, int e)
@@ -762,6 +751,5 @@ int main(void)
 	test_pipe_capacity();
 	test_pipe_atomic();
 	test_pipe_wait_whole();
-	printf("evtest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("evtest");
 }

@@ -38,34 +38,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #define BAD_PTR ((void *)1) /* never mapped */
 
-static int passed, failed, seq;
-
-static void check(int ok, const char *what, int line, const char *expr)
-{
-	int e = errno;
-
-	seq++;
-	if (ok) {
-		passed++;
-		printf("ok %d - %s\n", seq, what);
-	} else {
-		failed++;
-		printf("not ok %d - %s (line %d: %s; errno %d %s)\n", seq, what, line, expr, e,
-		       strerror(e));
-	}
-	fflush(stdout);
-	errno = e;
-}
-
-#define T(cond, what) check((cond) != 0, what, __LINE__, #cond)
+#define T(cond, what) check_at((cond) != 0, what, __LINE__, #cond)
 /* A call that must fail with errno e. */
-#define TERR(call, e, what)                                                               \
-	do {                                                                              \
-		errno = 0;                                                                \
-		long r_ = (long)(call);                                                   \
-		check(r_ == -1 && errno == (e), what, __LINE__, #call " fails with " #e); \
+#define TERR(call, e, what)                                                                  \
+	do {                                                                                 \
+		errno = 0;                                                                   \
+		long r_ = (long)(call);                                                      \
+		check_at(r_ == -1 && errno == (e), what, __LINE__, #call " fails with " #e); \
 	} while (0)
 
 static long rawsys(long nr, long a, long b, long c, long d, long e)
@@ -201,8 +184,8 @@ static void test_files(void)
 	{
 		int fdl = openat(fd, "x", O_RDONLY);
 
-		check(fdl == -1 && errno == ENOTDIR, "openat relative to a file is ENOTDIR",
-		      __LINE__, "openat(filefd)");
+		check_at(fdl == -1 && errno == ENOTDIR, "openat relative to a file is ENOTDIR",
+			 __LINE__, "openat(filefd)");
 	}
 	{
 		int afd = openat(fd, "/", O_RDONLY | O_DIRECTORY);
@@ -830,6 +813,5 @@ int main(void)
 
 	T(unlink("a") == 0 && unlink("s") == 0, "remove the files");
 	T(chdir("/") == 0 && rmdir(dir) == 0, "remove the scratch directory");
-	printf("fsapi: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("fsapi");
 }

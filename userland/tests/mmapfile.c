@@ -25,29 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #define PG 4096
 #define FILE_SIZE (3 * PG + 100) /* pages 'A', 'B', 'C', then 100 bytes of 'D' */
 
-static int passed, failed, seq;
-
-static void check(int ok, const char *what, int line, const char *expr)
-{
-	int e = errno;
-
-	seq++;
-	if (ok) {
-		passed++;
-		printf("ok %d - %s\n", seq, what);
-	} else {
-		failed++;
-		printf("not ok %d - %s (line %d: %s; errno %d %s)\n", seq, what, line, expr, e,
-		       strerror(e));
-	}
-	fflush(stdout);
-	errno = e;
-}
-
-#define T(cond, what) check((cond) != 0, what, __LINE__, #cond)
+#define T(cond, what) check_at((cond) != 0, what, __LINE__, #cond)
 
 /* Are the n bytes at p all c? */
 static int all(const char *p, size_t n, char c)
@@ -196,6 +179,5 @@ int main(void)
 	test_outlives_file();
 	T(unlink("m") == 0, "remove the file");
 	T(chdir("/") == 0 && rmdir(dir) == 0, "remove the scratch directory");
-	printf("mmapfile: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("mmapfile");
 }

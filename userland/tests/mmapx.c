@@ -29,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -38,19 +40,7 @@
 
 #define PG 4096
 
-static int passed, failed, n;
 static char dir[256];
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
 
 /* A call that must fail with err: returned value r (-1 / MAP_FAILED) and errno. */
 static void check_err(long r, int err, const char *what)
@@ -607,6 +597,5 @@ int main(void)
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(path_of(names[i]));
 	rmdir(dir);
-	printf("mmapx: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("mmapx");
 }

@@ -24,17 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-}
+#include "tap.h"
 
 static volatile unsigned long bad_addr = 8; /* an unmapped address, hidden from the compiler */
 static volatile sig_atomic_t got_usr1, got_info_signo;
@@ -164,6 +154,5 @@ int main(void)
 	check(uname(&u) == 0 && u.machine[0], "uname");
 	printf("procapi: sysname %s\n", u.sysname);
 
-	printf("procapi: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("procapi");
 }

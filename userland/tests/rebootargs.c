@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 /* Linux's values (linux/reboot.h) */
 #define MAGIC1 0xfee1deadL
 #define MAGIC2 672274793L
@@ -31,19 +33,6 @@
 #define CMD_RESTART2 0xa1b2c3d4L
 #define CMD_SW_SUSPEND 0xd000fce2L
 #define CMD_KEXEC 0x45584543L
-
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
 
 /* The raw call: 0, or -1 with errno. */
 static long sys_reboot(long magic1, long magic2, long cmd)
@@ -95,6 +84,5 @@ int main(void)
 	check(fails_with(MAGIC1, MAGIC2, 0x12345678L, EINVAL), "an unknown command is EINVAL");
 	check(fails_with(MAGIC1, MAGIC2, CMD_RESTART ^ 1, EINVAL),
 	      "RESTART off by one bit is EINVAL");
-	printf("rebootargs: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("rebootargs");
 }

@@ -32,18 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
+#include "tap.h"
 
 static void set_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 {
@@ -860,6 +849,5 @@ int main(void)
 	test_orphaned_pgrp();
 	test_sleep_stop_continue();
 	test_blocked_ignored_pending();
-	printf("sigtest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("sigtest");
 }

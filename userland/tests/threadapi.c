@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 /* futex(2) operations (Linux's values; musl ships no <linux/futex.h>). */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
@@ -49,27 +51,6 @@
 #define FUTEX_WAIT_BITSET_PRIVATE (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG)
 #define FUTEX_WAKE_BITSET_PRIVATE (FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG)
 #define FUTEX_BITSET_MATCH_ANY (-1)
-
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
-
-static void skip(const char *what, const char *why)
-{
-	n++;
-	passed++;
-	printf("ok %d - %s # SKIP %s\n", n, what, why);
-	fflush(stdout);
-}
 
 static long futex(volatile int *uaddr, int op, int val, const struct timespec *ts,
 		  volatile int *uaddr2, int val3)
@@ -587,7 +568,7 @@ static void test_shared_futex(void)
 	pid_t pid;
 
 	if (w == MAP_FAILED) {
-		skip("a shared futex wakes a waiter in another process", "no MAP_SHARED");
+		tap_skip("a shared futex wakes a waiter in another process", "no MAP_SHARED");
 		return;
 	}
 	w[0] = 0;
@@ -607,8 +588,8 @@ static void test_shared_futex(void)
 	if (!w[1]) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
-		skip("a shared futex wakes a waiter in another process",
-		     "MAP_SHARED is not shared");
+		tap_skip("a shared futex wakes a waiter in another process",
+			 "MAP_SHARED is not shared");
 		return;
 	}
 	w[0] = 1;
@@ -948,6 +929,5 @@ int main(int argc, char **argv)
 	test_tlb_shootdown(1);
 	test_robust();
 	test_exec_fork_signal();
-	printf("threadapi: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("threadapi");
 }

@@ -35,18 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int passed, failed, n;
-
-static void check(int cond, const char *what)
-{
-	n++;
-	if (cond)
-		passed++;
-	else
-		failed++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n, what);
-	fflush(stdout);
-}
+#include "tap.h"
 
 static volatile sig_atomic_t sigpipes;
 static volatile unsigned long bad_addr = 8; /* an unmapped address, hidden from the compiler */
@@ -1059,6 +1048,5 @@ int main(int argc, char **argv)
 	test_poll_and_blocking();
 	test_epoll();
 	test_options_and_bad_input();
-	printf("unixsock: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("unixsock");
 }
