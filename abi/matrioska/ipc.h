@@ -20,15 +20,16 @@
 #define M_OBJ_QUEUE 3
 #define M_OBJ_MEMOBJ 4
 #define M_OBJ_PROCESS 5
+#define M_OBJ_THREAD 6
 
 /* Rights carried by a handle. */
-#define M_R_READ 0x01	/* memory object: map readable; queue: receive */
+#define M_R_READ 0x01	/* memory object: map readable; queue: receive; thread: query */
 #define M_R_WRITE 0x02	/* memory object: map writable; queue: send; notification: signal */
 #define M_R_MAP 0x04	/* memory object: map at all */
 #define M_R_GRANT 0x08	/* the handle may travel in a message or be given away */
 #define M_R_SEND 0x10	/* endpoint: call */
 #define M_R_RECV 0x20	/* endpoint: recv/reply; notification: wait/poll */
-#define M_R_MANAGE 0x40 /* process: give handles to it */
+#define M_R_MANAGE 0x40 /* process: give handles to it, open its threads; thread: nice, signal */
 #define M_R_DUP 0x80	/* the handle may be duplicated (with the same or fewer rights) */
 #define M_R_ALL 0xff
 
@@ -81,6 +82,24 @@ struct m_handle_info {
 	uint32_t rights; /* M_R_* */
 	uint64_t badge;	 /* endpoints: the badge minted into this handle */
 	uint64_t size;	 /* memory objects: bytes; queues: capacity in messages */
+};
+
+/* m_thread_info() states. */
+#define M_THREAD_RUNNABLE 1 /* running or ready to run */
+#define M_THREAD_BLOCKED 2  /* waiting (sleep, IPC, I/O, stopped) */
+#define M_THREAD_EXITED 3   /* gone: only tid, ktid and pid are filled in */
+
+/* m_thread_info() result. */
+struct m_thread_info {
+	int32_t tid;	     /* Linux thread id (gettid()); the first thread's is the pid */
+	int32_t pid;	     /* its process */
+	uint64_t ktid;	     /* native thread id (m_gettid()): never reused */
+	uint32_t state;	     /* M_THREAD_* */
+	uint32_t policy;     /* SCHED_NORMAL 0, SCHED_FIFO 1, SCHED_RR 2 */
+	int32_t nice;	     /* SCHED_NORMAL: -20..19 */
+	uint32_t cpu;	     /* the CPU it last ran on or is queued on */
+	uint64_t affinity;   /* bit n: may run on CPU n */
+	uint64_t runtime_ns; /* CPU time so far */
 };
 
 #endif

@@ -47,6 +47,11 @@
 #define MSYS_NTFN_POLL (MSYS_BASE + 25)	     /* (h) -> bits (cleared), 0 if none */
 #define MSYS_MEM_CREATE (MSYS_BASE + 26)     /* (size) -> memory object h */
 #define MSYS_MEM_MAP (MSYS_BASE + 27)	     /* (h, addr, len, prot, offset) -> addr */
-#define MSYS_COUNT 28
+#define MSYS_THREAD_OPEN (MSYS_BASE + 28) /* (process h or 0: self, tid or 0: caller) -> thread h \
+					   */
+#define MSYS_THREAD_INFO (MSYS_BASE + 29) /* (thread h, struct m_thread_info *) -> 0 */
+#define MSYS_THREAD_SET_NICE (MSYS_BASE + 30) /* (thread h, nice -20..19) -> 0 */
+#define MSYS_THREAD_SIGNAL (MSYS_BASE + 31)   /* (thread h, signal or 0) -> 0 */
+#define MSYS_COUNT 32
 
 #endif

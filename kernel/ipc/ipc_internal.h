@@ -133,10 +133,32 @@ long notify_wait(struct kobj *n, u64 deadline, u64 *bits);
 struct kobj *memobj_create(u64 size);
 u64 memobj_size(struct kobj *m);
 
+/* The caller's own process's table, made on first use (not for other processes: see below). */
 struct cap_table *proc_caps(struct process *p);
 /* p's table referenced (cap_table_put it), or NULL: none yet or exited. Never sleeps. */
 struct cap_table *ipc_proc_table_get(struct process *p);
-struct kobj *procobj_create(struct process *p);
+/*
+ * p's table, made if it has none yet, referenced into *out (cap_table_put
+ * it): 0, -ESRCH (p has exited) or -ENOMEM. Safe for another process, whose
+ * exit may be retiring its table at the same moment. Never sleeps.
+ */
+int ipc_proc_table_get_create(struct process *p, struct cap_table **out);
+/* A process object for p (proc tree lock held): 0 with *out referenced, -ENOMEM, -ESRCH. */
+int procobj_create(struct process *p, struct kobj **out);
 struct cap_table *procobj_table(struct kobj *o);
+int procobj_pid(struct kobj *o);
+
+/*
+ * Thread objects (threadobj.c). Open thread tid of the process named by
+ * process object po (NULL: the caller's own process; tid 0 then: the
+ * calling thread): 0 with *out referenced, or -ESRCH / -ENOMEM / -EINVAL.
+ */
+int threadobj_open(struct kobj *po, int tid, struct kobj **out);
+/* Fill *info (state M_THREAD_EXITED once the thread is gone). */
+void threadobj_info(struct kobj *o, struct m_thread_info *info);
+int threadobj_set_nice(struct kobj *o, int nice);
+int threadobj_signal(struct kobj *o, int sig);
+/* What /proc/ipc shows of a thread object: its process and Linux thread id at open. */
+void threadobj_ids(struct kobj *o, int *pid, int *tid);
 
 #endif

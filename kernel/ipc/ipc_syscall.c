@@ -25,6 +25,11 @@
 /* p->caps of a process whose handles are gone: none can be made again. */
 #define CAPS_DEAD ((struct cap_table *)1)
 
+/*
+ * Only for the calling thread's own process: while one of its threads runs,
+ * its table is not retired. Another process's table is taken with
+ * ipc_proc_table_get_create.
+ */
 struct cap_table *proc_caps(struct process *p)
 {
 	struct cap_table *t = __atomic_load_n(&p->caps, __ATOMIC_ACQUIRE), *fresh;
@@ -61,9 +66,10 @@ int ipc_proc_fork(struct process *parent, struct process *child)
 }
 
 /*
- * Orders ipc_proc_exit's retirement of p->caps with ipc_proc_table_get, so
- * a table read from another process is referenced before its owner can
- * drop the last reference (ipcstat walks every process's table).
+ * Orders ipc_proc_exit's retirement of p->caps with ipc_proc_table_get and
+ * ipc_proc_table_get_create, so a table read from another process is
+ * referenced before its owner can drop the last reference (ipcstat walks
+ * every process's table; m_proc_open takes a child's that may be exiting).
  */
 static struct spinlock caps_retire_lock = SPINLOCK_INIT("ipc_caps_retire", LOCK_RANK_NONE);
 
@@ -88,6 +94,38 @@ struct cap_table *ipc_proc_table_get(struct process *p)
 		t = NULL;
 	spin_unlock_irqrestore(&caps_retire_lock, fl);
 	return t;
+}
+
+int ipc_proc_table_get_create(struct process *p, struct cap_table **out)
+{
+	struct cap_table *fresh = NULL, *t;
+	unsigned long fl;
+
+	/* Made outside the lock: the table of a process seldom has to be made here. */
+	if (!__atomic_load_n(&p->caps, __ATOMIC_ACQUIRE)) {
+		fresh = cap_table_create();
+		if (!fresh)
+			return -ENOMEM;
+	}
+	fl = spin_lock_irqsave(&caps_retire_lock);
+	t = __atomic_load_n(&p->caps, __ATOMIC_ACQUIRE);
+	/* p's own threads install theirs without this lock (proc_caps): compare and swap. */
+	if (!t && fresh &&
+	    __atomic_compare_exchange_n(&p->caps, &t, fresh, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		t = fresh;
+		fresh = NULL;
+	}
+	if (t && t != CAPS_DEAD)
+		cap_table_get(t); /* before ipc_proc_exit can retire it: it needs this lock */
+	spin_unlock_irqrestore(&caps_retire_lock, fl);
+	if (fresh)
+		cap_table_put(fresh);
+	/* p->caps never goes back to NULL: t is a table or CAPS_DEAD here. */
+	if (!t || t == CAPS_DEAD)
+		return -ESRCH;
+	*out = t;
+	return 0;
 }
 
 /* ---- handles ---- */
@@ -171,8 +209,7 @@ static bool find_child(struct process *p, void *arg)
 		f->err = -ESRCH;
 		return false;
 	}
-	f->obj = procobj_create(p);
-	f->err = f->obj ? 0 : -ENOMEM;
+	f->err = procobj_create(p, &f->obj);
 	return false;
 }
 

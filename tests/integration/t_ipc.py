@@ -32,6 +32,14 @@ def ipc_stress_100k_smp2(ctx):
 
 
 @test
+def ipc_procopen_race_smp2(ctx):
+    """m_proc_open (and a give) racing each child's exit, 1000 times on -smp 2: a handle or -ESRCH, never a crash."""
+    out = run_ipc_program(ctx, 'procrace 1000', extra=['-smp', '2'], timeout=300)
+    check(re.search(r'^# procrace: 1000 rounds, \d+ handles opened, \d+ times seen gone, 0 bad$', out, re.M),
+          'procrace summary missing:\n%s' % out[-2000:])
+
+
+@test
 def ipc_ktests(ctx):
     """ktest=ipc: endpoints, queues and notifications between kernel-side threads; the direct switch."""
     run_ktests(ctx, 'ktest=ipc', 'ktest-ipc.')

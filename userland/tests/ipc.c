@@ -16,6 +16,8 @@
  * CPUs: the first STRESS_PINNED calls with the two processes pinned to
  * different CPUs (every call and reply crosses CPUs), the rest with both
  * free to run anywhere (the direct switch, migrations by the balancer).
+ *
+ * "ipc procrace N": process handles opened while children exit (below).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -699,6 +701,65 @@ static int stress(long calls)
 	return 0;
 }
 
+/*
+ * "ipc procrace N": N children that exit at once while this process opens
+ * process handles to them (and gives each a handle) as fast as it can -
+ * m_proc_open racing a child's exit, which retires the child's handle
+ * table. Every answer must be a handle or -ESRCH; the last handle of each
+ * round must refuse a give with -ESRCH once the child is reaped. Run on
+ * -smp 2 so the exit really happens at the same moment on the other CPU.
+ */
+static int procrace(long rounds)
+{
+	long opened = 0, gone = 0, bad = 0;
+	int ep = m_ep_create();
+
+	for (long i = 0; i < rounds; i++) {
+		int last = 0, st;
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		if (c < 0) {
+			bad++;
+			continue;
+		}
+		for (int k = 0; k < 64; k++) {
+			int h = m_proc_open(c), g;
+
+			if (h == -ESRCH) {
+				gone++;
+				break;
+			}
+			if (h <= 0) {
+				bad++;
+				break;
+			}
+			opened++;
+			g = m_handle_give(h, ep, M_R_SEND);
+			if (g <= 0 && g != -ESRCH)
+				bad++;
+			if (last)
+				m_handle_close(last);
+			last = h;
+		}
+		if (waitpid(c, &st, 0) != c || !WIFEXITED(st))
+			bad++;
+		if (last && m_handle_give(last, ep, M_R_SEND) != -ESRCH)
+			bad++;
+		if (m_proc_open(c) != -ESRCH)
+			bad++;
+		if (last)
+			m_handle_close(last);
+	}
+	printf("# procrace: %ld rounds, %ld handles opened, %ld times seen gone, %ld bad\n", rounds,
+	       opened, gone, bad);
+	check(bad == 0,
+	      "process handles opened while children exit: a handle or -ESRCH, never worse");
+	m_handle_close(ep);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ep, recv_h;
@@ -708,6 +769,8 @@ int main(int argc, char **argv)
 		return exec_check(atoi(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "stress") == 0) {
 		stress(atol(argv[2]));
+	} else if (argc > 2 && strcmp(argv[1], "procrace") == 0) {
+		procrace(atol(argv[2]));
 	} else {
 		m_ipc_set_buffer(&ibuf);
 		test_capabilities();
