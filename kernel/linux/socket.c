@@ -119,6 +119,64 @@ static void put_files(struct file **fds, u32 n)
 	kfree(fds);
 }
 
+/*
+ * The start of the calls that take or give an address: a buffer for it
+ * (kmalloc'd, *ap) and the socket at fd (referenced, *fp). -ENOMEM, then
+ * sock_fget's -EBADF or -ENOTSOCK; on an error nothing is held.
+ */
+static int sock_fget_addr(u64 fd, struct file **fp, struct sock_addr **ap)
+{
+	int err;
+
+	*ap = kmalloc(sizeof(**ap));
+	if (!*ap)
+		return -ENOMEM;
+	err = sock_fget(fd, fp);
+	if (err) {
+		kfree(*ap);
+		*ap = NULL;
+	}
+	return err;
+}
+
+/*
+ * The start of sendto and recvfrom: the message is one user buffer (its
+ * length capped like a write's) described by *u and *m, with an address
+ * buffer (kmalloc'd, *ap, and m->name) when uaddr is set, else *ap NULL.
+ * -EFAULT for a bad buffer, then -ENOMEM; on an error *ap is NULL.
+ */
+static int msg_one_buffer(u64 ubuf, u64 ulen, u64 uaddr, struct uio *u, struct sock_msg *m,
+			  struct sock_addr **ap)
+{
+	size_t len = MIN((size_t)ulen, (size_t)MAX_RW_COUNT);
+
+	*u = (struct uio){UPTR(ubuf), len, true};
+	*m = (struct sock_msg){.iov = u, .iovcnt = 1, .total = len};
+	*ap = NULL;
+	if (len && !access_ok(UPTR(ubuf), len))
+		return -EFAULT;
+	if (uaddr) {
+		*ap = kmalloc(sizeof(**ap));
+		if (!*ap)
+			return -ENOMEM;
+		m->name = *ap;
+	}
+	return 0;
+}
+
+/* listen and shutdown: op on the socket at fd with an int argument. */
+static long sock_int_call(u64 fd, int (*op)(struct file *f, int arg), u64 arg)
+{
+	struct file *f;
+	long err = sock_fget(fd, &f);
+
+	if (err)
+		return err;
+	err = op(f, (int)arg);
+	file_put(f);
+	return err;
+}
+
 /* ---- creating ---- */
 
 static long sys_socket(SYSCALL_ARGS)
@@ -176,23 +234,19 @@ LINUX_SYSCALL(socketpair, sys_socketpair);
 /* bind and connect: (fd, addr, addrlen). */
 static long do_bind_connect(u64 fd, u64 uaddr, u64 ulen, bool bind)
 {
-	struct sock_addr *a = kmalloc(sizeof(*a));
+	struct sock_addr *a;
 	struct vfs_ctx c;
 	struct file *f;
-	long err;
+	long err = sock_fget_addr(fd, &f, &a);
 
-	if (!a)
-		return -ENOMEM;
-	err = sock_fget(fd, &f);
 	if (err)
-		goto out_free;
+		return err;
 	err = addr_in(uaddr, ulen, a);
 	if (!err) {
 		lx_ctx_init(&c);
 		err = bind ? sock_bind(f, &c, a) : sock_connect(f, &c, a);
 	}
 	file_put(f);
-out_free:
 	kfree(a);
 	return err;
 }
@@ -211,14 +265,7 @@ LINUX_SYSCALL(connect, sys_connect);
 
 static long sys_listen(SYSCALL_ARGS)
 {
-	struct file *f;
-	long err = sock_fget(a0, &f);
-
-	if (err)
-		return err;
-	err = sock_listen(f, (int)a1);
-	file_put(f);
-	return err;
+	return sock_int_call(a0, sock_listen, a1);
 }
 LINUX_SYSCALL(listen, sys_listen);
 
@@ -230,12 +277,9 @@ static long do_accept(u64 fd, u64 uaddr, u64 ulenp, u32 flags)
 
 	if (flags & ~(u32)(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	a = kmalloc(sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	err = sock_fget(fd, &f);
+	err = sock_fget_addr(fd, &f, &a);
 	if (err)
-		goto out_free;
+		return err;
 	err = sock_accept(f, flags, &nf, a);
 	file_put(f);
 	if (err)
@@ -267,20 +311,16 @@ LINUX_SYSCALL(accept4, sys_accept4);
 
 static long do_getname(u64 fd, u64 uaddr, u64 ulenp, bool peer)
 {
-	struct sock_addr *a = kmalloc(sizeof(*a));
+	struct sock_addr *a;
 	struct file *f;
-	long err;
+	long err = sock_fget_addr(fd, &f, &a);
 
-	if (!a)
-		return -ENOMEM;
-	err = sock_fget(fd, &f);
 	if (err)
-		goto out_free;
+		return err;
 	err = sock_getname(f, peer, a);
 	file_put(f);
 	if (!err)
 		err = addr_out(a, uaddr, ulenp);
-out_free:
 	kfree(a);
 	return err;
 }
@@ -299,14 +339,7 @@ LINUX_SYSCALL(getpeername, sys_getpeername);
 
 static long sys_shutdown(SYSCALL_ARGS)
 {
-	struct file *f;
-	long err = sock_fget(a0, &f);
-
-	if (err)
-		return err;
-	err = sock_shutdown(f, (int)a1);
-	file_put(f);
-	return err;
+	return sock_int_call(a0, sock_shutdown, a1);
 }
 LINUX_SYSCALL(shutdown, sys_shutdown);
 
@@ -571,25 +604,17 @@ static long do_send(u64 fd, struct sock_msg *m, u32 flags)
 
 static long sys_sendto(SYSCALL_ARGS)
 {
-	size_t len = MIN((size_t)a2, (size_t)MAX_RW_COUNT);
-	struct uio u = {UPTR(a1), len, true};
-	struct sock_msg m = {.iov = &u, .iovcnt = 1, .total = len};
-	struct sock_addr *a = NULL;
-	long err;
+	struct sock_addr *a;
+	struct sock_msg m;
+	struct uio u;
+	long err = msg_one_buffer(a1, a2, a4, &u, &m, &a);
 
-	if (len && !access_ok(UPTR(a1), len))
-		return -EFAULT;
-	if (a4) {
-		a = kmalloc(sizeof(*a));
-		if (!a)
-			return -ENOMEM;
+	if (err)
+		return err;
+	if (a)
 		err = addr_in(a4, a5, a);
-		if (err)
-			goto out;
-		m.name = a;
-	}
-	err = do_send(a0, &m, (u32)a3);
-out:
+	if (!err)
+		err = do_send(a0, &m, (u32)a3);
 	kfree(a);
 	return err;
 }
@@ -644,20 +669,13 @@ static long do_recv(u64 fd, struct sock_msg *m, u32 flags)
 
 static long sys_recvfrom(SYSCALL_ARGS)
 {
-	size_t len = MIN((size_t)a2, (size_t)MAX_RW_COUNT);
-	struct uio u = {UPTR(a1), len, true};
-	struct sock_msg m = {.iov = &u, .iovcnt = 1, .total = len};
-	struct sock_addr *a = NULL;
-	long err;
+	struct sock_addr *a;
+	struct sock_msg m;
+	struct uio u;
+	long err = msg_one_buffer(a1, a2, a4, &u, &m, &a);
 
-	if (len && !access_ok(UPTR(a1), len))
-		return -EFAULT;
-	if (a4) {
-		a = kmalloc(sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		m.name = a;
-	}
+	if (err)
+		return err;
 	err = do_recv(a0, &m, (u32)a3);
 	put_files(m.fds, m.nfds); /* no control buffer: passed files are closed */
 	if (err >= 0 && a4) {
