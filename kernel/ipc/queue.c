@@ -106,16 +106,36 @@ static bool mq_take(void *arg)
 	return true;
 }
 
-static int mq_lookup(u64 h, u32 need, struct cap_ref *r)
+/*
+ * The start of send and receive: flags other than M_NONBLOCK are -EINVAL;
+ * then the queue at handle h with the right need, referenced in *r and set
+ * in op->q (cap_lookup's errors; -EBADF without a capability table).
+ */
+static int mq_begin(u64 h, u64 flags, u32 need, struct cap_ref *r, struct mq_op *op)
 {
-	struct cap_table *t = ipc_current_table();
+	struct cap_table *t;
+	int err;
 
-	return t ? cap_lookup(t, (u32)h, M_OBJ_QUEUE, need, r) : -EBADF;
+	if (flags & ~(u64)M_NONBLOCK)
+		return -EINVAL;
+	t = ipc_current_table(); /* made on first use: not for bad flags */
+	err = t ? cap_lookup(t, (u32)h, M_OBJ_QUEUE, need, r) : -EBADF;
+	if (err)
+		return err;
+	op->q = container_of(r->obj, struct mqueue, k);
+	return 0;
 }
 
-/* -ETIMEDOUT of a wait that was not to block at all is -EAGAIN. */
-static int mq_wait_err(int err, u64 flags, u64 timeout)
+/*
+ * Wait until cond (mq_put or mq_take) has moved a message, not at all under
+ * M_NONBLOCK or timeout 0: 0, or wait_until_intr's error, its -ETIMEDOUT
+ * being -EAGAIN for a wait that was not to block.
+ */
+static int mq_wait(struct mq_op *op, bool (*cond)(void *arg), u64 flags, u64 timeout)
 {
+	int err = wait_until_intr(&op->q->wq, cond, op,
+				  ipc_deadline((flags & M_NONBLOCK) ? 0 : timeout));
+
 	return err == -ETIMEDOUT && ((flags & M_NONBLOCK) || timeout == 0) ? -EAGAIN : err;
 }
 
@@ -146,12 +166,9 @@ long msys_mq_send(u64 h, u64 ubuf, u64 len, u64 flags, u64 timeout, u64 a5)
 	long err;
 
 	(void)a5;
-	if (flags & ~(u64)M_NONBLOCK)
-		return -EINVAL;
-	err = mq_lookup(h, M_R_WRITE, &r);
+	err = mq_begin(h, flags, M_R_WRITE, &r, &op);
 	if (err)
 		return err;
-	op.q = container_of(r.obj, struct mqueue, k);
 	if (len > op.q->max_size) {
 		err = -EMSGSIZE;
 		goto out;
@@ -166,11 +183,9 @@ long msys_mq_send(u64 h, u64 ubuf, u64 len, u64 flags, u64 timeout, u64 a5)
 		err = -EFAULT;
 		goto out_free;
 	}
-	err = wait_until_intr(&op.q->wq, mq_put, &op,
-			      ipc_deadline((flags & M_NONBLOCK) ? 0 : timeout));
+	err = mq_wait(&op, mq_put, flags, timeout);
 	if (!err)
 		wake_up_all(&op.q->wq);
-	err = mq_wait_err((int)err, flags, timeout);
 out_free:
 	kfree(op.buf);
 out:
@@ -185,12 +200,9 @@ long msys_mq_recv(u64 h, u64 ubuf, u64 size, u64 flags, u64 timeout, u64 a5)
 	long err;
 
 	(void)a5;
-	if (flags & ~(u64)M_NONBLOCK)
-		return -EINVAL;
-	err = mq_lookup(h, M_R_READ, &r);
+	err = mq_begin(h, flags, M_R_READ, &r, &op);
 	if (err)
 		return err;
-	op.q = container_of(r.obj, struct mqueue, k);
 	op.len = (u32)MIN(size, (u64)op.q->max_size);
 	if (!access_ok((void *)(uintptr_t)ubuf, op.len)) {
 		err = -EFAULT;
@@ -201,8 +213,7 @@ long msys_mq_recv(u64 h, u64 ubuf, u64 size, u64 flags, u64 timeout, u64 a5)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = wait_until_intr(&op.q->wq, mq_take, &op,
-			      ipc_deadline((flags & M_NONBLOCK) ? 0 : timeout));
+	err = mq_wait(&op, mq_take, flags, timeout);
 	if (!err && op.too_small) {
 		err = -EMSGSIZE;
 	} else if (!err) {
@@ -211,7 +222,6 @@ long msys_mq_recv(u64 h, u64 ubuf, u64 size, u64 flags, u64 timeout, u64 a5)
 		err = copy_to_user((void *)(uintptr_t)ubuf, op.buf, op.len) ? -EFAULT
 									    : (long)op.len;
 	}
-	err = mq_wait_err((int)err, flags, timeout);
 	kfree(op.buf);
 out:
 	kobj_put(r.obj);
