@@ -242,6 +242,8 @@ void sched_wake(struct thread *t);
  * NULL) is cleared, which happens under next's run-queue lock on success.
  */
 bool sched_switch_to(struct thread *next, u32 *pin);
+/* The same for the IPC fast path: interrupts off (and left off), next last ran here. */
+bool sched_ipc_switch(struct thread *next, u32 *pin);
 /* Sleep for at least ns nanoseconds of the monotonic clock. */
 void sched_sleep_ns(u64 ns);
 int sched_set_policy(struct thread *t, u32 policy, int prio_or_nice) __must_check;

@@ -129,6 +129,8 @@ void vm_space_destroy(struct vm_space *vs);
 struct vm_space *vm_space_clone(struct vm_space *vs);
 /* Switch this CPU to vs (NULL: the kernel's own table). */
 void vm_space_activate(struct vm_space *vs);
+/* The same between two processes' threads with interrupts off (the IPC switch). */
+void vm_space_activate_user(struct vm_space *vs);
 
 /*
  * Reserve [start, start + len) as a region. Pages are allocated on first

@@ -590,7 +590,8 @@ static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_t
 	struct ipc_msg *m = &me->msg;
 	long ret;
 
-	if (unlikely(!sched_switch_to(partner->thread, &partner->handoff_pin))) {
+	if (unlikely(!sched_ipc_switch(partner->thread, &partner->handoff_pin) &&
+		     !sched_switch_to(partner->thread, &partner->handoff_pin))) {
 		sched_wake(partner->thread); /* as block_handing_off() */
 		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
 		schedule();

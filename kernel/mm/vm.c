@@ -592,6 +592,16 @@ void vm_space_activate(struct vm_space *vs)
 	arch_irq_restore(flags);
 }
 
+/*
+ * vm_space_activate() for the IPC switch between threads of two processes
+ * (sched_ipc_switch): interrupts are off and the thread is no kernel thread.
+ */
+void vm_space_activate_user(struct vm_space *vs)
+{
+	vm_active[this_cpu()->id] = vs;
+	arch_mmu_load(vs->root_phys);
+}
+
 struct vm_space *vm_current(void)
 {
 	unsigned long flags = arch_irq_save();

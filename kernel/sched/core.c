@@ -45,9 +45,11 @@
 #include "lib.h"
 #include "mm.h"
 #include "panic.h"
+#include "proc.h"
 #include "sched.h"
 #include "sched_internal.h"
 #include "timer.h"
+#include "vm.h"
 
 extern const struct sched_class *const __start_sched_classes[];
 extern const struct sched_class *const __stop_sched_classes[];
@@ -688,6 +690,64 @@ void sched_preempt_irq(bool interrupted_irqs_on)
  * cleared there, under that lock, to say the caller's hold on next ends
  * (a thread seen blocked under its run queue's lock cannot go away).
  */
+/*
+ * sched_switch_to() for the IPC fast path (kernel/ipc/endpoint.c), which
+ * has checked under ep->lock that next last ran on this CPU and calls with
+ * interrupts off (they stay off). The caller is a user thread in a system
+ * call, so it is rq->curr and never the idle thread, and neither thread can
+ * be taken over from another CPU here: a partner elsewhere fails the
+ * next->cpu test and the caller wakes it the ordinary way. next takes
+ * prev's place in rq->threads (the order there means nothing), and the
+ * fair class's one-step swap is called directly when both are fair.
+ */
+bool sched_ipc_switch(struct thread *next, u32 *pin)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+	struct thread *prev;
+
+	rq_lock(c, rq);
+	prev = rq->curr;
+	if (unlikely(next->state != THREAD_BLOCKED || next->cpu != rq->cpu ||
+		     !(next->affinity & (1ull << rq->cpu)) || prev->state != THREAD_BLOCKED ||
+		     next->class != prev->class || !prev->class->switch_direct ||
+		     higher_class_queued(rq, prev->class))) {
+		rq_unlock(c, rq);
+		return false;
+	}
+	rq->clock_ns = arch_clock_ns();
+	if (unlikely(!prev->class->switch_direct(rq, prev, next))) {
+		rq_unlock(c, rq);
+		return false;
+	}
+	if (pin)
+		__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
+	/* next takes prev's place in rq->threads */
+	next->rq_link.next = prev->rq_link.next;
+	next->rq_link.prev = prev->rq_link.prev;
+	next->rq_link.next->prev = &next->rq_link;
+	next->rq_link.prev->next = &next->rq_link;
+	list_init(&prev->rq_link);
+	next->state = THREAD_RUNNABLE;
+	next->on_rq = false;
+	rq->curr = next;
+	c->current = next;
+	c->sig_work = thread_sig_work(next);
+	update_slice_timer_locked(rq, true);
+	rq->nr_switches++;
+	next->nr_switches++;
+	/* sched_switch_mm() for the usual case, two processes' threads */
+	if (likely(prev->proc && next->proc && next->proc->vm && prev->proc->vm != next->proc->vm))
+		vm_space_activate_user(next->proc->vm);
+	else
+		sched_switch_mm(prev, next);
+	arch_context_switch(prev, next);
+	/* prev runs again here, maybe on another CPU */
+	c = this_cpu();
+	finish_switch(c, c->rq);
+	return true;
+}
+
 bool sched_switch_to(struct thread *next, u32 *pin)
 {
 	unsigned long irq = arch_irq_save();
