@@ -42,12 +42,44 @@ def tests_cpio(kernel):
     return os.path.join(os.path.dirname(os.path.abspath(kernel)), 'tests.cpio')
 
 
-def boot_once(kernel, extra=()):
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
-           '-monitor', 'none', '-no-reboot'] + list(extra)
+def qemu_cmd(kernel, extra=()):
+    """QEMU booting kernel with its serial console on stdio, plus the extra arguments."""
+    return ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
+            '-monitor', 'none', '-no-reboot'] + list(extra)
+
+
+def shell_command(kernel, extra, command, until, timeout):
+    """Boot kernel under QEMU with the extra arguments, type command into the
+    shell once it waits for input (boot stage 5), and collect the console
+    output until the regex until (multi-line) matches it, the console closes
+    or timeout seconds pass. Returns the output (bytes), finished or not."""
+    p = subprocess.Popen(qemu_cmd(kernel, extra), stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, stdin=subprocess.PIPE)
     start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL)
+    buf = b''
+    sent = False
+    try:
+        while time.monotonic() - start < timeout:
+            chunk = p.stdout.read1(4096)
+            if not chunk:
+                break
+            buf += chunk
+            if not sent and STAGE5.search(buf):
+                p.stdin.write(command + b'\r')
+                p.stdin.flush()
+                sent = True
+            if re.search(until, buf, re.M):
+                break
+    finally:
+        p.kill()
+        p.wait()
+    return buf
+
+
+def boot_once(kernel, extra=()):
+    start = time.monotonic()
+    p = subprocess.Popen(qemu_cmd(kernel, extra), stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     buf = b''
     try:
         while time.monotonic() - start < 60:
@@ -67,30 +99,12 @@ def boot_once(kernel, extra=()):
 
 def prompt_memory(kernel):
     """Boot to the prompt, type `cat /proc/meminfo`, return MemTotal - MemAvailable in KiB."""
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-display', 'none', '-serial', 'stdio',
-           '-monitor', 'none', '-no-reboot']
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.PIPE)
-    start = time.monotonic()
-    buf = b''
-    sent = False
-    try:
-        while time.monotonic() - start < 60:
-            chunk = p.stdout.read1(4096)
-            if not chunk:
-                break
-            buf += chunk
-            if not sent and STAGE5.search(buf):
-                p.stdin.write(b'cat /proc/meminfo\r')
-                p.stdin.flush()
-                sent = True
-            total = re.search(rb'MemTotal:\s+(\d+) kB', buf)
-            avail = re.search(rb'MemAvailable:\s+(\d+) kB', buf)
-            if total and avail:
-                return int(total.group(1)) - int(avail.group(1))
-    finally:
-        p.kill()
-        p.wait()
+    # MemAvailable comes after MemTotal in /proc/meminfo.
+    buf = shell_command(kernel, (), b'cat /proc/meminfo', rb'MemAvailable:\s+\d+ kB', 60)
+    total = re.search(rb'MemTotal:\s+(\d+) kB', buf)
+    avail = re.search(rb'MemAvailable:\s+(\d+) kB', buf)
+    if total and avail:
+        return int(total.group(1)) - int(avail.group(1))
     raise SystemExit('bench: no /proc/meminfo answer from the shell; output:\n' + buf.decode(errors='replace'))
 
 
@@ -138,26 +152,8 @@ def ipcbench(kernel, timeout=300):
     processes on the fast path - target <= 800 instructions -, 4 KiB copied
     vs granted, queue send+receive): boot under -icount, run it from the
     shell; return [(name, value, unit)]."""
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-initrd', tests_cpio(kernel), '-display', 'none',
-           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-smp', '1'] + ICOUNT
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.PIPE)
-    start = time.monotonic()
-    buf = b''
-    sent = False
-    try:
-        while time.monotonic() - start < timeout and b'ipcbench: done' not in buf:
-            chunk = p.stdout.read1(4096)
-            if not chunk:
-                break
-            buf += chunk
-            if not sent and STAGE5.search(buf):
-                p.stdin.write(b'/usr/libexec/matrioska-tests/ipcbench\r')
-                p.stdin.flush()
-                sent = True
-    finally:
-        p.kill()
-        p.wait()
+    buf = shell_command(kernel, ['-initrd', tests_cpio(kernel), '-smp', '1'] + ICOUNT,
+                        b'/usr/libexec/matrioska-tests/ipcbench', rb'ipcbench: done', timeout)
     found = re.findall(rb'^kbench (\S+) (\d+) (\S+)', buf, re.M)
     if b'ipcbench: done' not in buf or not found:
         raise SystemExit('bench: ipcbench did not finish; output:\n' + buf.decode(errors='replace')[-3000:])
@@ -202,28 +198,8 @@ TARGETS = [
 
 def osbench_matrioska(kernel, timeout=900):
     """Boot under -icount, run osbench from the shell; return {name: (value, unit)}."""
-    cmd = ['qemu-system-x86_64', '-kernel', kernel, '-initrd', tests_cpio(kernel), '-display', 'none',
-           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-m', '512', '-smp', '1'] + ICOUNT
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.PIPE)
-    start = time.monotonic()
-    buf = b''
-    sent = False
-    try:
-        while time.monotonic() - start < timeout:
-            chunk = p.stdout.read1(4096)
-            if not chunk:
-                break
-            buf += chunk
-            if not sent and STAGE5.search(buf):
-                p.stdin.write(b'/usr/libexec/matrioska-tests/osbench\r')
-                p.stdin.flush()
-                sent = True
-            if re.search(rb'^osbench (done|error)', buf, re.M):
-                break
-    finally:
-        p.kill()
-        p.wait()
+    buf = shell_command(kernel, ['-initrd', tests_cpio(kernel), '-m', '512', '-smp', '1'] + ICOUNT,
+                        b'/usr/libexec/matrioska-tests/osbench', rb'^osbench (done|error)', timeout)
     text = buf.decode(errors='replace').replace('\r', '')
     if 'osbench done' not in text:
         raise SystemExit('bench: osbench did not finish on Matrioska OS; output:\n' + text[-3000:])
