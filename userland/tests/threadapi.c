@@ -76,13 +76,15 @@ static void pause_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Threads: count in /proc/self/status, or -1. */
-static int proc_threads(void)
+/* Threads: of process pid (its /proc/PID/status), or -1. */
+static int pid_threads(pid_t pid)
 {
-	char buf[4096];
-	FILE *f = fopen("/proc/self/status", "r");
+	char path[64], buf[256];
+	FILE *f;
 	int nr = -1;
 
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(buf, sizeof(buf), f))
@@ -90,6 +92,12 @@ static int proc_threads(void)
 			break;
 	fclose(f);
 	return nr;
+}
+
+/* Threads: of this process, or -1. */
+static int proc_threads(void)
+{
+	return pid_threads(getpid());
 }
 
 /* Run fn in a forked child; return its wait status. */
@@ -820,44 +828,21 @@ static void *crash_fn(void *arg)
 	return NULL;
 }
 
+/* Three threads: this one, one in hold_fn and one in fn; then only signals end it. */
+static void three_threads(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	atomic_store(&hold_release, 0);
+	pthread_create(&t, NULL, hold_fn, NULL);
+	pthread_create(&t, NULL, fn, NULL);
+	for (;;)
+		pause();
+}
+
 static void crash_in_thread(void)
 {
-	pthread_t t;
-
-	atomic_store(&hold_release, 0);
-	pthread_create(&t, NULL, hold_fn, NULL);
-	pthread_create(&t, NULL, crash_fn, NULL);
-	for (;;)
-		pause();
-}
-
-/* Threads: of process pid, or -1. */
-static int pid_threads(pid_t pid)
-{
-	char path[64], buf[256];
-	FILE *f;
-	int nr = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "Threads: %d", &nr) == 1)
-			break;
-	fclose(f);
-	return nr;
-}
-
-static void three_threads_waiting(void)
-{
-	pthread_t t;
-
-	atomic_store(&hold_release, 0);
-	pthread_create(&t, NULL, hold_fn, NULL);
-	pthread_create(&t, NULL, hold_fn, NULL);
-	for (;;)
-		pause();
+	three_threads(crash_fn);
 }
 
 /* kill() of a process with three threads: the default action ends them all. */
@@ -868,7 +853,7 @@ static void test_kill_group(int sig)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		three_threads_waiting();
+		three_threads(hold_fn);
 		_exit(99);
 	}
 	for (int i = 0; i < 5000 && pid_threads(pid) != 3; i++)
