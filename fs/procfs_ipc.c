@@ -8,12 +8,13 @@
  *     8 nameserver 65537 endpoint 5f1c0e2a9d3b7781 send,recv,grant,dup 0 receivers=2 calls=14
  * dead=0 fastcalls=9 fastreplies=12
  *
- * type is endpoint, notification, queue, memory or process; object is an
+ * type is endpoint, notification, queue, memory, process or thread; object is an
  * id shared by every handle to the same object; rights are the names of
  * the handle's rights ("-" for none); details depend on the type
  * (endpoints: receive handles, calls delivered, dead, calls and replies
  * through the IPC fast path; queues: slots=;
- * memory objects: size=; others "-").
+ * memory objects: size=; threads: pid= tid=, the thread's process and
+ * Linux thread id when the handle was opened; others "-").
  */
 #include "ipc.h"
 #include "lib.h"
@@ -27,7 +28,7 @@ struct ipc_text {
 
 static const char *const type_names[] = {
 	[M_OBJ_ENDPOINT] = "endpoint", [M_OBJ_NOTIFY] = "notification", [M_OBJ_QUEUE] = "queue",
-	[M_OBJ_MEMOBJ] = "memory",     [M_OBJ_PROCESS] = "process",
+	[M_OBJ_MEMOBJ] = "memory",     [M_OBJ_PROCESS] = "process",	[M_OBJ_THREAD] = "thread",
 };
 
 static const char *const right_names[8] = {"read", "write", "map",    "grant",
@@ -82,6 +83,10 @@ static void ipc_line(const struct ipc_stat_entry *e, void *arg)
 		break;
 	case M_OBJ_MEMOBJ:
 		ipc_text_add(t, "size=%llu\n", (unsigned long long)e->info[0]);
+		break;
+	case M_OBJ_THREAD:
+		ipc_text_add(t, "pid=%llu tid=%llu\n", (unsigned long long)e->info[0],
+			     (unsigned long long)e->info[1]);
 		break;
 	default:
 		ipc_text_add(t, "-\n");

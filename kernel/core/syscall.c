@@ -113,6 +113,10 @@ static const native_fn native_table[MSYS_COUNT] = {
 	[MSYS_NTFN_POLL - MSYS_BASE] = msys_ntfn_poll,
 	[MSYS_MEM_CREATE - MSYS_BASE] = msys_mem_create,
 	[MSYS_MEM_MAP - MSYS_BASE] = msys_mem_map,
+	[MSYS_THREAD_OPEN - MSYS_BASE] = msys_thread_open,
+	[MSYS_THREAD_INFO - MSYS_BASE] = msys_thread_info,
+	[MSYS_THREAD_SET_NICE - MSYS_BASE] = msys_thread_set_nice,
+	[MSYS_THREAD_SIGNAL - MSYS_BASE] = msys_thread_signal,
 };
 
 static u32 enosys_logged;

@@ -4,11 +4,11 @@
  * objects, per-process capability tables of handles with rights, and the
  * derivation tree that makes revocation reach every copy.
  *
- * A kernel object (endpoint, notification, queue, memory object, process)
- * starts with a struct kobj: its type, a reference count and its ops. A
- * capability (struct cap) names one object with rights and a badge; it sits
- * either in one slot of a table (a handle) or "in flight" in a message
- * between a sender and a receiver (table NULL). Every capability but the
+ * A kernel object (endpoint, notification, queue, memory object, process,
+ * thread) starts with a struct kobj: its type, a reference count and its
+ * ops. A capability (struct cap) names one object with rights and a badge;
+ * it sits either in one slot of a table (a handle) or "in flight" in a
+ * message between a sender and a receiver (table NULL). Every capability but the
  * first one made for an object was derived from another (dup, transfer,
  * fork inheritance, give) and is its child in the derivation tree; revoking
  * a capability invalidates all its descendants wherever they are: their

@@ -79,5 +79,9 @@ long msys_ntfn_wait(u64 h, u64 timeout, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_ntfn_poll(u64 h, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_mem_create(u64 size, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5);
+long msys_thread_open(u64 ph, u64 tid, u64 a2, u64 a3, u64 a4, u64 a5);
+long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5);
+long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5);
+long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5);
 
 #endif

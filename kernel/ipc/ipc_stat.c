@@ -96,6 +96,14 @@ static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
 	case M_OBJ_MEMOBJ:
 		e->info[0] = memobj_size(o);
 		break;
+	case M_OBJ_THREAD: {
+		int pid, tid;
+
+		threadobj_ids(o, &pid, &tid);
+		e->info[0] = (u64)pid;
+		e->info[1] = (u64)tid;
+		break;
+	}
 	default:
 		break;
 	}

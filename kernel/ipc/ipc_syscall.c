@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "sched.h"
+#include "signal.h"
 #include "uaccess.h"
 
 /* ---- processes ---- */
@@ -253,6 +254,89 @@ long msys_handle_give(u64 ph, u64 h, u64 rights, u64 a3, u64 a4, u64 a5)
 	else
 		err = cap_attach(procobj_table(pr.obj), c);
 	kobj_put(pr.obj);
+	return err;
+}
+
+/* ---- threads ---- */
+
+long msys_thread_open(u64 ph, u64 tid, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct cap_table *t = ipc_current_table();
+	struct cap_ref pr = {0};
+	struct kobj *o;
+	int err, h;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!t)
+		return -ENOMEM;
+	if (ph > 0xffffffffull)
+		return -EBADF;
+	if (tid > 0x7fffffffull)
+		return -EINVAL;
+	if (ph) {
+		err = cap_lookup(t, (u32)ph, M_OBJ_PROCESS, M_R_MANAGE, &pr);
+		if (err)
+			return err;
+	}
+	err = threadobj_open(pr.obj, (int)tid, &o);
+	if (pr.obj)
+		kobj_put(pr.obj);
+	if (err)
+		return err;
+	h = cap_create(t, o, M_R_ALL, 0, 0);
+	kobj_put(o);
+	return h;
+}
+
+/* Resolve thread handle h with the right need (r->obj referenced). */
+static int thread_lookup(u64 h, u32 need, struct cap_ref *r)
+{
+	struct cap_table *t = ipc_current_table();
+
+	return t ? cap_lookup(t, (u32)h, M_OBJ_THREAD, need, r) : -EBADF;
+}
+
+long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct m_thread_info info;
+	struct cap_ref r;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	err = thread_lookup(h, M_R_READ, &r);
+	if (err)
+		return err;
+	threadobj_info(r.obj, &info);
+	kobj_put(r.obj);
+	return copy_to_user((void *)(uintptr_t)uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct cap_ref r;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	err = thread_lookup(h, M_R_MANAGE, &r);
+	if (err)
+		return err;
+	err = (s64)nice < NICE_MIN || (s64)nice > NICE_MAX ? -EINVAL
+							   : threadobj_set_nice(r.obj, (int)nice);
+	kobj_put(r.obj);
+	return err;
+}
+
+long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct cap_ref r;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	err = thread_lookup(h, M_R_MANAGE, &r);
+	if (err)
+		return err;
+	err = sig > NSIG ? -EINVAL : threadobj_signal(r.obj, (int)sig);
+	kobj_put(r.obj);
 	return err;
 }
 

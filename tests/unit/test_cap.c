@@ -370,3 +370,50 @@ UNIT_TEST(the_table_version_moves_when_a_cached_lookup_could_go_stale)
 	CHECK_EQ(ep.released, 1);
 	CHECK_EQ(kmalloc_live, 0);
 }
+
+/*
+ * Thread handles follow the same rules as every other type: a thread
+ * handle is no process handle (nor the reverse), duplicates only lose
+ * rights, travel to another table with GRANT, and a revoke takes them all
+ * while the object lives on until its last capability goes.
+ */
+UNIT_TEST(thread_handles_obey_type_rights_transfer_and_revoke)
+{
+	struct cap_table *a = cap_table_create(), *b = cap_table_create();
+	struct fake_obj th, proc;
+	struct cap_ref r;
+	struct cap *c;
+	int h, hp, ro, hb;
+
+	fake_init(&th, M_OBJ_THREAD);
+	fake_init(&proc, M_OBJ_PROCESS);
+	h = create_and_drop(a, &th, M_R_ALL);
+	hp = create_and_drop(a, &proc, M_R_ALL);
+	CHECK_EQ(cap_lookup(a, (u32)h, M_OBJ_PROCESS, M_R_MANAGE, &r), -EBADFD);
+	CHECK_EQ(cap_lookup(a, (u32)hp, M_OBJ_THREAD, M_R_READ, &r), -EBADFD);
+	ro = cap_attach(a, cap_derive(a, (u32)h, M_R_DUP, M_R_READ | M_R_GRANT, 0, 0));
+	CHECK(ro > 0);
+	CHECK_EQ(cap_lookup(a, (u32)ro, M_OBJ_THREAD, M_R_MANAGE, &r), -EPERM);
+	CHECK_EQ(cap_lookup(a, (u32)ro, M_OBJ_THREAD, M_R_READ, &r), 0);
+	kobj_put(r.obj);
+	/* A badge is for endpoints only. */
+	CHECK_EQ(cap_ptr_err(cap_derive(a, (u32)h, M_R_DUP, 0, 5, 0)), -EINVAL);
+	/* Transfer: the receiver gets at most what was sent. */
+	c = cap_derive(a, (u32)ro, M_R_GRANT, M_R_READ | M_R_MANAGE, 0, 0);
+	CHECK(!cap_is_err(c));
+	hb = cap_attach(b, c);
+	CHECK_EQ(cap_lookup(b, (u32)hb, M_OBJ_THREAD, M_R_READ, &r), 0);
+	CHECK_EQ(r.rights, M_R_READ);
+	kobj_put(r.obj);
+	CHECK_EQ(th.caps, 3);
+	CHECK_EQ(cap_revoke(a, (u32)h), 2);
+	CHECK_EQ(cap_lookup(b, (u32)hb, M_OBJ_THREAD, 0, &r), -EKEYREVOKED);
+	CHECK_EQ(cap_lookup(a, (u32)ro, M_OBJ_THREAD, 0, &r), -EKEYREVOKED);
+	CHECK_EQ(th.caps, 1);
+	CHECK_EQ(th.released, 0);
+	cap_table_destroy(b);
+	cap_table_destroy(a);
+	CHECK_EQ(th.released, 1);
+	CHECK_EQ(proc.released, 1);
+	CHECK_EQ(kmalloc_live, 0);
+}

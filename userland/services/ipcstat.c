@@ -9,7 +9,7 @@
  * It reads /proc/ipc (one line per handle, fs/procfs_ipc.c) and prints one
  * line per object, in the order first seen: its type, id, details and
  * every holder as PID/COMM#HANDLE:RIGHTS. -t keeps one type (endpoint,
- * notification, queue, memory, process), -p the objects a process holds.
+ * notification, queue, memory, process, thread), -p the objects a process holds.
  */
 #include "svcbox.h"
 #include <stdbool.h>

@@ -7,9 +7,10 @@
  * timeouts, a server that dies (-EPIPE) and a client that dies mid-call
  * (the reply is dropped), bounded queues (overflow, several senders),
  * notifications, memory objects shared across processes and read-only
- * mapping enforcement, handles given to a child, and hostile arguments to
- * every native call. TAP lines "ok N - what", last line "ipc: N passed, M
- * failed"; exits 0 only if everything passed.
+ * mapping enforcement, handles given to a child, thread handles (own
+ * threads and a child's: rights, transfer, revoke, nice, signals, use after
+ * the thread exited), and hostile arguments to every native call. TAP lines "ok N - what", last
+ * line "ipc: N passed, M failed"; exits 0 only if everything passed.
  *
  * "ipc stress N": N calls from this process to a server child, each reply
  * checked, and the server's own count compared at the end. Run with two
@@ -21,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +51,7 @@ enum {
 	OP_BADGE = 7,	   /* w0 = the caller's badge */
 	OP_COUNT = 8,	   /* w0 = calls served so far */
 	OP_EXIT = 9,	   /* exit without replying */
+	OP_THREAD = 10, /* a thread handle arrives: reply info result, tid, rights, set_nice(3) */
 };
 
 static int passed, failed, n;
@@ -127,6 +131,19 @@ static __attribute__((noreturn)) void server(int ep)
 			m_handle_close((int)ibuf.caps[0]);
 			m.info = M_INFO(OP_TAKE_CAP, 0, 0);
 			break;
+		case OP_THREAD: {
+			struct m_thread_info ti;
+			int th = M_INFO_CAPS(m.info) == 1 ? (int)ibuf.caps[0] : -1;
+
+			memset(&hi, 0, sizeof(hi));
+			m.w[0] = (uint64_t)m_thread_info(th, &ti);
+			m.w[1] = (uint64_t)ti.tid;
+			m.w[2] = m_handle_info(th, &hi) == 0 ? hi.rights : 0xdead;
+			m.w[3] = (uint64_t)m_thread_set_nice(th, 3);
+			m_handle_close(th);
+			m.info = M_INFO(OP_THREAD, 0, 0);
+			break;
+		}
 		case OP_GIVE_MEM:
 			if (mem < 0) {
 				mem = m_mem_create(8192);
@@ -582,6 +599,200 @@ static void test_memory_and_give(void)
 	m_handle_close(mem);
 }
 
+/* ---- thread handles ---- */
+
+static volatile int sig_tid;   /* the thread SIGUSR1 landed in */
+static volatile int peer_tid;  /* the helper thread's Linux id, once it runs */
+static volatile int peer_quit; /* tells the helper thread to return */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	sig_tid = (int)syscall(SYS_gettid);
+}
+
+static void *peer_main(void *arg)
+{
+	(void)arg;
+	peer_tid = (int)syscall(SYS_gettid);
+	while (!peer_quit)
+		sleep_ms(5);
+	return NULL;
+}
+
+/* Poll (bounded) until thread handle h reports state, as a thread leaves its process late. */
+static int wait_state(int h, uint32_t state)
+{
+	struct m_thread_info ti;
+
+	for (int i = 0; i < 500; i++) {
+		if (m_thread_info(h, &ti) == 0 && ti.state == state)
+			return 1;
+		sleep_ms(10);
+	}
+	return 0;
+}
+
+/* Does /proc/ipc list handle h of this process as a thread of pid/tid? */
+static int procipc_lists_thread(int h, int pid, int tid)
+{
+	char line[256], want[96];
+	FILE *f = fopen("/proc/ipc", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "pid=%d tid=%d", pid, tid);
+	while (fgets(line, sizeof(line), f)) {
+		int lp, lh;
+		char type[32];
+
+		if (sscanf(line, "%d %*s %d %31s", &lp, &lh, type) == 3 && lp == getpid() &&
+		    lh == h && strcmp(type, "thread") == 0 && strstr(line, want))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+static void test_threads(void)
+{
+	struct m_thread_info ti;
+	struct m_handle_info hi;
+	struct m_msg m;
+	int me = (int)syscall(SYS_gettid), th, ro, mg, d, dd, ep, proc, proc_ro, ch, pth, st,
+	    fds[2];
+	char ready;
+	struct m_thread_info *kernel_ptr = (struct m_thread_info *)0xffffffff80100000UL;
+	pthread_t peer;
+	pid_t c;
+
+	/* The calling thread. */
+	th = m_thread_open(0, 0);
+	check(th > 0 && m_handle_info(th, &hi) == 0 && hi.type == M_OBJ_THREAD &&
+		      hi.rights == M_R_ALL,
+	      "m_thread_open(0, 0): a handle to the calling thread with every right");
+	check(m_thread_info(th, &ti) == 0 && ti.tid == me && ti.pid == getpid() &&
+		      ti.ktid == (uint64_t)m_gettid() && ti.state == M_THREAD_RUNNABLE &&
+		      ti.policy == 0,
+	      "thread info: tid, pid, native id, running");
+	check(procipc_lists_thread(th, getpid(), me), "/proc/ipc lists the thread handle");
+
+	/* Wrong types both ways, reduced rights. */
+	ep = m_ep_create();
+	check(m_thread_info(ep, &ti) == -EBADFD && m_thread_signal(ep, 0) == -EBADFD &&
+		      m_thread_set_nice(ep, 0) == -EBADFD && m_ntfn_signal(th, 1) == -EBADFD &&
+		      m_thread_open(th, me) == -EBADFD && m_handle_give(th, ep, 0) == -EBADFD,
+	      "thread and other handles are not interchangeable: -EBADFD");
+	ro = m_handle_dup(th, M_R_READ | M_R_GRANT, 0, 0);
+	mg = m_handle_dup(th, M_R_MANAGE, 0, 0);
+	check(m_thread_info(ro, &ti) == 0 && m_thread_set_nice(ro, 1) == -EPERM &&
+		      m_thread_signal(ro, 0) == -EPERM && m_thread_info(mg, &ti) == -EPERM &&
+		      m_thread_signal(mg, 0) == 0,
+	      "thread handle rights: READ queries, MANAGE manages, nothing else");
+	check(m_thread_set_nice(th, 4) == 0 && m_thread_info(th, &ti) == 0 && ti.nice == 4 &&
+		      (geteuid() != 0 || m_thread_set_nice(th, 0) == 0),
+	      "setting the calling thread's nice through its handle");
+	check(m_thread_info(th, kernel_ptr) == -EFAULT && m_thread_info(th, NULL) == -EFAULT &&
+		      m_thread_open(0, -5) == -EINVAL && m_thread_open(-1, 0) == -EBADF &&
+		      m_thread_set_nice(th, 20) == -EINVAL &&
+		      m_thread_set_nice(th, -21) == -EINVAL && m_thread_signal(th, 65) == -EINVAL &&
+		      m_thread_signal(th, -1) == -EINVAL && m_thread_open(0, 0x7ffffff0) == -ESRCH,
+	      "thread calls with bad pointers, values and ids: errors");
+
+	/* Transfer in a message: the server gets a read-only handle to this thread. */
+	m = msg(OP_THREAD, 0, 1);
+	ibuf.caps[0] = (uint32_t)ro;
+	ibuf.cap_rights[0] = M_R_READ;
+	check(m_call(srv_send, &m, 5000 * MS) == 0 && m.w[0] == 0 && (int)m.w[1] == me &&
+		      m.w[2] == M_R_READ && (long)m.w[3] == -EPERM,
+	      "a thread handle sent in a message: the receiver queries it, cannot manage it");
+
+	/* Revoke. */
+	d = m_handle_dup(th, M_R_READ | M_R_DUP, 0, 0);
+	dd = m_handle_dup(d, M_R_READ, 0, 0);
+	check(m_handle_revoke(th) >= 3 && m_thread_info(d, &ti) == -EKEYREVOKED &&
+		      m_thread_info(dd, &ti) == -EKEYREVOKED &&
+		      m_thread_signal(mg, 0) == -EKEYREVOKED && m_thread_info(th, &ti) == 0,
+	      "revoking a thread handle: every copy -EKEYREVOKED, the root still works");
+	m_handle_close(d);
+	m_handle_close(dd);
+	m_handle_close(ro);
+	m_handle_close(mg);
+	m_handle_close(th);
+
+	/* Another thread of this process: a signal through the handle lands in it; then it exits.
+	 */
+	signal(SIGUSR1, on_usr1);
+	peer_tid = 0;
+	peer_quit = 0;
+	pth = -1;
+	if (pthread_create(&peer, NULL, peer_main, NULL) == 0) {
+		for (int i = 0; i < 500 && !peer_tid; i++)
+			sleep_ms(5);
+		pth = m_thread_open(0, peer_tid);
+		check(pth > 0 && m_thread_info(pth, &ti) == 0 && ti.tid == peer_tid &&
+			      ti.ktid != (uint64_t)m_gettid(),
+		      "m_thread_open(0, tid): another thread of this process");
+		sig_tid = 0;
+		check(m_thread_signal(pth, SIGUSR1) == 0, "signalling it through the handle");
+		for (int i = 0; i < 500 && !sig_tid; i++)
+			sleep_ms(5);
+		check(sig_tid == peer_tid, "the signal was delivered to that thread");
+		peer_quit = 1;
+		pthread_join(peer, NULL);
+		check(wait_state(pth, M_THREAD_EXITED) && m_thread_signal(pth, SIGUSR1) == -ESRCH &&
+			      m_thread_set_nice(pth, 5) == -ESRCH && m_thread_info(pth, &ti) == 0 &&
+			      ti.tid == peer_tid,
+		      "after the thread exited: info says exited, operations -ESRCH");
+		check(m_thread_open(0, peer_tid) == -ESRCH, "an exited thread cannot be opened");
+		m_handle_close(pth);
+	} else {
+		check(0, "pthread_create");
+	}
+	signal(SIGUSR1, SIG_DFL);
+
+	/*
+	 * A child's thread, through a process handle with MANAGE. The child
+	 * says when it runs: its thread joins its process only then.
+	 */
+	if (pipe(fds) != 0)
+		fds[0] = fds[1] = -1;
+	c = fork();
+	if (c == 0) {
+		if (write(fds[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (read(fds[0], &ready, 1) != 1)
+		ready = 0;
+	close(fds[0]);
+	close(fds[1]);
+	proc = m_proc_open(c);
+	proc_ro = m_handle_dup(proc, M_R_READ, 0, 0);
+	check(m_thread_open(proc_ro, c) == -EPERM && m_thread_open(proc, 0) == -EINVAL &&
+		      m_thread_open(proc, 0x7ffffff0) == -ESRCH,
+	      "opening a child's thread needs MANAGE on its process handle and a real tid");
+	ch = m_thread_open(proc, c);
+	check(ch > 0 && m_thread_info(ch, &ti) == 0 && ti.tid == c && ti.pid == c &&
+		      wait_state(ch, M_THREAD_BLOCKED),
+	      "a child's main thread, opened through its process handle: blocked in pause");
+	check(m_thread_set_nice(ch, 7) == 0 && m_thread_info(ch, &ti) == 0 && ti.nice == 7,
+	      "setting a child thread's nice through its handle");
+	check(m_thread_signal(ch, SIGKILL) == 0 && waitpid(c, &st, 0) == c && WIFSIGNALED(st) &&
+		      WTERMSIG(st) == SIGKILL,
+	      "SIGKILL through the thread handle ends the child");
+	check(m_thread_info(ch, &ti) == 0 && ti.state == M_THREAD_EXITED && ti.pid == c &&
+		      m_thread_signal(ch, 0) == -ESRCH && m_thread_set_nice(ch, 1) == -ESRCH &&
+		      m_thread_open(proc, c) == -ESRCH,
+	      "use after the child exited: exited, -ESRCH, never a crash");
+	m_handle_close(ch);
+	m_handle_close(proc_ro);
+	m_handle_close(proc);
+	m_handle_close(ep);
+}
+
 /* Every native IPC call with garbage: errors, never a crash. */
 static void test_hostile(void)
 {
@@ -705,8 +916,10 @@ static int stress(long calls)
  * "ipc procrace N": N children that exit at once while this process opens
  * process handles to them (and gives each a handle) as fast as it can -
  * m_proc_open racing a child's exit, which retires the child's handle
- * table. Every answer must be a handle or -ESRCH; the last handle of each
- * round must refuse a give with -ESRCH once the child is reaped. Run on
+ * table, and a handle to its thread opened through each. Every answer must
+ * be a handle or -ESRCH; once the child is reaped, the last process handle
+ * of each round must refuse a give with -ESRCH and the thread handle must
+ * report the thread exited. Run on
  * -smp 2 so the exit really happens at the same moment on the other CPU.
  */
 static int procrace(long rounds)
@@ -715,7 +928,8 @@ static int procrace(long rounds)
 	int ep = m_ep_create();
 
 	for (long i = 0; i < rounds; i++) {
-		int last = 0, st;
+		int last = 0, th = 0, st;
+		struct m_thread_info ti;
 		pid_t c = fork();
 
 		if (c == 0)
@@ -739,6 +953,15 @@ static int procrace(long rounds)
 			g = m_handle_give(h, ep, M_R_SEND);
 			if (g <= 0 && g != -ESRCH)
 				bad++;
+			/* Its thread too (-ESRCH before it runs and once it is gone). */
+			g = m_thread_open(h, c);
+			if (g > 0) {
+				if (th)
+					m_handle_close(th);
+				th = g;
+			} else if (g != -ESRCH) {
+				bad++;
+			}
 			if (last)
 				m_handle_close(last);
 			last = h;
@@ -749,6 +972,11 @@ static int procrace(long rounds)
 			bad++;
 		if (m_proc_open(c) != -ESRCH)
 			bad++;
+		if (th && (m_thread_info(th, &ti) != 0 || ti.state != M_THREAD_EXITED ||
+			   m_thread_signal(th, 0) != -ESRCH))
+			bad++;
+		if (th)
+			m_handle_close(th);
 		if (last)
 			m_handle_close(last);
 	}
@@ -788,6 +1016,8 @@ int main(int argc, char **argv)
 		test_timeouts();
 		test_client_death();
 		test_exec_drops_buffer();
+		test_threads(); /* before test_hostile and the server's death: it calls the server
+				 */
 		test_hostile();
 		test_server_death();
 		test_queues();

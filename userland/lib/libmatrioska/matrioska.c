@@ -50,6 +50,26 @@ int m_proc_open(int pid)
 	return (int)m_syscall6(MSYS_PROC_OPEN, pid, 0, 0, 0, 0, 0);
 }
 
+int m_thread_open(int proc, int tid)
+{
+	return (int)m_syscall6(MSYS_THREAD_OPEN, proc, tid, 0, 0, 0, 0);
+}
+
+int m_thread_info(int h, struct m_thread_info *info)
+{
+	return (int)m_syscall6(MSYS_THREAD_INFO, h, (long)info, 0, 0, 0, 0);
+}
+
+int m_thread_set_nice(int h, int nice)
+{
+	return (int)m_syscall6(MSYS_THREAD_SET_NICE, h, nice, 0, 0, 0, 0);
+}
+
+int m_thread_signal(int h, int sig)
+{
+	return (int)m_syscall6(MSYS_THREAD_SIGNAL, h, sig, 0, 0, 0, 0);
+}
+
 int m_ep_create(void)
 {
 	return (int)m_syscall6(MSYS_EP_CREATE, 0, 0, 0, 0, 0, 0);

@@ -92,6 +92,18 @@ int m_handle_info(int h, struct m_handle_info *info);
 int m_handle_give(int proc, int h, uint32_t rights);
 int m_proc_open(int pid);
 
+/*
+ * Threads: open a thread of the process named by process handle proc (it
+ * needs MANAGE) by its Linux thread id, or with proc 0 a thread of the
+ * caller's own process (tid 0: the calling thread); query it (READ); set
+ * its nice level or send it a signal (MANAGE). Once the thread has exited
+ * the handle stays valid: info reports M_THREAD_EXITED, the rest -ESRCH.
+ */
+int m_thread_open(int proc, int tid);
+int m_thread_info(int h, struct m_thread_info *info);
+int m_thread_set_nice(int h, int nice);
+int m_thread_signal(int h, int sig);
+
 /* Endpoints and the thread's IPC buffer. */
 int m_ep_create(void);
 int m_ipc_set_buffer(struct m_ipc_buffer *buf);
