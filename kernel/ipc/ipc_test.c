@@ -93,8 +93,10 @@ KTEST(ipc, call_reply_between_threads_on_one_cpu)
 		return;
 	KT_EXPECT_EQ(t, sched_set_affinity(current_thread(), 1), 0);
 	for (u64 i = 0; i < 2000; i++) {
-		me = current_thread()->ipc;
-		if (call_words(a.ep, 7, i * 10, 0) != 0 || !me)
+		int err = call_words(a.ep, 7, i * 10, 0);
+
+		me = current_thread()->ipc; /* made by the first call when this thread had none */
+		if (err != 0 || !me)
 			bad++;
 		else
 			for (int w = 0; w < M_MSG_REGS; w++)
