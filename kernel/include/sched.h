@@ -242,7 +242,7 @@ void sched_wake(struct thread *t);
  * NULL) is cleared, which happens under next's run-queue lock on success.
  */
 bool sched_switch_to(struct thread *next, u32 *pin);
-/* The same for the IPC fast path: interrupts off (and left off), next last ran here. */
+/* The same for the IPC fast path: interrupts off (and left off), next last ran here, pin set. */
 bool sched_ipc_switch(struct thread *next, u32 *pin);
 /* Sleep for at least ns nanoseconds of the monotonic clock. */
 void sched_sleep_ns(u64 ns);

@@ -185,17 +185,26 @@ void sched_core_init(void)
  * wanted (0 = none). Caller holds rq->lock; rq->clock_ns is fresh; with
  * arm false (rq of another CPU) nothing is armed.
  */
+static inline u64 slice_timer_busy_locked(struct runqueue *rq, struct thread *curr, bool arm);
+
 static inline u64 update_slice_timer_locked(struct runqueue *rq, bool arm)
 {
 	struct timer *tm = &slice_timers[rq->cpu];
 	struct thread *curr = rq->curr;
-	u64 when = 0;
 
 	if (curr == rq->idle) {
 		if (arm && tm->heap_index != TIMER_IDLE)
 			timer_cancel(tm);
 		return 0;
 	}
+	return slice_timer_busy_locked(rq, curr, arm);
+}
+
+/* update_slice_timer_locked() when curr, rq's running thread, is not the idle thread. */
+static inline u64 slice_timer_busy_locked(struct runqueue *rq, struct thread *curr, bool arm)
+{
+	u64 when = 0;
+
 	if (rq->nr_running > 1 && curr->class->slice_ns) {
 		u64 slice = curr->class->slice_ns(rq, curr);
 
@@ -209,8 +218,12 @@ static inline u64 update_slice_timer_locked(struct runqueue *rq, bool arm)
 			when = balance;
 	}
 	/* timer_pending() and the deadline, read inline: only this CPU arms it */
-	if (arm && when && (tm->heap_index == TIMER_IDLE || tm->deadline_ns > when))
-		timer_arm(tm, when);
+	if (arm && when) {
+		struct timer *tm = &slice_timers[rq->cpu];
+
+		if (tm->heap_index == TIMER_IDLE || tm->deadline_ns > when)
+			timer_arm(tm, when);
+	}
 	return when;
 }
 
@@ -720,8 +733,7 @@ bool sched_ipc_switch(struct thread *next, u32 *pin)
 		rq_unlock(c, rq);
 		return false;
 	}
-	if (pin)
-		__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
 	/* next takes prev's place in rq->threads */
 	next->rq_link.next = prev->rq_link.next;
 	next->rq_link.prev = prev->rq_link.prev;
@@ -733,7 +745,7 @@ bool sched_ipc_switch(struct thread *next, u32 *pin)
 	rq->curr = next;
 	c->current = next;
 	c->sig_work = thread_sig_work(next);
-	update_slice_timer_locked(rq, true);
+	slice_timer_busy_locked(rq, next, true); /* an IPC thread is never the idle one */
 	rq->nr_switches++;
 	next->nr_switches++;
 	/* sched_switch_mm() for the usual case, two processes' threads */
