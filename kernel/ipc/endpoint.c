@@ -629,9 +629,11 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	struct ipc_thread *r;
 	unsigned long irq;
 	struct cpu *c;
+	u64 mr3;
 
 	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
 		return IPC_FAST_MISS;
+	mr3 = arch_ipc_mr3(arch_user_frame(t));
 	irq = arch_irq_save();
 	c = this_cpu();
 	fast_lock(c, ep);
@@ -642,8 +644,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 		goto miss;
 	list_del(&r->link);
 	list_init(&r->link);
-	fast_msg_set(&r->msg, info, me->lc_ref.badge, mr0, mr1, mr2,
-		     arch_ipc_mr3(arch_user_frame(t)));
+	fast_msg_set(&r->msg, info, me->lc_ref.badge, mr0, mr1, mr2, mr3);
 	me->call_seq++;
 	me->ep = ep;
 	__atomic_fetch_add(&me->refs, 1, __ATOMIC_RELAXED);
@@ -683,9 +684,11 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	unsigned long irq;
 	struct cpu *cpu;
 	long ret;
+	u64 mr3;
 
 	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
 		return IPC_FAST_MISS;
+	mr3 = arch_ipc_mr3(arch_user_frame(t));
 	irq = arch_irq_save();
 	cpu = this_cpu();
 	fast_lock(cpu, ep);
@@ -694,7 +697,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 		goto miss;
 	list_del(&c->link);
 	list_init(&c->link);
-	fast_msg_set(&c->msg, info, 0, mr0, mr1, mr2, arch_ipc_mr3(arch_user_frame(t)));
+	fast_msg_set(&c->msg, info, 0, mr0, mr1, mr2, mr3);
 	c->result = 0;
 	c->handoff_pin = 1;
 	__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
