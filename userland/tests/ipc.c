@@ -916,7 +916,8 @@ static int stress(long calls)
  * "ipc procrace N": N children that exit at once while this process opens
  * process handles to them (and gives each a handle) as fast as it can -
  * m_proc_open racing a child's exit, which retires the child's handle
- * table, and a handle to its thread opened through each. Every answer must
+ * table, and a handle to its thread opened through each (and its nice set
+ * while it runs on the other CPU). Every answer must
  * be a handle or -ESRCH; once the child is reaped, the last process handle
  * of each round must refuse a give with -ESRCH and the thread handle must
  * report the thread exited. Run on
@@ -932,8 +933,11 @@ static int procrace(long rounds)
 		struct m_thread_info ti;
 		pid_t c = fork();
 
-		if (c == 0)
+		if (c == 0) { /* runs a varying while first, so the exit lands at varying points */
+			for (volatile long spin = 0; spin < (i % 8) * 20000; spin++)
+				;
 			_exit(0);
+		}
 		if (c < 0) {
 			bad++;
 			continue;
@@ -959,6 +963,10 @@ static int procrace(long rounds)
 				if (th)
 					m_handle_close(th);
 				th = g;
+				/* Managing it while it runs and exits on the other CPU. */
+				g = m_thread_set_nice(th, 1 + k % 10);
+				if (g != 0 && g != -ESRCH)
+					bad++;
 			} else if (g != -ESRCH) {
 				bad++;
 			}
