@@ -578,14 +578,14 @@ static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0,
 /*
  * Sleep handing the CPU to partner (its operation completed, pinned), then
  * finish: the usual completion, or the general wait loop if something else
- * (a signal) woke us; then the message that arrived goes to user space.
+ * (a signal) woke us; then the message that arrived goes to user space
+ * through f, the thread's own user frame (looked up once, before the lock).
  * Entered with interrupts off (irq: the state to restore) and ep->lock
  * released; the caller's thread state is THREAD_BLOCKED.
  */
-static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_thread *me,
-								    struct endpoint *ep,
-								    unsigned long irq,
-								    struct ipc_thread *partner)
+static inline __attribute__((always_inline)) long
+fast_block_finish(struct ipc_thread *me, struct endpoint *ep, unsigned long irq,
+		  struct ipc_thread *partner, struct trap_frame *f)
 {
 	struct ipc_msg *m = &me->msg;
 	long ret;
@@ -609,8 +609,7 @@ static inline __attribute__((always_inline)) long fast_block_finish(struct ipc_t
 		return ret;
 	if (unlikely(m->ncaps || M_INFO_LEN(m->info)))
 		return ipc_msg_copy_out(me);
-	arch_ipc_set_regs(arch_user_frame(current_thread()), m->badge,
-			  M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
+	arch_ipc_set_regs(f, m->badge, M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
 	return 0;
 }
 
@@ -628,12 +627,14 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	struct thread *t = me->thread;
 	struct ipc_thread *r;
 	unsigned long irq;
+	struct trap_frame *f;
 	struct cpu *c;
 	u64 mr3;
 
 	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
 		return IPC_FAST_MISS;
-	mr3 = arch_ipc_mr3(arch_user_frame(t));
+	f = arch_user_frame(t);
+	mr3 = arch_ipc_mr3(f);
 	irq = arch_irq_save();
 	c = this_cpu();
 	fast_lock(c, ep);
@@ -661,7 +662,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(c, ep); /* interrupts stay off: no preemption before we block */
-	return fast_block_finish(me, ep, irq, r);
+	return fast_block_finish(me, ep, irq, r, f);
 miss:
 	fast_unlock(c, ep);
 	arch_irq_restore(irq);
@@ -682,13 +683,15 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	struct ipc_thread *c = me->reply_to;
 	struct thread *t = me->thread;
 	unsigned long irq;
+	struct trap_frame *f;
 	struct cpu *cpu;
 	long ret;
 	u64 mr3;
 
 	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
 		return IPC_FAST_MISS;
-	mr3 = arch_ipc_mr3(arch_user_frame(t));
+	f = arch_user_frame(t);
+	mr3 = arch_ipc_mr3(f);
 	irq = arch_irq_save();
 	cpu = this_cpu();
 	fast_lock(cpu, ep);
@@ -711,7 +714,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	me->reply_to = NULL;
 	me->reply_ep = NULL;
 	kobj_put(&ep->k);
-	ret = fast_block_finish(me, ep, irq, c);
+	ret = fast_block_finish(me, ep, irq, c, f);
 	ipc_thread_put(c); /* reply_to's reference, held over the hand-off */
 	return ret;
 miss:
