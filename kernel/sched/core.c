@@ -189,10 +189,11 @@ static inline u64 slice_timer_busy_locked(struct runqueue *rq, struct thread *cu
 
 static inline u64 update_slice_timer_locked(struct runqueue *rq, bool arm)
 {
-	struct timer *tm = &slice_timers[rq->cpu];
 	struct thread *curr = rq->curr;
 
 	if (curr == rq->idle) {
+		struct timer *tm = &slice_timers[rq->cpu];
+
 		if (arm && tm->heap_index != TIMER_IDLE)
 			timer_cancel(tm);
 		return 0;
