@@ -74,15 +74,25 @@ static struct tmpfs_sb *tsb(struct inode *inode)
 	return inode->sb->priv;
 }
 
+/*
+ * Half of RAM as last read (atomic). RAM handed to the page allocator only
+ * grows (the initramfs's pages come back after boot), so a count below this
+ * is below the real limit: only near it is the allocator asked again
+ * (mm_stats_get takes its lock and sums every CPU's cache).
+ */
+static u64 tmpfs_half_ram;
+
 /* May sb take one more data page? (the size limit above) */
 static bool tmpfs_has_room(struct tmpfs_sb *s)
 {
+	u64 used = __atomic_load_n(&s->pages, __ATOMIC_RELAXED);
 	struct mm_stats ms;
 
-	if (s->unlimited)
+	if (s->unlimited || used < __atomic_load_n(&tmpfs_half_ram, __ATOMIC_RELAXED))
 		return true;
 	mm_stats_get(&ms);
-	return __atomic_load_n(&s->pages, __ATOMIC_RELAXED) < ms.total_pages / 2;
+	__atomic_store_n(&tmpfs_half_ram, ms.total_pages / 2, __ATOMIC_RELAXED);
+	return used < ms.total_pages / 2;
 }
 
 /*
