@@ -258,11 +258,4 @@ void cpu_enable_protections(void)
 		x86_cpu.smap ? "on" : "absent", x86_cpu.nx ? "on" : "absent");
 }
 
-/* The stack the CPU switches to on an interrupt or syscall from user mode. */
-void x86_set_kernel_stack(u64 top)
-{
-	struct cpu *c = this_cpu();
-
-	((struct x86_percpu *)c->arch)->tss.rsp[0] = top;
-	c->kernel_rsp = top;
-}
+/* x86_set_kernel_stack() is in thread.c, inline in the context switch. */

@@ -32,6 +32,7 @@
 #include "mm.h"
 #include "panic.h"
 #include "sched.h"
+#include "smp.h"
 #include "x86.h"
 
 #define XCR0_X87 (1ull << 0)
@@ -49,7 +50,7 @@ extern char x86_thread_start[];
 static u32 fpu_size = 512; /* bytes of the save area (FXSAVE: 512) */
 /* Initial state for XRSTOR/FXRSTOR: XSTATE_BV 0 (all components at init), MXCSR set. */
 static u8 fpu_init_state[1024] __aligned(64);
-static u64 xcr0;
+static u64 xcr0; /* only X87, SSE, AVX: the high half is always 0 */
 static bool use_xsave;
 
 static inline void xsetbv(u32 idx, u64 v)
@@ -105,10 +106,7 @@ static inline void clts(void)
 static void fpu_save(void *area)
 {
 	if (use_xsave)
-		__asm__ volatile("xsave64 (%0)"
-				 :
-				 : "r"(area), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32))
-				 : "memory");
+		__asm__ volatile("xsave64 (%0)" : : "r"(area), "a"((u32)xcr0), "d"(0u) : "memory");
 	else
 		__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
 }
@@ -116,10 +114,7 @@ static void fpu_save(void *area)
 static void fpu_restore(const void *area)
 {
 	if (use_xsave)
-		__asm__ volatile("xrstor64 (%0)"
-				 :
-				 : "r"(area), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32))
-				 : "memory");
+		__asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"((u32)xcr0), "d"(0u) : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
@@ -209,12 +204,27 @@ static void fpu_switch(struct thread *prev, struct thread *next)
 	}
 }
 
+/* The stack the CPU switches to on an interrupt or syscall from user mode (inline: every switch).
+ */
+static inline void set_kernel_stack(u64 top)
+{
+	struct cpu *c = this_cpu();
+
+	((struct x86_percpu *)c->arch)->tss.rsp[0] = top;
+	c->kernel_rsp = top;
+}
+
+void x86_set_kernel_stack(u64 top)
+{
+	set_kernel_stack(top);
+}
+
 void arch_context_switch(struct thread *prev, struct thread *next)
 {
 	if (unlikely(prev->arch.fpu_active | next->arch.fpu_active))
 		fpu_switch(prev, next);
 	if (next->arch.kstack_top)
-		x86_set_kernel_stack(next->arch.kstack_top);
+		set_kernel_stack(next->arch.kstack_top);
 	if (prev->arch.fs_base != next->arch.fs_base)
 		wrmsr(MSR_FS_BASE, next->arch.fs_base);
 	x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);
