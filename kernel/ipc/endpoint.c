@@ -39,6 +39,7 @@
  * a hand-off obligation. Order: cap locks -> ep->lock -> run queues.
  */
 #include "arch.h"
+#include "arch_uframe.h"
 #include "config.h"
 #include "cpu.h"
 #include "errno.h"
@@ -609,7 +610,7 @@ fast_block_finish(struct ipc_thread *me, struct endpoint *ep, unsigned long irq,
 		return ret;
 	if (unlikely(m->ncaps || M_INFO_LEN(m->info)))
 		return ipc_msg_copy_out(me);
-	arch_ipc_set_regs(f, m->badge, M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
+	arch_fast_ipc_set_regs(f, m->badge, M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
 	return 0;
 }
 
@@ -633,8 +634,8 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 
 	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
 		return IPC_FAST_MISS;
-	f = arch_user_frame(t);
-	mr3 = arch_ipc_mr3(f);
+	f = arch_fast_user_frame(&t->arch);
+	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	c = this_cpu();
 	fast_lock(c, ep);
@@ -690,8 +691,8 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 
 	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
 		return IPC_FAST_MISS;
-	f = arch_user_frame(t);
-	mr3 = arch_ipc_mr3(f);
+	f = arch_fast_user_frame(&t->arch);
+	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	cpu = this_cpu();
 	fast_lock(cpu, ep);

@@ -11,17 +11,13 @@
 
 STATIC_ASSERT(M_MSG_REGS == 4, "x86_64 carries four message words");
 
+/* The fast path calls the same code inline (include/arch_uframe.h). */
 u64 arch_ipc_mr3(const struct trap_frame *f)
 {
-	return f->r12;
+	return arch_fast_ipc_mr3(f);
 }
 
 void arch_ipc_set_regs(struct trap_frame *f, u64 badge, u64 info, const u64 *mr)
 {
-	f->rdi = badge;
-	f->rsi = info;
-	f->r10 = mr[0];
-	f->r8 = mr[1];
-	f->r9 = mr[2];
-	f->r12 = mr[3];
+	arch_fast_ipc_set_regs(f, badge, info, mr);
 }

@@ -204,8 +204,7 @@ static void fpu_switch(struct thread *prev, struct thread *next)
 	}
 }
 
-/* The stack the CPU switches to on an interrupt or syscall from user mode (inline: every switch).
- */
+/* The stack the CPU switches to on an entry from user mode (inline: every switch). */
 static inline void set_kernel_stack(u64 top)
 {
 	struct cpu *c = this_cpu();

@@ -37,7 +37,7 @@ __noreturn void x86_resume_user(struct trap_frame *f);
 
 struct trap_frame *arch_user_frame(struct thread *t)
 {
-	return (struct trap_frame *)(uintptr_t)(t->arch.kstack_top - sizeof(struct trap_frame));
+	return arch_fast_user_frame(&t->arch);
 }
 
 size_t arch_user_frame_size(void)

@@ -8,6 +8,7 @@
 #ifndef MATRIOSKA_X86_H
 #define MATRIOSKA_X86_H
 
+#include "arch_uframe.h" /* struct trap_frame (the IPC fast path reads it inline) */
 #include "layout.h"
 #include "mm.h"
 #include "types.h"
@@ -81,15 +82,6 @@ DEFINE_CR(4)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
-
-/* Registers saved by isr.S on every exception/interrupt, lowest address first. */
-struct trap_frame {
-	u64 r15, r14, r13, r12, r11, r10, r9, r8;
-	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector, error;
-	/* pushed by the CPU */
-	u64 rip, cs, rflags, rsp, ss;
-};
 
 /* Values saved by boot.S. */
 extern u64 boot_tsc;
