@@ -61,7 +61,9 @@ static const u64 fair_inv_weights[NICE_MAX - NICE_MIN + 1] = {FAIR_WEIGHTS(FAIR_
  *  - fresh: joined the class (init_thread) and was never placed yet.
  *  - left_rq/left_min: the queue it last left to sleep and that queue's
  *    min_vruntime then, so a wake-up on another CPU can be re-based.
- *  - weight/inv_weight: from t->nice, refreshed when it becomes runnable.
+ *  - weight/inv_weight: from t->nice, refreshed when it becomes runnable;
+ *    nice: the t->nice they came from (a nice change since shows as a
+ *    difference, checked by the one-step switch).
  *  - slice_start_ns: t->runtime_ns when it last started running.
  */
 struct fair_entity {
@@ -72,6 +74,7 @@ struct fair_entity {
 	u64 left_min;
 	struct runqueue *left_rq;
 	u32 weight;
+	int nice;
 	bool queued;
 	bool runnable;
 	bool relative;
@@ -146,6 +149,7 @@ static void fair_set_weight(struct fair_entity *se, int nice)
 {
 	se->weight = fair_weights[fair_nice_index(nice)];
 	se->inv_weight = fair_inv_weights[fair_nice_index(nice)];
+	se->nice = nice;
 }
 
 /* ns of CPU time -> vruntime for se: ns * 1024 / weight. */
@@ -528,10 +532,10 @@ static bool fair_switch_direct(struct runqueue *rq, struct thread *prev, struct 
 
 	if (unlikely(frq->curr != prev || ps->queued || !ps->runnable || ns->queued ||
 		     ns->runnable || ns->fresh || ns->relative || ns->left_rq != rq ||
-		     ns->weight != ps->weight ||
-		     ns->weight != fair_weights[fair_nice_index(next->nice)]))
+		     ns->weight != ps->weight || ns->nice != next->nice))
 		return false;
-	fair_update_curr(rq, frq); /* charge prev */
+	if (rq->clock_ns > prev->exec_start_ns) /* fair_update_curr(): charge prev (curr) */
+		fair_charge(rq, frq, prev);
 	ps->runnable = false;
 	ps->left_rq = rq;
 	ps->left_min = frq->min_vruntime;
