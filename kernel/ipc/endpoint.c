@@ -75,15 +75,20 @@ void ipc_msg_discard(struct ipc_msg *m)
 	m->ncaps = 0;
 }
 
-void ipc_thread_put(struct ipc_thread *it)
+/* The last reference to it is gone: free it (ipc_thread_put, the fast path's fast_thread_put). */
+static void ipc_thread_release(struct ipc_thread *it)
 {
-	if (__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) != 0)
-		return;
 	ipc_msg_discard(&it->msg);
 	if (it->lc_ref.obj)
 		kobj_put(it->lc_ref.obj);
 	kfree(it->msg.kbuf);
 	kfree(it);
+}
+
+void ipc_thread_put(struct ipc_thread *it)
+{
+	if (__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		ipc_thread_release(it);
 }
 
 /* Move message src into dst: words, long part (blocks swapped) and capabilities. */
@@ -564,6 +569,28 @@ static inline bool fast_partner_ok(struct cpu *c, struct ipc_thread *p)
 	return p->msg.ncaps == 0 && __atomic_load_n(&p->thread->cpu, __ATOMIC_RELAXED) == c->id;
 }
 
+/*
+ * The fast path's reference counts, inline: the same atomics as
+ * kobj_get()/kobj_put() (cap.c) and ipc_thread_put(); a last drop goes
+ * out of line as there.
+ */
+static inline void fast_kobj_get(struct kobj *o)
+{
+	__atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
+}
+
+static inline void fast_kobj_put(struct kobj *o)
+{
+	if (unlikely(__atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL) == 0))
+		o->ops->release(o);
+}
+
+static inline void fast_thread_put(struct ipc_thread *it)
+{
+	if (unlikely(__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) == 0))
+		ipc_thread_release(it);
+}
+
 /* Put a short message into a waiting partner's kernel message (ep->lock held). */
 static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0, u64 mr1, u64 mr2,
 				u64 mr3)
@@ -650,7 +677,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	me->call_seq++;
 	me->ep = ep;
 	__atomic_fetch_add(&me->refs, 1, __ATOMIC_RELAXED);
-	kobj_get(&ep->k);
+	fast_kobj_get(&ep->k);
 	r->reply_to = me;
 	r->reply_ep = ep;
 	r->reply_seq = me->call_seq;
@@ -714,9 +741,9 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	/* The reply owed is delivered; our lookup cache keeps ep referenced. */
 	me->reply_to = NULL;
 	me->reply_ep = NULL;
-	kobj_put(&ep->k);
+	fast_kobj_put(&ep->k);
 	ret = fast_block_finish(me, ep, irq, c, f);
-	ipc_thread_put(c); /* reply_to's reference, held over the hand-off */
+	fast_thread_put(c); /* reply_to's reference, held over the hand-off */
 	return ret;
 miss:
 	fast_unlock(cpu, ep);
