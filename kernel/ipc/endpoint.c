@@ -516,7 +516,15 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
  * does), so either side may be paired with spin_lock()/spin_unlock();
  * debug builds call those for their checks. With interrupts off, dropping
  * the count never has to look for a pending reschedule.
+ * The wait for a held lock is out of line, so the uncontended path keeps
+ * its values in registers (a call in the loop made them all spill).
  */
+static __attribute__((noinline, cold)) void fast_lock_wait(struct spinlock *l, u16 ticket)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
 static inline void fast_lock(struct cpu *c, struct endpoint *ep)
 {
 	u16 ticket;
@@ -528,8 +536,8 @@ static inline void fast_lock(struct cpu *c, struct endpoint *ep)
 	c->preempt_count++;
 	__asm__ volatile("" : : : "memory");
 	ticket = __atomic_fetch_add(&ep->lock.next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
+	if (unlikely(__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) != ticket))
+		fast_lock_wait(&ep->lock, ticket);
 }
 
 static inline void fast_unlock(struct cpu *c, struct endpoint *ep)
@@ -611,6 +619,13 @@ static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0,
  * Entered with interrupts off (irq: the state to restore) and ep->lock
  * released; the caller's thread state is THREAD_BLOCKED.
  */
+/* The waker still holds our hand-off pin (see above): out of line, as fast_lock_wait(). */
+static __attribute__((noinline, cold)) void fast_pin_wait(struct ipc_thread *me)
+{
+	while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+}
+
 static inline __attribute__((always_inline)) long
 fast_block_finish(struct ipc_thread *me, struct endpoint *ep, unsigned long irq,
 		  struct ipc_thread *partner, struct trap_frame *f)
@@ -628,8 +643,8 @@ fast_block_finish(struct ipc_thread *me, struct endpoint *ep, unsigned long irq,
 	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
 		me->state = IPC_IDLE;
 		ret = me->result;
-		while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
-			arch_cpu_relax();
+		if (unlikely(__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE)))
+			fast_pin_wait(me);
 	} else {
 		ret = wait_locked(me, ep, 0, spin_lock_irqsave(&ep->lock), NULL);
 	}
