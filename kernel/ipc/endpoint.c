@@ -507,7 +507,13 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
 
 /* ---- fast path ---- */
 
-#define IPC_FAST_MISS 1 /* the fast path did nothing: take the general one */
+/*
+ * Where a fast path does not apply it calls the general one itself, with
+ * nothing changed (timeout M_FOREVER, checked by the caller), instead of
+ * returning a "missed" value to check: after the hand-off the system
+ * call's arguments are then dead, so they do not stay in registers (and
+ * spill around every call) to the end.
+ */
 
 /*
  * ep->lock on the fast path, taken and released with interrupts off.
@@ -675,7 +681,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	u64 mr3;
 
 	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
-		return IPC_FAST_MISS;
+		return ipc_call_general(h, info, M_FOREVER, mr0, mr1, mr2);
 	f = arch_fast_user_frame(&t->arch);
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
@@ -709,7 +715,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 miss:
 	fast_unlock(c, ep);
 	arch_irq_restore(irq);
-	return IPC_FAST_MISS;
+	return ipc_call_general(h, info, M_FOREVER, mr0, mr1, mr2);
 }
 
 /*
@@ -732,7 +738,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	u64 mr3;
 
 	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
-		return IPC_FAST_MISS;
+		return ipc_reply_recv_general(h, info, M_FOREVER, mr0, mr1, mr2);
 	f = arch_fast_user_frame(&t->arch);
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
@@ -763,7 +769,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 miss:
 	fast_unlock(cpu, ep);
 	arch_irq_restore(irq);
-	return IPC_FAST_MISS;
+	return ipc_reply_recv_general(h, info, M_FOREVER, mr0, mr1, mr2);
 }
 
 /*
@@ -775,12 +781,8 @@ long msys_ipc_call(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2)
 {
 	struct ipc_thread *me = current_thread()->ipc;
 
-	if (likely(me && timeout == M_FOREVER)) {
-		long ret = fast_call(me, h, info, mr0, mr1, mr2);
-
-		if (ret != IPC_FAST_MISS)
-			return ret;
-	}
+	if (likely(me && timeout == M_FOREVER))
+		return fast_call(me, h, info, mr0, mr1, mr2);
 	return ipc_call_general(h, info, timeout, mr0, mr1, mr2);
 }
 
@@ -788,11 +790,7 @@ long msys_ipc_reply_recv(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 mr2
 {
 	struct ipc_thread *me = current_thread()->ipc;
 
-	if (likely(me && timeout == M_FOREVER)) {
-		long ret = fast_reply_recv(me, h, info, mr0, mr1, mr2);
-
-		if (ret != IPC_FAST_MISS)
-			return ret;
-	}
+	if (likely(me && timeout == M_FOREVER))
+		return fast_reply_recv(me, h, info, mr0, mr1, mr2);
 	return ipc_reply_recv_general(h, info, timeout, mr0, mr1, mr2);
 }
