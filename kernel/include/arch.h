@@ -30,8 +30,11 @@ void arch_console_write_raw(const char *s, size_t n);
 extern void (*serial_rx_hook)(const char *buf, size_t n);
 
 /* ---- time ---- */
-/* Monotonic nanoseconds since kernel entry (x86_64: TSC calibrated against the PIT). */
-u64 arch_clock_ns(void);
+/*
+ * Monotonic nanoseconds since kernel entry (x86_64: TSC calibrated against
+ * the PIT). Static inline in the arch's arch_cpu.h (every switch reads it):
+ *   u64 arch_clock_ns(void);
+ */
 /* Raw cycle counter and its rate, for benchmarks; khz is 0 until calibrated. */
 u64 arch_cycles(void);
 u64 arch_cycles_khz(void);
@@ -118,8 +121,11 @@ void arch_pt_share_kernel(pte_t *root);
 /* Lowest and one-past-highest user virtual addresses. */
 vaddr_t arch_user_base(void);
 vaddr_t arch_user_top(void);
-/* Make root (physical) the active page table on this CPU. */
-void arch_mmu_load(paddr_t root);
+/*
+ * Make root (physical) the active page table on this CPU. Static inline in
+ * the arch's arch_cpu.h (the IPC switch loads it):
+ *   void arch_mmu_load(paddr_t root);
+ */
 /* Physical address of the active root and of the kernel's own root. */
 paddr_t arch_mmu_current(void);
 paddr_t arch_mmu_kernel_root(void);

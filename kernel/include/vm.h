@@ -129,8 +129,18 @@ void vm_space_destroy(struct vm_space *vs);
 struct vm_space *vm_space_clone(struct vm_space *vs);
 /* Switch this CPU to vs (NULL: the kernel's own table). */
 void vm_space_activate(struct vm_space *vs);
-/* The same between two processes' threads with interrupts off (the IPC switch). */
-void vm_space_activate_user(struct vm_space *vs);
+/* The space each CPU has loaded (NULL: the kernel's table); that CPU's, interrupts off (vm.c). */
+extern struct vm_space *vm_active[];
+/*
+ * vm_space_activate() for the IPC switch (sched_ipc_switch) between two
+ * processes' threads on CPU cpu, this one: interrupts are off and the
+ * thread is no kernel thread. Inline: it runs at every such switch.
+ */
+static inline void vm_space_activate_user(struct vm_space *vs, u32 cpu)
+{
+	vm_active[cpu] = vs;
+	arch_mmu_load(vs->root_phys);
+}
 
 /*
  * Reserve [start, start + len) as a region. Pages are allocated on first

@@ -626,7 +626,7 @@ static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0,
  * released; the caller's thread state is THREAD_BLOCKED.
  */
 /* The waker still holds our hand-off pin (see above): out of line, as fast_lock_wait(). */
-static __attribute__((noinline, cold)) void fast_pin_wait(struct ipc_thread *me)
+static __attribute__((noinline)) void fast_pin_wait(struct ipc_thread *me)
 {
 	while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();

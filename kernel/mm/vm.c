@@ -82,7 +82,7 @@ STATIC_ASSERT((1 << PT_INDEX_BITS) == ARCH_PT_ENTRIES, "PT_INDEX_BITS must match
 STATIC_ASSERT(VM_GATHER_MAX > VM_TLB_FLUSH_MAX_PAGES, "a full gather should flush everything");
 
 /* The space each CPU has loaded (NULL: the kernel's table); that CPU's, interrupts off. */
-static struct vm_space *vm_active[MAX_CPUS];
+struct vm_space *vm_active[MAX_CPUS];
 
 /* Every region with an object, in every space (vm_area.obj_link); for vm_object_truncate. */
 static struct spinlock vm_objects_lock = SPINLOCK_INIT("vm_objects", LOCK_RANK_NONE);
@@ -590,16 +590,6 @@ void vm_space_activate(struct vm_space *vs)
 		t->kvm = vs; /* a kernel thread keeps the space it loaded (sched_switch_mm) */
 	arch_mmu_load(vs ? vs->root_phys : arch_mmu_kernel_root());
 	arch_irq_restore(flags);
-}
-
-/*
- * vm_space_activate() for the IPC switch between threads of two processes
- * (sched_ipc_switch): interrupts are off and the thread is no kernel thread.
- */
-void vm_space_activate_user(struct vm_space *vs)
-{
-	vm_active[this_cpu()->id] = vs;
-	arch_mmu_load(vs->root_phys);
 }
 
 struct vm_space *vm_current(void)

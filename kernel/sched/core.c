@@ -41,6 +41,7 @@
 #include "arch.h"
 #include "config.h"
 #include "cpu.h"
+#include "fair_switch.h"
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
@@ -93,6 +94,16 @@ const struct sched_class *sched_idle_class(void)
  * way, so spin_unlock() may release what rq_lock() took and the other way
  * round). Debug builds call spin_lock()/spin_unlock() for their checks.
  */
+/*
+ * The wait for a held lock is out of line: a call inside the inline loop
+ * would make every value live across it spill, even when the lock is free.
+ */
+static __attribute__((noinline, cold)) void rq_lock_wait(struct spinlock *l, u16 ticket)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
 static inline void rq_lock(struct cpu *c, struct runqueue *rq)
 {
 	u16 ticket;
@@ -104,8 +115,8 @@ static inline void rq_lock(struct cpu *c, struct runqueue *rq)
 	c->preempt_count++;
 	__asm__ volatile("" : : : "memory");
 	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
+	if (unlikely(__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket))
+		rq_lock_wait(&rq->lock, ticket);
 }
 
 /* Release rq->lock; interrupts are off (the caller checks for preemption later). */
@@ -711,29 +722,63 @@ void sched_preempt_irq(bool interrupted_irqs_on)
  * call, so it is rq->curr and never the idle thread, and neither thread can
  * be taken over from another CPU here: a partner elsewhere fails the
  * next->cpu test and the caller wakes it the ordinary way. next takes
- * prev's place in rq->threads (the order there means nothing), and the
- * fair class's one-step swap is called directly when both are fair.
+ * prev's place in rq->threads (the order there means nothing). Only fair
+ * threads switch here, with the fair class's one-step swap inline
+ * (fair_switch.h), the clock and the page-table load inline too: no call
+ * but the context switch, so no register is saved around one.
  */
-bool sched_ipc_switch(struct thread *next, u32 *pin)
+/*
+ * The rare half of sched_ipc_switch's end: a timer to arm, or a switch
+ * other than between two processes' spaces. Out of line so that the common
+ * path calls nothing but the context switch and keeps no register across
+ * a call.
+ */
+static __attribute__((noinline, cold)) void
+ipc_switch_slow(struct runqueue *rq, struct thread *prev, struct thread *next)
 {
-	struct cpu *c = this_cpu();
-	struct runqueue *rq = c->rq;
-	struct thread *prev;
+	slice_timer_busy_locked(rq, next, true);
+	sched_switch_mm(prev, next);
+	arch_context_switch(prev, next);
+}
 
-	rq_lock(c, rq);
-	prev = rq->curr;
+/*
+ * Would slice_timer_busy_locked(rq, curr, true) arm nothing? Only next
+ * runs (no slice to end), and on SMP the timer is already due by the next
+ * balance.
+ */
+static inline bool ipc_timer_set(struct runqueue *rq)
+{
+	const struct timer *tm;
+
+	if (rq->nr_running > 1)
+		return false;
+	if (nr_cpus == 1)
+		return true;
+	tm = &slice_timers[rq->cpu];
+	return tm->heap_index != TIMER_IDLE && tm->deadline_ns <= MAX(rq->next_balance_ns, 1);
+}
+
+/*
+ * sched_ipc_switch() once rq->lock is held. Refuses (rather than look
+ * further) when a class above fair may have work queued: the caller then
+ * takes the ordinary way, which looks. The common path calls nothing but
+ * the context switch, and nothing computed before it is used after, so no
+ * register is saved for it.
+ */
+static inline __attribute__((always_inline)) bool
+ipc_switch_locked(struct cpu *c, struct runqueue *rq, struct thread *next, u32 *pin)
+{
+	struct thread *prev = rq->curr;
+	struct vm_space *pvm, *nvm;
+
 	if (unlikely(next->state != THREAD_BLOCKED || next->cpu != rq->cpu ||
 		     !(next->affinity & (1ull << rq->cpu)) || prev->state != THREAD_BLOCKED ||
-		     next->class != prev->class || !prev->class->switch_direct ||
-		     higher_class_queued(rq, prev->class))) {
-		rq_unlock(c, rq);
-		return false;
-	}
+		     prev->class != &fair_sched_class || next->class != &fair_sched_class ||
+		     (rq->class_queued & ((1u << fair_sched_class.id) - 1))))
+		goto refuse;
 	rq->clock_ns = arch_clock_ns();
-	if (unlikely(!prev->class->switch_direct(rq, prev, next))) {
-		rq_unlock(c, rq);
-		return false;
-	}
+	if (unlikely(!fair_switch_direct(rq, prev, next)))
+		goto refuse;
 	__atomic_store_n(pin, 0, __ATOMIC_RELEASE);
 	/* next takes prev's place in rq->threads */
 	next->rq_link.next = prev->rq_link.next;
@@ -746,19 +791,51 @@ bool sched_ipc_switch(struct thread *next, u32 *pin)
 	rq->curr = next;
 	c->current = next;
 	c->sig_work = thread_sig_work(next);
-	slice_timer_busy_locked(rq, next, true); /* an IPC thread is never the idle one */
 	rq->nr_switches++;
 	next->nr_switches++;
-	/* sched_switch_mm() for the usual case, two processes' threads */
-	if (likely(prev->proc && next->proc && next->proc->vm && prev->proc->vm != next->proc->vm))
-		vm_space_activate_user(next->proc->vm);
-	else
-		sched_switch_mm(prev, next);
-	arch_context_switch(prev, next);
+	/* the usual case: no timer to arm, two processes' spaces (sched_switch_mm) */
+	pvm = prev->proc ? prev->proc->vm : NULL;
+	nvm = next->proc ? next->proc->vm : NULL;
+	if (likely(ipc_timer_set(rq) && pvm && nvm && pvm != nvm)) {
+		vm_space_activate_user(nvm, rq->cpu);
+		arch_context_switch(prev, next);
+	} else {
+		ipc_switch_slow(rq, prev, next);
+	}
 	/* prev runs again here, maybe on another CPU */
 	c = this_cpu();
 	finish_switch(c, c->rq);
 	return true;
+refuse:
+	rq_unlock(c, rq);
+	return false;
+}
+
+/* sched_ipc_switch() when rq->lock was held by another CPU: wait for our ticket. */
+static __attribute__((noinline, cold)) bool
+ipc_switch_contended(struct cpu *c, struct runqueue *rq, struct thread *next, u32 *pin, u16 ticket)
+{
+	rq_lock_wait(&rq->lock, ticket);
+	return ipc_switch_locked(c, rq, next, pin);
+}
+
+bool sched_ipc_switch(struct thread *next, u32 *pin)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+	u16 ticket;
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		rq_lock(c, rq);
+		return ipc_switch_locked(c, rq, next, pin);
+	}
+	/* rq_lock(), with the wait for a held lock a tail call */
+	c->preempt_count++;
+	__asm__ volatile("" : : : "memory");
+	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
+	if (unlikely(__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket))
+		return ipc_switch_contended(c, rq, next, pin, ticket);
+	return ipc_switch_locked(c, rq, next, pin);
 }
 
 bool sched_switch_to(struct thread *next, u32 *pin)

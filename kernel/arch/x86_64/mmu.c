@@ -99,11 +99,6 @@ vaddr_t arch_user_top(void)
 	return USER_TOP;
 }
 
-void arch_mmu_load(paddr_t root)
-{
-	write_cr3(root);
-}
-
 paddr_t arch_mmu_current(void)
 {
 	return read_cr3() & PTE_ADDR;

@@ -8,21 +8,28 @@
  * CPU reports, up to AVX) or FXSAVE/FXRSTOR on CPUs without XSAVE, but only
  * for threads that use it. The kernel is built without SSE, so a thread
  * uses the FPU only through user code or explicit instructions (tests).
- * Every thread starts "inactive" (arch.fpu_active false) and runs with
- * CR0.TS set, so its first FPU/SSE/AVX instruction raises #NM;
- * x86_fpu_trap() then loads the thread's own area - the architectural
- * initial state (FCW 0x37f, MXCSR 0x1f80, everything else zero) for a new
- * thread - and makes it active for the rest of its life. At a switch
- * (fpu_switch): an active prev is saved; an active next is restored; when
- * an inactive next follows an active prev, the registers are reset to the
- * initial state before TS is set again, so no thread's values are left
- * where another could read them (not even speculatively, past a TS fault).
- * Switching between two inactive threads - kernel threads - touches
- * neither the FPU nor CR0.
+ * A thread is "active" (arch.fpu_active) while its state is in the
+ * registers. Every thread starts inactive and runs with CR0.TS set, so its
+ * first FPU/SSE/AVX instruction raises #NM; x86_fpu_trap() then loads the
+ * thread's own area - the architectural initial state (FCW 0x37f, MXCSR
+ * 0x1f80, everything else zero) for a new thread - and makes it active
+ * until it is switched out, where its state is saved (fpu_switch).
+ * A thread that trapped gets FPU_EAGER_SWITCHES switch-ins on which its
+ * state is loaded at once (no #NM); each further trap renews that credit.
+ * So a thread that keeps using the FPU pays for one trap per
+ * FPU_EAGER_SWITCHES switches, and one that used it once (a printf at
+ * start-up, then a loop of system calls and IPC) soon costs nothing at a
+ * switch: neither side active, nothing to save, TS already set. When an
+ * active prev is followed by a next that is not loaded, the registers are
+ * reset to the initial state before TS is set again, so no thread's values
+ * are left where another could read them (not even speculatively, past a
+ * TS fault). Switching between two threads not loaded - kernel threads,
+ * most system-call and IPC loops - touches neither the FPU nor CR0.
  *
  * Invariants, per CPU, with interrupts off: CR0.TS is set iff the running
  * thread is inactive; while it is, the FPU registers hold the initial state
- * (or the reset state of a CPU that has run no active thread yet).
+ * (or the reset state of a CPU that has run no active thread yet). A
+ * thread is active only while it runs.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -43,6 +50,7 @@
 #define CR0_TS (1ull << 3)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_OSXSAVE (1ull << 18)
+#define FPU_EAGER_SWITCHES 16 /* switch-ins loaded eagerly after a #NM */
 
 void x86_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 extern char x86_thread_start[];
@@ -167,15 +175,18 @@ void arch_thread_adopt(struct thread *t)
 {
 	t->arch.fpu = fpu_area_alloc(); /* NULL: this thread's FPU state is not kept */
 	t->arch.fpu_active = false;
+	t->arch.fpu_eager = 0;
 	t->arch.kstack_top = t->kstack ? t->kstack->top : 0;
 	fpu_set_ts(); /* an inactive thread runs now (the invariant starts here) */
 }
 
 /*
  * #NM: the running thread touched the FPU while inactive (CR0.TS set). Load
- * its own state and let it keep the FPU from now on; the instruction is
- * then retried. False for a #NM that is not this (no area, TS clear):
- * the caller reports it as before. Interrupts are off (interrupt gate).
+ * its own state and let it keep the FPU until it is switched out; the next
+ * FPU_EAGER_SWITCHES times it runs its state is loaded at once. The
+ * instruction is then retried. False for a #NM that is not this (no area,
+ * TS clear): the caller reports it as before. Interrupts are off
+ * (interrupt gate).
  */
 bool x86_fpu_trap(void)
 {
@@ -186,19 +197,30 @@ bool x86_fpu_trap(void)
 	clts();
 	fpu_restore(t->arch.fpu);
 	t->arch.fpu_active = true;
+	t->arch.fpu_eager = FPU_EAGER_SWITCHES;
 	return true;
 }
 
-/* At least one of prev and next uses the FPU: move the registers over (see the top). */
+/*
+ * prev is active or next has eager switch-ins left: move the registers
+ * over (see the top). Afterwards next is active iff its state was loaded;
+ * otherwise TS is set and the registers hold the initial state.
+ */
 static void fpu_switch(struct thread *prev, struct thread *next)
 {
-	if (prev->arch.fpu_active)
+	bool was_active = prev->arch.fpu_active;
+
+	if (was_active) {
 		fpu_save(prev->arch.fpu);
-	else
-		clts();
-	if (next->arch.fpu_active) {
+		prev->arch.fpu_active = false;
+	}
+	if (next->arch.fpu_eager) { /* only a trap sets it, and only with an area */
+		next->arch.fpu_eager--;
+		if (!was_active)
+			clts();
 		fpu_restore(next->arch.fpu);
-	} else {
+		next->arch.fpu_active = true;
+	} else if (was_active) {
 		fpu_restore(fpu_init_state);
 		fpu_set_ts();
 	}
@@ -220,7 +242,7 @@ void x86_set_kernel_stack(u64 top)
 
 void arch_context_switch(struct thread *prev, struct thread *next)
 {
-	if (unlikely(prev->arch.fpu_active | next->arch.fpu_active))
+	if (unlikely(prev->arch.fpu_active | next->arch.fpu_eager))
 		fpu_switch(prev, next);
 	if (next->arch.kstack_top)
 		set_kernel_stack(next->arch.kstack_top);

@@ -3,7 +3,8 @@
  * tsc.c - the clock: the time-stamp counter, calibrated once at boot
  * against the 8254 PIT (channel 2, gated through port 0x61, whose output
  * bit can be polled without interrupts). boot.S read the TSC at kernel
- * entry, so arch_clock_ns() is the time since the first kernel instruction.
+ * entry, so arch_clock_ns() (inline, arch_cpu.h) is the time since the
+ * first kernel instruction.
  *
  * Conversion avoids division on the hot path: ns = (cycles * mult) >> 32
  * with mult = 10^6 * 2^32 / khz, using a 64x64->128 multiply.
@@ -20,7 +21,7 @@
 #define FALLBACK_KHZ 1000000 /* 1 GHz, if the PIT does not answer */
 
 static u64 tsc_khz;
-static u64 tsc_mult; /* ns per cycle, 32.32 fixed point */
+u64 x86_tsc_mult; /* ns per cycle, 32.32 fixed point (arch_clock_ns in arch_cpu.h) */
 static bool tsc_fallback;
 
 /* Cycles elapsed while the PIT counts down CALIBRATE_MS, 0 if it never finished. */
@@ -59,7 +60,7 @@ void tsc_calibrate(void)
 		if (khz == 0)
 			khz = 1;
 	}
-	tsc_mult = (1000000ull << 32) / khz;
+	x86_tsc_mult = (1000000ull << 32) / khz;
 	tsc_khz = khz;
 }
 
@@ -81,14 +82,4 @@ u64 arch_cycles(void)
 u64 arch_cycles_khz(void)
 {
 	return tsc_khz;
-}
-
-u64 arch_clock_ns(void)
-{
-	u64 delta;
-
-	if (!tsc_mult)
-		return 0;
-	delta = rdtsc() - boot_tsc;
-	return (u64)(((unsigned __int128)delta * tsc_mult) >> 32);
 }

@@ -12,7 +12,8 @@
 struct arch_thread {
 	u64 rsp;	 /* kernel stack pointer while switched out */
 	void *fpu;	 /* XSAVE (or FXSAVE) area, 64-byte aligned */
-	bool fpu_active; /* uses the FPU: its state is switched (thread.c); own CPU only */
+	bool fpu_active; /* its state is in the FPU registers now (thread.c); own CPU only */
+	u8 fpu_eager;	 /* switch-ins left that load its state without waiting for #NM */
 	u64 fs_base;	 /* user thread pointer (TLS) */
 	u64 kstack_top;	 /* loaded into TSS.rsp0 and the syscall stack when it runs */
 };
