@@ -162,6 +162,18 @@ void arch_thread_free(struct thread *t);
  * (in prev's context) when something switches back to prev. Interrupts off.
  */
 void arch_context_switch(struct thread *prev, struct thread *next);
+/*
+ * The same for prev, a user thread in a system call, that will not come back
+ * to its kernel stack (a continuation, as in Mach): nothing of it is saved
+ * but its user registers (already in its frame). When something switches
+ * back to prev, cont() runs on prev's empty kernel stack - interrupts off,
+ * the run-queue lock held as after any switch (the scheduler's
+ * sched_switch_finish() releases it) - and its value is the system call's
+ * result, returned to user mode through the usual exit path (pending
+ * signals and rescheduling included). Never returns. Interrupts off.
+ */
+__noreturn void arch_context_switch_cont(struct thread *prev, struct thread *next,
+					 long (*cont)(void));
 /* Record the calling (boot or AP) context as thread t, which is already running. */
 void arch_thread_adopt(struct thread *t);
 /* Leave for user mode at entry with stack pointer stack_top; never returns. */

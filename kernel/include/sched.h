@@ -23,6 +23,7 @@
 #define MATRIOSKA_SCHED_H
 
 #include "arch_thread.h"
+#include "config.h"
 #include "cpu.h"
 #include "list.h"
 #include "sync.h"
@@ -242,8 +243,34 @@ void sched_wake(struct thread *t);
  * NULL) is cleared, which happens under next's run-queue lock on success.
  */
 bool sched_switch_to(struct thread *next, u32 *pin);
-/* The same for the IPC fast path: interrupts off (and left off), next last ran here, pin set. */
-bool sched_ipc_switch(struct thread *next, u32 *pin);
+/*
+ * The same for the IPC fast path: interrupts off (and left off), next last
+ * ran here, pin set. On success the caller's kernel stack is left and does
+ * not return: cont() runs when the caller runs again, and returns the
+ * system call's result (arch_context_switch_cont). False: refused.
+ */
+bool sched_ipc_switch(struct thread *next, u32 *pin, long (*cont)(void));
+/* First thing a continuation (cont above) does: the second half of the switch to it. */
+void sched_switch_finish(void);
+/*
+ * The same inline for the IPC fast path: when the switch left nothing else
+ * to do (no exited thread to free, none to push elsewhere) it only releases
+ * the run-queue lock, the ticket lock of spinlock.c released as core.c's
+ * rq_unlock() does (interrupts are off).
+ */
+static inline void sched_switch_finish_inline(void)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG) || unlikely(rq->dead || rq->push)) {
+		sched_switch_finish();
+		return;
+	}
+	__atomic_store_n(&rq->lock.owner, (u16)(rq->lock.owner + 1), __ATOMIC_RELEASE);
+	__asm__ volatile("" : : : "memory");
+	c->preempt_count--;
+}
 /* Sleep for at least ns nanoseconds of the monotonic clock. */
 void sched_sleep_ns(u64 ns);
 int sched_set_policy(struct thread *t, u32 policy, int prio_or_nice) __must_check;

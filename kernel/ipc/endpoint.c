@@ -46,6 +46,7 @@
 #include "ipc_internal.h"
 #include "lib.h"
 #include "mm.h"
+#include "panic.h"
 #include "sched.h"
 #include "signal.h"
 
@@ -531,19 +532,22 @@ static __attribute__((noinline, cold)) void fast_lock_wait(struct spinlock *l, u
 		arch_cpu_relax();
 }
 
-static inline void fast_lock(struct cpu *c, struct endpoint *ep)
+/*
+ * Take ep->lock if it is free; false if another CPU holds it - then our
+ * ticket is *ticket and the caller must wait for it (fast_lock_wait) out
+ * of line, in a function it tail-calls, so that no value stays live across
+ * a call on the fast path.
+ */
+static inline bool fast_trylock(struct cpu *c, struct endpoint *ep, u16 *ticket)
 {
-	u16 ticket;
-
 	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
 		spin_lock(&ep->lock);
-		return;
+		return true;
 	}
 	c->preempt_count++;
 	__asm__ volatile("" : : : "memory");
-	ticket = __atomic_fetch_add(&ep->lock.next, 1, __ATOMIC_RELAXED);
-	if (unlikely(__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) != ticket))
-		fast_lock_wait(&ep->lock, ticket);
+	*ticket = __atomic_fetch_add(&ep->lock.next, 1, __ATOMIC_RELAXED);
+	return likely(__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) == *ticket);
 }
 
 static inline void fast_unlock(struct cpu *c, struct endpoint *ep)
@@ -585,24 +589,31 @@ static inline bool fast_partner_ok(struct cpu *c, struct ipc_thread *p)
 
 /*
  * The fast path's reference counts, inline: the same atomics as
- * kobj_get()/kobj_put() (cap.c) and ipc_thread_put(); a last drop goes
- * out of line as there.
+ * kobj_get()/kobj_put() (cap.c) and ipc_thread_put(), for counts the
+ * caller knows another holder keeps above zero (a last drop here is a bug,
+ * checked in debug builds): nothing is released, nothing called.
  */
 static inline void fast_kobj_get(struct kobj *o)
 {
 	__atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
 }
 
-static inline void fast_kobj_put(struct kobj *o)
+static inline void fast_kobj_put_held(struct kobj *o)
 {
-	if (unlikely(__atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL) == 0))
-		o->ops->release(o);
+	u32 left = __atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL);
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG))
+		BUG_ON(left == 0);
+	(void)left;
 }
 
-static inline void fast_thread_put(struct ipc_thread *it)
+static inline void fast_thread_put_held(struct ipc_thread *it)
 {
-	if (unlikely(__atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL) == 0))
-		ipc_thread_release(it);
+	u32 left = __atomic_sub_fetch(&it->refs, 1, __ATOMIC_ACQ_REL);
+
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG))
+		BUG_ON(left == 0);
+	(void)left;
 }
 
 /* Put a short message into a waiting partner's kernel message (ep->lock held). */
@@ -617,49 +628,120 @@ static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0,
 	m->mr[3] = mr3;
 }
 
-/*
- * Sleep handing the CPU to partner (its operation completed, pinned), then
- * finish: the usual completion, or the general wait loop if something else
- * (a signal) woke us; then the message that arrived goes to user space
- * through f, the thread's own user frame (looked up once, before the lock).
- * Entered with interrupts off (irq: the state to restore) and ep->lock
- * released; the caller's thread state is THREAD_BLOCKED.
- */
 /* The waker still holds our hand-off pin (see above): out of line, as fast_lock_wait(). */
 static __attribute__((noinline)) void fast_pin_wait(struct ipc_thread *me)
 {
+	arch_irq_enable();
 	while (__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();
 }
 
-static inline __attribute__((always_inline)) long
-fast_block_finish(struct ipc_thread *me, struct endpoint *ep, unsigned long irq,
-		  struct ipc_thread *partner, struct trap_frame *f)
+/*
+ * The end of a fast-path call or reply_recv once the thread runs again:
+ * the usual completion, or the general wait loop if something else (a
+ * signal, a timeout elsewhere) woke it; then the message that arrived goes
+ * to user space through the thread's user frame. Interrupts off on entry;
+ * the usual completion leaves them off (the system-call exit turns them
+ * off anyway and returns to user mode with them on).
+ */
+static inline __attribute__((always_inline)) long fast_finish(struct ipc_thread *me)
 {
 	struct ipc_msg *m = &me->msg;
 	long ret;
 
-	if (unlikely(!sched_ipc_switch(partner->thread, &partner->handoff_pin) &&
-		     !sched_switch_to(partner->thread, &partner->handoff_pin))) {
-		sched_wake(partner->thread); /* as block_handing_off() */
-		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
-		schedule();
-	}
-	arch_irq_restore(irq);
 	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
 		me->state = IPC_IDLE;
 		ret = me->result;
 		if (unlikely(__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE)))
 			fast_pin_wait(me);
 	} else {
-		ret = wait_locked(me, ep, 0, spin_lock_irqsave(&ep->lock), NULL);
+		arch_irq_enable();
+		ret = wait_locked(me, me->ep, 0, spin_lock_irqsave(&me->ep->lock), NULL);
 	}
 	if (ret)
 		return ret;
-	if (unlikely(m->ncaps || M_INFO_LEN(m->info)))
+	if (unlikely(m->ncaps || M_INFO_LEN(m->info))) {
+		arch_irq_enable();
 		return ipc_msg_copy_out(me);
-	arch_fast_ipc_set_regs(f, m->badge, M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
+	}
+	arch_fast_ipc_set_regs(arch_fast_user_frame(&me->thread->arch), m->badge,
+			       M_INFO(M_INFO_LABEL(m->info), 0, 0), m->mr);
 	return 0;
+}
+
+/*
+ * The continuation of a thread that handed the CPU over on the fast path
+ * (sched_ipc_switch, arch_context_switch_cont): it runs on the thread's
+ * empty kernel stack when the thread runs again, and its value is the
+ * system call's result. Nothing of the system call's C frames is kept, so
+ * nothing is saved or restored for them.
+ */
+static long fast_resume(void)
+{
+	sched_switch_finish_inline();
+	return fast_finish(current_thread()->ipc);
+}
+
+/*
+ * sched_ipc_switch() refused the hand-off to me->handoff_to (completed,
+ * pinned): wake it and block the ordinary way, as block_handing_off(),
+ * then finish as fast_resume() does. Everything is found again from the
+ * current thread, so the fast path keeps nothing across the switch call.
+ */
+static __attribute__((noinline)) long fast_block_refused(void)
+{
+	struct ipc_thread *me = current_thread()->ipc, *partner = me->handoff_to;
+
+	if (!sched_switch_to(partner->thread, &partner->handoff_pin)) {
+		sched_wake(partner->thread);
+		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
+		schedule();
+	}
+	return fast_finish(me);
+}
+
+/*
+ * Hand the CPU to partner (its operation completed, pinned): the thread,
+ * THREAD_BLOCKED with ep->lock released and interrupts off, continues in
+ * fast_resume() when it runs again, or here if the scheduler refuses.
+ */
+static inline __attribute__((always_inline)) long fast_block(struct ipc_thread *me,
+							     struct ipc_thread *partner)
+{
+	me->handoff_to = partner;
+	sched_ipc_switch(partner->thread, &partner->handoff_pin, fast_resume);
+	return fast_block_refused();
+}
+
+/*
+ * The endpoint lock was held by another CPU when a fast path wanted it:
+ * wait for our ticket, give the lock back and take the general path (the
+ * thread's cached endpoint is the one whose lock it took). Interrupts were
+ * turned off by the fast path and go back on.
+ */
+static __attribute__((noinline, cold)) void fast_contended(u16 ticket)
+{
+	struct ipc_thread *me = current_thread()->ipc;
+	struct endpoint *ep = container_of(me->lc_ref.obj, struct endpoint, k);
+	struct cpu *c = this_cpu();
+
+	fast_lock_wait(&ep->lock, ticket);
+	fast_unlock(c, ep);
+	arch_irq_enable();
+}
+
+static __attribute__((noinline, cold)) long fast_call_contended(u64 h, u64 info, u64 mr0, u64 mr1,
+								u64 mr2, u16 ticket)
+{
+	fast_contended(ticket);
+	return ipc_call_general(h, info, M_FOREVER, mr0, mr1, mr2);
+}
+
+static __attribute__((noinline, cold)) long fast_reply_recv_contended(u64 h, u64 info, u64 mr0,
+								      u64 mr1, u64 mr2, u16 ticket)
+{
+	fast_contended(ticket);
+	return ipc_reply_recv_general(h, info, M_FOREVER, mr0, mr1, mr2);
 }
 
 /*
@@ -678,6 +760,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	unsigned long irq;
 	struct trap_frame *f;
 	struct cpu *c;
+	u16 ticket;
 	u64 mr3;
 
 	if (!ep || me->msg.ncaps || (info & 0xffffffffull)) /* a long part, handles or bad bits */
@@ -686,7 +769,8 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	c = this_cpu();
-	fast_lock(c, ep);
+	if (unlikely(!fast_trylock(c, ep, &ticket)))
+		return fast_call_contended(h, info, mr0, mr1, mr2, ticket);
 	if (ep->dead || list_empty(&ep->receivers) || thread_sig_work(t))
 		goto miss;
 	r = list_first_entry(&ep->receivers, struct ipc_thread, link);
@@ -711,7 +795,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(c, ep); /* interrupts stay off: no preemption before we block */
-	return fast_block_finish(me, ep, irq, r, f);
+	return fast_block(me, r);
 miss:
 	fast_unlock(c, ep);
 	arch_irq_restore(irq);
@@ -734,7 +818,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	unsigned long irq;
 	struct trap_frame *f;
 	struct cpu *cpu;
-	long ret;
+	u16 ticket;
 	u64 mr3;
 
 	if (!ep || !c || me->reply_ep != ep || me->msg.ncaps || (info & 0xffffffffull))
@@ -743,7 +827,8 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	cpu = this_cpu();
-	fast_lock(cpu, ep);
+	if (unlikely(!fast_trylock(cpu, ep, &ticket)))
+		return fast_reply_recv_contended(h, info, mr0, mr1, mr2, ticket);
 	if (ep->dead || !list_empty(&ep->senders) || !reply_wanted_locked(me, c, ep) ||
 	    !fast_partner_ok(cpu, c) || thread_sig_work(t))
 		goto miss;
@@ -759,13 +844,16 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	ep->fast_replies++;
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */
-	/* The reply owed is delivered; our lookup cache keeps ep referenced. */
+	/*
+	 * The reply owed is delivered: drop reply_to's and reply_ep's
+	 * references. Neither is the last: c's thread holds its own while it
+	 * waits (pinned, it cannot stop waiting), our lookup cache holds ep.
+	 */
 	me->reply_to = NULL;
 	me->reply_ep = NULL;
-	fast_kobj_put(&ep->k);
-	ret = fast_block_finish(me, ep, irq, c, f);
-	fast_thread_put(c); /* reply_to's reference, held over the hand-off */
-	return ret;
+	fast_kobj_put_held(&ep->k);
+	fast_thread_put_held(c);
+	return fast_block(me, c);
 miss:
 	fast_unlock(cpu, ep);
 	arch_irq_restore(irq);

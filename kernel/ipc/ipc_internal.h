@@ -59,8 +59,9 @@ struct ipc_thread {
 	struct ipc_thread *reply_to;
 	struct endpoint *reply_ep;
 	u64 reply_seq;
-	u32 handoff_pin;     /* a waker still needs thread alive: wait for 0 before leaving */
-	vaddr_t ubuf;	     /* struct m_ipc_buffer in user space, 0: none */
+	u32 handoff_pin; /* a waker still needs thread alive: wait for 0 before leaving */
+	struct ipc_thread *handoff_to; /* fast path: the partner being handed the CPU (own use) */
+	vaddr_t ubuf;		       /* struct m_ipc_buffer in user space, 0: none */
 	const void *ubuf_vm; /* the address space ubuf was registered in (execve drops it) */
 	/*
 	 * One-entry endpoint lookup cache (ipc_syscall.c): handle lc_handle of

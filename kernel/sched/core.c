@@ -724,21 +724,22 @@ void sched_preempt_irq(bool interrupted_irqs_on)
  * next->cpu test and the caller wakes it the ordinary way. next takes
  * prev's place in rq->threads (the order there means nothing). Only fair
  * threads switch here, with the fair class's one-step swap inline
- * (fair_switch.h), the clock and the page-table load inline too: no call
- * but the context switch, so no register is saved around one.
+ * (fair_switch.h), the clock and the page-table load inline too. The
+ * caller leaves its kernel stack (arch_context_switch_cont): when it runs
+ * again, cont() does, which calls sched_switch_finish() first. So on
+ * success this does not return; false: refused, nothing changed.
  */
 /*
  * The rare half of sched_ipc_switch's end: a timer to arm, or a switch
  * other than between two processes' spaces. Out of line so that the common
- * path calls nothing but the context switch and keeps no register across
- * a call.
+ * path calls nothing but the context switch.
  */
-static __attribute__((noinline, cold)) void
-ipc_switch_slow(struct runqueue *rq, struct thread *prev, struct thread *next)
+static __attribute__((noinline, cold, noreturn)) void
+ipc_switch_slow(struct runqueue *rq, struct thread *prev, struct thread *next, long (*cont)(void))
 {
 	slice_timer_busy_locked(rq, next, true);
 	sched_switch_mm(prev, next);
-	arch_context_switch(prev, next);
+	arch_context_switch_cont(prev, next, cont);
 }
 
 /*
@@ -762,11 +763,12 @@ static inline bool ipc_timer_set(struct runqueue *rq)
  * sched_ipc_switch() once rq->lock is held. Refuses (rather than look
  * further) when a class above fair may have work queued: the caller then
  * takes the ordinary way, which looks. The common path calls nothing but
- * the context switch, and nothing computed before it is used after, so no
- * register is saved for it.
+ * the context switch, which does not return.
  */
-static inline __attribute__((always_inline)) bool
-ipc_switch_locked(struct cpu *c, struct runqueue *rq, struct thread *next, u32 *pin)
+static inline __attribute__((always_inline)) bool ipc_switch_locked(struct cpu *c,
+								    struct runqueue *rq,
+								    struct thread *next, u32 *pin,
+								    long (*cont)(void))
 {
 	struct thread *prev = rq->curr;
 	struct vm_space *pvm, *nvm;
@@ -796,30 +798,25 @@ ipc_switch_locked(struct cpu *c, struct runqueue *rq, struct thread *next, u32 *
 	/* the usual case: no timer to arm, two processes' spaces (sched_switch_mm) */
 	pvm = prev->proc ? prev->proc->vm : NULL;
 	nvm = next->proc ? next->proc->vm : NULL;
-	if (likely(ipc_timer_set(rq) && pvm && nvm && pvm != nvm)) {
-		vm_space_activate_user(nvm, rq->cpu);
-		arch_context_switch(prev, next);
-	} else {
-		ipc_switch_slow(rq, prev, next);
-	}
-	/* prev runs again here, maybe on another CPU */
-	c = this_cpu();
-	finish_switch(c, c->rq);
-	return true;
+	if (unlikely(!ipc_timer_set(rq) || !pvm || !nvm || pvm == nvm))
+		ipc_switch_slow(rq, prev, next, cont);
+	vm_space_activate_user(nvm, rq->cpu);
+	arch_context_switch_cont(prev, next, cont);
 refuse:
 	rq_unlock(c, rq);
 	return false;
 }
 
 /* sched_ipc_switch() when rq->lock was held by another CPU: wait for our ticket. */
-static __attribute__((noinline, cold)) bool
-ipc_switch_contended(struct cpu *c, struct runqueue *rq, struct thread *next, u32 *pin, u16 ticket)
+static __attribute__((noinline, cold)) bool ipc_switch_contended(struct cpu *c, struct runqueue *rq,
+								 struct thread *next, u32 *pin,
+								 long (*cont)(void), u16 ticket)
 {
 	rq_lock_wait(&rq->lock, ticket);
-	return ipc_switch_locked(c, rq, next, pin);
+	return ipc_switch_locked(c, rq, next, pin, cont);
 }
 
-bool sched_ipc_switch(struct thread *next, u32 *pin)
+bool sched_ipc_switch(struct thread *next, u32 *pin, long (*cont)(void))
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = c->rq;
@@ -827,15 +824,22 @@ bool sched_ipc_switch(struct thread *next, u32 *pin)
 
 	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
 		rq_lock(c, rq);
-		return ipc_switch_locked(c, rq, next, pin);
+		return ipc_switch_locked(c, rq, next, pin, cont);
 	}
 	/* rq_lock(), with the wait for a held lock a tail call */
 	c->preempt_count++;
 	__asm__ volatile("" : : : "memory");
 	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
 	if (unlikely(__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket))
-		return ipc_switch_contended(c, rq, next, pin, ticket);
-	return ipc_switch_locked(c, rq, next, pin);
+		return ipc_switch_contended(c, rq, next, pin, cont, ticket);
+	return ipc_switch_locked(c, rq, next, pin, cont);
+}
+
+void sched_switch_finish(void)
+{
+	struct cpu *c = this_cpu();
+
+	finish_switch(c, c->rq);
 }
 
 bool sched_switch_to(struct thread *next, u32 *pin)

@@ -58,6 +58,8 @@ x86_syscall_entry:
 	movq %rax, %rdi /* nr */
 	call syscall_dispatch
 	addq $16, %rsp
+	.global x86_syscall_exit
+x86_syscall_exit: /* %rax: the result; %rsp: the frame (also x86_cont_start's way out) */
 1:	cli
 	cmpl $0, %gs:CPU_EXIT_WORK
 	jnz 3f

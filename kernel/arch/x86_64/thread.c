@@ -53,6 +53,7 @@
 #define FPU_EAGER_SWITCHES 16 /* switch-ins loaded eagerly after a #NM */
 
 void x86_switch_stacks(u64 *prev_rsp, u64 next_rsp);
+__noreturn void x86_switch_cont(u64 *prev_rsp, u64 next_rsp, u64 frame, long (*cont)(void));
 extern char x86_thread_start[];
 
 static u32 fpu_size = 512; /* bytes of the save area (FXSAVE: 512) */
@@ -240,7 +241,8 @@ void x86_set_kernel_stack(u64 top)
 	set_kernel_stack(top);
 }
 
-void arch_context_switch(struct thread *prev, struct thread *next)
+/* What every switch does besides the stack: FPU, kernel entry stack, TLS base. */
+static inline void switch_prepare(struct thread *prev, struct thread *next)
 {
 	if (unlikely(prev->arch.fpu_active | next->arch.fpu_eager))
 		fpu_switch(prev, next);
@@ -248,5 +250,17 @@ void arch_context_switch(struct thread *prev, struct thread *next)
 		set_kernel_stack(next->arch.kstack_top);
 	if (prev->arch.fs_base != next->arch.fs_base)
 		wrmsr(MSR_FS_BASE, next->arch.fs_base);
+}
+
+void arch_context_switch(struct thread *prev, struct thread *next)
+{
+	switch_prepare(prev, next);
 	x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);
+}
+
+void arch_context_switch_cont(struct thread *prev, struct thread *next, long (*cont)(void))
+{
+	switch_prepare(prev, next);
+	x86_switch_cont(&prev->arch.rsp, next->arch.rsp,
+			prev->arch.kstack_top - sizeof(struct trap_frame), cont);
 }
