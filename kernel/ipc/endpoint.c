@@ -616,10 +616,23 @@ static inline void fast_thread_put_held(struct ipc_thread *it)
 	(void)left;
 }
 
-/* Put a short message into a waiting partner's kernel message (ep->lock held). */
-static inline void fast_msg_set(struct ipc_msg *m, u64 info, u64 badge, u64 mr0, u64 mr1, u64 mr2,
-				u64 mr3)
+/*
+ * Deliver a short message (info: a label only, no long part, no handles)
+ * to waiting partner p (ep->lock held): straight into its user frame if it
+ * waits in a fast path (its continuation then has nothing to copy), else
+ * into its kernel message as the general path expects.
+ */
+static inline void fast_deliver(struct ipc_thread *p, u64 info, u64 badge, u64 mr0, u64 mr1,
+				u64 mr2, u64 mr3)
 {
+	struct ipc_msg *m = &p->msg;
+
+	if (likely(p->fast_wait)) {
+		arch_fast_ipc_set_words(arch_fast_user_frame(&p->thread->arch), badge, info, mr0,
+					mr1, mr2, mr3);
+		p->msg_in_frame = true;
+		return;
+	}
 	m->info = info;
 	m->badge = badge;
 	m->mr[0] = mr0;
@@ -651,12 +664,18 @@ static inline __attribute__((always_inline)) long fast_finish(struct ipc_thread 
 
 	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
 		me->state = IPC_IDLE;
+		me->fast_wait = false; /* listed nowhere now */
 		ret = me->result;
 		if (unlikely(__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE)))
 			fast_pin_wait(me);
 	} else {
 		arch_irq_enable();
 		ret = wait_locked(me, me->ep, 0, spin_lock_irqsave(&me->ep->lock), NULL);
+		me->fast_wait = false;
+	}
+	if (likely(me->msg_in_frame)) { /* a fast-path partner wrote the registers (ret 0) */
+		me->msg_in_frame = false;
+		return ret;
 	}
 	if (ret)
 		return ret;
@@ -678,8 +697,7 @@ static inline __attribute__((always_inline)) long fast_finish(struct ipc_thread 
  */
 static long fast_resume(void)
 {
-	sched_switch_finish_inline();
-	return fast_finish(current_thread()->ipc);
+	return fast_finish(sched_switch_finish_inline()->ipc);
 }
 
 /*
@@ -778,7 +796,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 		goto miss;
 	list_del(&r->link);
 	list_init(&r->link);
-	fast_msg_set(&r->msg, info, me->lc_ref.badge, mr0, mr1, mr2, mr3);
+	fast_deliver(r, info, me->lc_ref.badge, mr0, mr1, mr2, mr3);
 	me->call_seq++;
 	me->ep = ep;
 	__atomic_fetch_add(&me->refs, 1, __ATOMIC_RELAXED);
@@ -788,6 +806,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	r->reply_seq = me->call_seq;
 	me->state = IPC_WAIT_REPLY;
 	list_add_tail(&me->link, &ep->served);
+	me->fast_wait = true;
 	ep->calls++;
 	ep->fast_calls++;
 	r->result = 0;
@@ -834,13 +853,14 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 		goto miss;
 	list_del(&c->link);
 	list_init(&c->link);
-	fast_msg_set(&c->msg, info, 0, mr0, mr1, mr2, mr3);
+	fast_deliver(c, info, 0, mr0, mr1, mr2, mr3);
 	c->result = 0;
 	c->handoff_pin = 1;
 	__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
 	me->ep = ep;
 	me->state = IPC_RECEIVING;
 	list_add_tail(&me->link, &ep->receivers);
+	me->fast_wait = true;
 	ep->fast_replies++;
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */

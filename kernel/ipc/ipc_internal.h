@@ -61,7 +61,15 @@ struct ipc_thread {
 	u64 reply_seq;
 	u32 handoff_pin; /* a waker still needs thread alive: wait for 0 before leaving */
 	struct ipc_thread *handoff_to; /* fast path: the partner being handed the CPU (own use) */
-	vaddr_t ubuf;		       /* struct m_ipc_buffer in user space, 0: none */
+	/*
+	 * fast_wait: the thread waits in a fast path (its continuation will
+	 * finish the call), so a fast-path partner may write a short message
+	 * straight into its user frame instead of msg, and then sets
+	 * msg_in_frame. Both under the endpoint lock while the thread is
+	 * listed; cleared by the thread once it is listed nowhere.
+	 */
+	bool fast_wait, msg_in_frame;
+	vaddr_t ubuf;	     /* struct m_ipc_buffer in user space, 0: none */
 	const void *ubuf_vm; /* the address space ubuf was registered in (execve drops it) */
 	/*
 	 * One-entry endpoint lookup cache (ipc_syscall.c): handle lc_handle of

@@ -795,10 +795,16 @@ static inline __attribute__((always_inline)) bool ipc_switch_locked(struct cpu *
 	c->sig_work = thread_sig_work(next);
 	rq->nr_switches++;
 	next->nr_switches++;
-	/* the usual case: no timer to arm, two processes' spaces (sched_switch_mm) */
-	pvm = prev->proc ? prev->proc->vm : NULL;
-	nvm = next->proc ? next->proc->vm : NULL;
-	if (unlikely(!ipc_timer_set(rq) || !pvm || !nvm || pvm == nvm))
+	/*
+	 * The usual case: no timer to arm, two processes' spaces
+	 * (sched_switch_mm). prev, the calling user thread, has a process;
+	 * next may be a kernel thread.
+	 */
+	pvm = prev->proc->vm;
+	if (unlikely(!next->proc))
+		ipc_switch_slow(rq, prev, next, cont);
+	nvm = next->proc->vm;
+	if (unlikely(!nvm || pvm == nvm || !ipc_timer_set(rq)))
 		ipc_switch_slow(rq, prev, next, cont);
 	vm_space_activate_user(nvm, rq->cpu);
 	arch_context_switch_cont(prev, next, cont);

@@ -177,7 +177,7 @@ fair_switch_direct(struct runqueue *rq, struct thread *prev, struct thread *next
 	if (unlikely(ns->queued || ns->runnable || ns->fresh || ns->relative || ns->left_rq != rq ||
 		     ns->weight != ps->weight || ns->nice != next->nice))
 		return false;
-	if (rq->clock_ns > prev->exec_start_ns) /* fair_update_curr(): charge prev (curr) */
+	if (likely(rq->clock_ns > prev->exec_start_ns)) /* fair_update_curr(): charge prev (curr) */
 		fair_charge(rq, frq, prev);
 	ps->runnable = false;
 	ps->left_rq = rq;

@@ -9,17 +9,15 @@
  * ran, into x86_thread_start with its entry function in %rbx (the frame
  * arch_thread_init builds).
  *
- * x86_switch_cont(&prev->arch.rsp, next->arch.rsp, frame, cont): the same
- * for a thread that does not come back to its stack (arch_context_switch_cont):
- * nothing of prev is pushed; below its user frame (frame, the top of
- * what it keeps) a frame like a new thread's is written, with cont where
- * %rbx is popped and x86_cont_start as the return address, so any later
- * switch to prev "returns" into x86_cont_start: cont() runs on the empty
- * stack and its value goes to user mode through the system-call exit path.
- * The other slots are whatever the stack held: x86_cont_start ignores them
- * and the exit path loads every user register from the frame. Everything
- * is in registers before the writes, which may land on the caller's own
- * (abandoned) frames.
+ * Continuations (arch_context_switch_cont): a thread that left its stack
+ * saves nothing and has no stack pointer to load; its arch.cont runs on
+ * its empty stack (just below its user frame) when it runs again and its
+ * value goes to user mode through the system-call exit path
+ * (x86_cont_run). So there is one entry for each pair:
+ *   x86_switch_stacks(&prev_rsp, next_rsp)      saved prev, saved next
+ *   x86_switch_stacks_cont(&prev_rsp, frame, cont) saved prev, next's cont
+ *   x86_switch_from_cont(next_rsp)              prev left, saved next
+ *   x86_cont_run(frame, cont)                   prev left, next's cont
  */
 	.text
 	.global x86_switch_stacks
@@ -46,14 +44,22 @@ x86_thread_start:
 	callq *%rbx
 	ud2 /* the entry function never returns */
 
-	.global x86_switch_cont
-x86_switch_cont:
-	leaq -56(%rdx), %rax /* r15 r14 r13 r12 rbx rbp, return address */
-	movq %rcx, 32(%rax) /* rbx: cont */
-	leaq x86_cont_start(%rip), %rdx
-	movq %rdx, 48(%rax)
-	movq %rax, (%rdi)
-	movq %rsi, %rsp
+	.global x86_switch_stacks_cont
+x86_switch_stacks_cont:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rdi
+	movq %rdx, %rsi
+	jmp x86_cont_run
+
+	.global x86_switch_from_cont
+x86_switch_from_cont:
+	movq %rdi, %rsp
 	popq %r15
 	popq %r14
 	popq %r13
@@ -62,8 +68,9 @@ x86_switch_cont:
 	popq %rbp
 	ret
 
-	.global x86_cont_start
-x86_cont_start:
+	.global x86_cont_run
+x86_cont_run:
+	movq %rdi, %rsp /* the user frame: the stack is empty above it */
 	xorl %ebp, %ebp /* backtraces end here */
-	callq *%rbx
+	callq *%rsi
 	jmp x86_syscall_exit /* %rsp is the user frame, as after the system call */

@@ -53,7 +53,9 @@
 #define FPU_EAGER_SWITCHES 16 /* switch-ins loaded eagerly after a #NM */
 
 void x86_switch_stacks(u64 *prev_rsp, u64 next_rsp);
-__noreturn void x86_switch_cont(u64 *prev_rsp, u64 next_rsp, u64 frame, long (*cont)(void));
+void x86_switch_stacks_cont(u64 *prev_rsp, u64 next_frame, long (*cont)(void));
+__noreturn void x86_switch_from_cont(u64 next_rsp);
+__noreturn void x86_cont_run(u64 frame, long (*cont)(void));
 extern char x86_thread_start[];
 
 static u32 fpu_size = 512; /* bytes of the save area (FXSAVE: 512) */
@@ -162,6 +164,7 @@ int arch_thread_init(struct thread *t, void (*entry)(void))
 	*--sp = 0;		       /* r15 */
 	t->arch.rsp = (u64)(uintptr_t)sp;
 	t->arch.kstack_top = t->kstack->top;
+	t->arch.cont = NULL;
 	return 0;
 }
 
@@ -177,6 +180,7 @@ void arch_thread_adopt(struct thread *t)
 	t->arch.fpu = fpu_area_alloc(); /* NULL: this thread's FPU state is not kept */
 	t->arch.fpu_active = false;
 	t->arch.fpu_eager = 0;
+	t->arch.cont = NULL;
 	t->arch.kstack_top = t->kstack ? t->kstack->top : 0;
 	fpu_set_ts(); /* an inactive thread runs now (the invariant starts here) */
 }
@@ -252,15 +256,34 @@ static inline void switch_prepare(struct thread *prev, struct thread *next)
 		wrmsr(MSR_FS_BASE, next->arch.fs_base);
 }
 
+/* A thread's user frame: the top of its kernel stack (uframe.c). */
+static inline u64 user_frame(const struct thread *t)
+{
+	return t->arch.kstack_top - sizeof(struct trap_frame);
+}
+
 void arch_context_switch(struct thread *prev, struct thread *next)
 {
+	long (*cont)(void) = next->arch.cont;
+
 	switch_prepare(prev, next);
-	x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);
+	if (unlikely(cont)) {
+		next->arch.cont = NULL;
+		x86_switch_stacks_cont(&prev->arch.rsp, user_frame(next), cont);
+	} else {
+		x86_switch_stacks(&prev->arch.rsp, next->arch.rsp);
+	}
 }
 
 void arch_context_switch_cont(struct thread *prev, struct thread *next, long (*cont)(void))
 {
+	long (*ncont)(void) = next->arch.cont;
+
 	switch_prepare(prev, next);
-	x86_switch_cont(&prev->arch.rsp, next->arch.rsp,
-			prev->arch.kstack_top - sizeof(struct trap_frame), cont);
+	prev->arch.cont = cont;
+	if (likely(ncont)) {
+		next->arch.cont = NULL;
+		x86_cont_run(user_frame(next), ncont);
+	}
+	x86_switch_from_cont(next->arch.rsp);
 }

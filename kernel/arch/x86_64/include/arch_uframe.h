@@ -49,4 +49,16 @@ static inline void arch_fast_ipc_set_regs(struct trap_frame *f, u64 badge, u64 i
 	f->r12 = mr[3];
 }
 
+/* The same with the words one by one (a partner's frame written straight from the sender's). */
+static inline void arch_fast_ipc_set_words(struct trap_frame *f, u64 badge, u64 info, u64 mr0,
+					   u64 mr1, u64 mr2, u64 mr3)
+{
+	f->rdi = badge;
+	f->rsi = info;
+	f->r10 = mr0;
+	f->r8 = mr1;
+	f->r9 = mr2;
+	f->r12 = mr3;
+}
+
 #endif
