@@ -569,10 +569,11 @@ static inline void fast_unlock(struct cpu *c, struct endpoint *ep)
  */
 static inline struct endpoint *fast_ep(struct ipc_thread *me, u64 h, u32 need)
 {
-	if (likely(me->lc_ref.obj && me->lc_handle == (u32)h &&
-		   (me->lc_ref.rights & need) == need &&
+	struct kobj *o = me->lc_ref.obj;
+
+	if (likely(o && me->lc_handle == (u32)h && (me->lc_ref.rights & need) == need &&
 		   me->lc_ref.version == __atomic_load_n(&me->lc_table->version, __ATOMIC_ACQUIRE)))
-		return container_of(me->lc_ref.obj, struct endpoint, k);
+		return container_of(o, struct endpoint, k);
 	return NULL;
 }
 
@@ -627,10 +628,10 @@ static inline void fast_deliver(struct ipc_thread *p, u64 info, u64 badge, u64 m
 {
 	struct ipc_msg *m = &p->msg;
 
-	if (likely(p->fast_wait)) {
+	if (likely(p->fast == IPC_FAST_WAIT)) {
 		arch_fast_ipc_set_words(arch_fast_user_frame(&p->thread->arch), badge, info, mr0,
 					mr1, mr2, mr3);
-		p->msg_in_frame = true;
+		p->fast = IPC_FAST_IN_FRAME;
 		return;
 	}
 	m->info = info;
@@ -661,22 +662,21 @@ static inline __attribute__((always_inline)) long fast_finish(struct ipc_thread 
 {
 	struct ipc_msg *m = &me->msg;
 	long ret;
+	u8 fast;
 
 	if (likely(__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == IPC_DONE)) {
 		me->state = IPC_IDLE;
-		me->fast_wait = false; /* listed nowhere now */
 		ret = me->result;
 		if (unlikely(__atomic_load_n(&me->handoff_pin, __ATOMIC_ACQUIRE)))
 			fast_pin_wait(me);
 	} else {
 		arch_irq_enable();
 		ret = wait_locked(me, me->ep, 0, spin_lock_irqsave(&me->ep->lock), NULL);
-		me->fast_wait = false;
 	}
-	if (likely(me->msg_in_frame)) { /* a fast-path partner wrote the registers (ret 0) */
-		me->msg_in_frame = false;
+	fast = me->fast; /* listed nowhere now: nobody else changes it */
+	me->fast = 0;
+	if (likely(fast == IPC_FAST_IN_FRAME)) /* a fast-path partner wrote the registers (ret 0) */
 		return ret;
-	}
 	if (ret)
 		return ret;
 	if (unlikely(m->ncaps || M_INFO_LEN(m->info))) {
@@ -806,7 +806,7 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	r->reply_seq = me->call_seq;
 	me->state = IPC_WAIT_REPLY;
 	list_add_tail(&me->link, &ep->served);
-	me->fast_wait = true;
+	me->fast = IPC_FAST_WAIT;
 	ep->calls++;
 	ep->fast_calls++;
 	r->result = 0;
@@ -860,7 +860,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	me->ep = ep;
 	me->state = IPC_RECEIVING;
 	list_add_tail(&me->link, &ep->receivers);
-	me->fast_wait = true;
+	me->fast = IPC_FAST_WAIT;
 	ep->fast_replies++;
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */

@@ -46,6 +46,8 @@ struct ipc_msg {
  * are protected by ep->lock of the endpoint it waits on; the rest belongs to
  * the thread itself.
  */
+enum { IPC_FAST_WAIT = 1, IPC_FAST_IN_FRAME = 2 }; /* ipc_thread.fast */
+
 struct ipc_thread {
 	u32 refs; /* atomic */
 	struct thread *thread;
@@ -62,13 +64,14 @@ struct ipc_thread {
 	u32 handoff_pin; /* a waker still needs thread alive: wait for 0 before leaving */
 	struct ipc_thread *handoff_to; /* fast path: the partner being handed the CPU (own use) */
 	/*
-	 * fast_wait: the thread waits in a fast path (its continuation will
-	 * finish the call), so a fast-path partner may write a short message
-	 * straight into its user frame instead of msg, and then sets
-	 * msg_in_frame. Both under the endpoint lock while the thread is
-	 * listed; cleared by the thread once it is listed nowhere.
+	 * fast: IPC_FAST_WAIT while the thread waits in a fast path (its
+	 * continuation will finish the call): a fast-path partner may then
+	 * write a short message straight into its user frame instead of msg,
+	 * and sets IPC_FAST_IN_FRAME. Changed under the endpoint lock while
+	 * the thread is listed; reset to 0 by the thread once it is listed
+	 * nowhere.
 	 */
-	bool fast_wait, msg_in_frame;
+	u8 fast;
 	vaddr_t ubuf;	     /* struct m_ipc_buffer in user space, 0: none */
 	const void *ubuf_vm; /* the address space ubuf was registered in (execve drops it) */
 	/*

@@ -59,6 +59,8 @@ extern const struct sched_class *const __stop_sched_classes[];
 
 static const struct sched_class *classes[SCHED_MAX_CLASSES];
 static u32 nr_classes;
+/* rq->class_queued bits of the classes above fair (the IPC switch's test); set at boot. */
+static u32 above_fair_mask;
 struct runqueue sched_runqueues[MAX_CPUS];
 static struct timer slice_timers[MAX_CPUS];
 
@@ -148,6 +150,7 @@ static void register_classes(void)
 	BUG_ON(nr_classes == 0);
 	for (u32 i = 0; i < nr_classes; i++)
 		((struct sched_class *)classes[i])->id = i;
+	above_fair_mask = (1u << fair_sched_class.id) - 1;
 }
 
 static void slice_timer_fn(struct timer *tm)
@@ -776,7 +779,7 @@ static inline __attribute__((always_inline)) bool ipc_switch_locked(struct cpu *
 	if (unlikely(next->state != THREAD_BLOCKED || next->cpu != rq->cpu ||
 		     !(next->affinity & (1ull << rq->cpu)) || prev->state != THREAD_BLOCKED ||
 		     prev->class != &fair_sched_class || next->class != &fair_sched_class ||
-		     (rq->class_queued & ((1u << fair_sched_class.id) - 1))))
+		     (rq->class_queued & above_fair_mask)))
 		goto refuse;
 	rq->clock_ns = arch_clock_ns();
 	if (unlikely(!fair_switch_direct(rq, prev, next)))
