@@ -76,7 +76,7 @@ void ipc_msg_discard(struct ipc_msg *m)
 	m->ncaps = 0;
 }
 
-/* The last reference to it is gone: free it (ipc_thread_put, the fast path's fast_thread_put). */
+/* The last reference to it is gone: free it (ipc_thread_put). */
 static void ipc_thread_release(struct ipc_thread *it)
 {
 	ipc_msg_discard(&it->msg);

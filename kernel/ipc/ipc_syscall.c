@@ -574,7 +574,11 @@ long msys_ipc_reply(u64 a0, u64 info, u64 a2, u64 mr0, u64 mr1, u64 mr2)
 	if (!me->reply_to)
 		return -ENOENT;
 	ret = msg_copy_in(me, info, mr0, mr1, mr2);
-	return ret ? ret : endpoint_reply(me);
+	if (ret) {
+		ipc_msg_discard(&me->msg); /* handles taken before the failure go back */
+		return ret;
+	}
+	return endpoint_reply(me);
 }
 
 /* Reply_recv, the general way (msys_ipc_reply_recv, in endpoint.c, tries the fast path first). */
@@ -595,6 +599,8 @@ long ipc_reply_recv_general(u64 h, u64 info, u64 timeout, u64 mr0, u64 mr1, u64 
 					  ipc_deadline(timeout));
 	if (!ret)
 		ret = ipc_msg_copy_out(me);
+	else
+		ipc_msg_discard(&me->msg); /* a reply not sent, or a half-copied one */
 	kobj_put(r.obj);
 	return ret;
 }

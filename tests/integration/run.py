@@ -816,8 +816,10 @@ def check_exits(q, what):
 
 
 def init_shuts_down(q, sig, doing):
-    """init's shutdown sequence for sig, in order, ending with the reboot(2) it asks for."""
-    for pat in (r'^init: %s received: shutting down$' % sig, r'^init: sending SIGTERM to every process$',
+    """init's shutdown sequence for sig, in order, ending with the reboot(2) it asks for. The first
+    line may follow the shell's next prompt on the same line: busybox's poweroff/reboot/halt signal
+    init and exit at once, so the shell and init write to the console concurrently."""
+    for pat in (r'init: %s received: shutting down$' % sig, r'^init: sending SIGTERM to every process$',
                 r'^init: sending SIGKILL to every process$', r'^init: %s$' % doing):
         q.expect(pat, timeout=30)
 
