@@ -68,7 +68,9 @@ $(LIBMATRIOSKA): $(LIBM_SRCS) $(LIBM_HDRS) userland/build.mk
 UTEST_EXTRA_ipc := $(LIBMATRIOSKA)
 UTEST_EXTRA_ipcbench := $(LIBMATRIOSKA)
 UTEST_EXTRA_ipcfast := $(LIBMATRIOSKA)
+UTEST_EXTRA_ipcfuzz := $(LIBMATRIOSKA)
 $(UL_OUT)/tests/ipc $(UL_OUT)/tests/ipcbench $(UL_OUT)/tests/ipcfast: $(LIBMATRIOSKA) $(LIBM_HDRS)
+$(UL_OUT)/tests/ipcfuzz: $(LIBMATRIOSKA) $(LIBM_HDRS)
 
 # The programs' shared header (userland/tests/tap.h) is a prerequisite of each.
 UTEST_HDRS := $(wildcard userland/tests/*.h)
