@@ -43,7 +43,7 @@
  *            and read back, a read-only handle refused a writable mapping
  *            and mprotect(PROT_WRITE);
  *   buffer   the IPC buffer registered, unregistered, misaligned, on an
- *            unmapped or read-only page, or a kernel address.
+ *            inaccessible (PROT_NONE) or read-only page, or a kernel address.
  *
  * The echo protocol: a worker that receives a call labelled ECHO replies
  * (whenever it replies to that call) with label ECHO_REPLY, word 0 the
@@ -61,6 +61,13 @@
  * that call; anything else (and any echo mismatch) is a failure, counted in
  * memory shared by all workers and described on stderr.
  *
+ * Half the generations also run a second thread now and then: it shares
+ * the handle table (its closes, revokes and dups race with the main
+ * thread's waits), has its own IPC buffer and reply owed, makes only finite
+ * waits (the signals are the main thread's) and ends after a few operations,
+ * perhaps owing a reply (its caller must get -EPIPE); at the worker's exit
+ * it dies wherever it is.
+ *
  * The parent sends SIGUSR1 (a handler without SA_RESTART) to random workers
  * every few ms and SIGKILL about every --kill-ms ms (default 150), reaps and
  * respawns killed workers (the next generation takes over the slot's
@@ -76,6 +83,7 @@
  * and the last line "ipcfuzz: N passed, M failed". Native only.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -106,7 +114,7 @@
 
 /* ---- the generator (xorshift64*) ---- */
 
-static uint64_t rng_state;
+static __thread uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
@@ -146,7 +154,9 @@ struct slot_stats {
 };
 
 static struct slot_stats *stats;
-static uint64_t quota; /* operations per slot */
+#define BUMP(field) __atomic_fetch_add(&stats[me].field, 1, __ATOMIC_RELAXED)
+static __thread int helper; /* the worker's second thread: no M_FOREVER, no timer */
+static uint64_t quota;	    /* operations per slot */
 
 /* Handles every worker inherits (M_DUP_INHERIT), set by the parent before forking. */
 static int base_ep[N_EP], base_mq[N_MQ], base_nt[N_NT], base_mem[N_MEM];
@@ -160,20 +170,20 @@ struct held {
 	int base; /* inherited from the parent: closed or revoked only rarely */
 };
 
-enum buf_mode { BUF_GOOD, BUF_NONE, BUF_UNMAPPED, BUF_READONLY };
+enum buf_mode { BUF_GOOD, BUF_NONE, BUF_NOACCESS, BUF_READONLY };
 
 static int no_fast; /* --no-fast: long timeouts instead of M_FOREVER (no fast path) */
 static int me;	    /* the worker's slot */
-static struct held hs[MAX_HANDLES]; /* handles it knows of (some may be stale) */
-static int nhs;
+static __thread struct held hs[MAX_HANDLES]; /* handles it knows of (some may be stale) */
+static __thread int nhs;
 static int priv_ep;
-static struct m_ipc_buffer *ibuf; /* the good IPC buffer */
-static void *ro_page, *gone_page; /* a read-only page, an unmapped one */
-static enum buf_mode bufmode;
+static __thread struct m_ipc_buffer *ibuf; /* the good IPC buffer */
+static void *ro_page, *gone_page;	   /* a read-only page, an inaccessible one */
+static __thread enum buf_mode bufmode;
 static volatile sig_atomic_t sigs;
 
 /* The reply owed, as this worker believes (cleared only when surely consumed). */
-static struct {
+static __thread struct {
 	int owed, echo, lost;
 	struct m_msg reply; /* the echo reply, ready */
 	uint32_t len;
@@ -219,7 +229,7 @@ static long expect(long r, const int *allowed, const char *what)
 		}
 	}
 	if (r == -EINTR)
-		stats[me].eintr++;
+		BUMP(eintr);
 	return r;
 }
 
@@ -232,8 +242,11 @@ static int refused(long r)
 /* A one-shot timer of 2..40 ms that ends a wait with -EINTR. */
 static void timer_arm(void)
 {
-	struct itimerval it = {{0, 0}, {0, (long)(2000 + below(38000))}};
+	struct itimerval it = {{0, 0}, {0, 0}};
 
+	if (helper) /* the process's timer belongs to the main thread */
+		return;
+	it.it_value.tv_usec = (long)(2000 + below(38000));
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -241,12 +254,15 @@ static void timer_off(void)
 {
 	struct itimerval it = {{0, 0}, {0, 0}};
 
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (!helper)
+		setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* A timeout: M_FOREVER (under a timer), 0, or 0.1..5 ms. */
 static uint64_t pick_timeout(int forever_pct)
 {
+	if (helper) /* the timer's signal goes to the main thread: waits are finite */
+		return chance(forever_pct) ? 1000000 + below(19000000) : chance(40) ? 0 : 100000;
 	if (chance(forever_pct))
 		return no_fast ? 10000000000ull : M_FOREVER;
 	return chance(40) ? 0 : 100000 + below(4900000);
@@ -370,7 +386,7 @@ static int pick_ep(void)
 static void set_buffer(enum buf_mode mode)
 {
 	void *b = mode == BUF_GOOD	 ? (void *)ibuf
-		  : mode == BUF_UNMAPPED ? gone_page
+		  : mode == BUF_NOACCESS ? gone_page
 		  : mode == BUF_READONLY ? ro_page
 					 : NULL;
 	long r = m_ipc_set_buffer(b);
@@ -432,7 +448,7 @@ static void received(long r, struct m_msg *m)
 	ow.echo = label == L_ECHO;
 	ow.lost = r != 0;
 	if (r == 0) {
-		stats[me].recvs_ok++;
+		BUMP(recvs_ok);
 		take_caps(m->info);
 	}
 	if (!ow.echo)
@@ -559,12 +575,12 @@ static void op_serve(int n)
 				received(r, &m);
 			}
 		}
-		stats[me].done++;
-		if (stats[me].done >= quota)
+		BUMP(done);
+		if (__atomic_load_n(&stats[me].done, __ATOMIC_RELAXED) >= quota)
 			return;
 		if (ow.owed && chance(10)) {
 			op_reply();
-			stats[me].done++;
+			BUMP(done);
 		}
 	}
 }
@@ -621,7 +637,7 @@ static void op_client(int n)
 			x = find_held(ep);
 			r = expect(ipc_raw(MSYS_IPC_CALL, (uint64_t)ep, &m, to), E_IPC, "call");
 			if (r == 0) {
-				stats[me].calls_ok++;
+				BUMP(calls_ok);
 				if (hostile)
 					fail("a call with info %#lx succeeded", (long)sent_m.info,
 					     0);
@@ -630,7 +646,7 @@ static void op_client(int n)
 				uint32_t rl = M_INFO_LABEL(m.info), rlen = M_INFO_LEN(m.info);
 
 				if (rl == L_ECHO_LOST && (len || ncaps)) {
-					stats[me].lost++;
+					BUMP(lost);
 				} else if (rl != L_ECHO_REPLY || M_INFO_CAPS(m.info) ||
 					   rlen != len || m.w[0] != sum || m.w[1] != ~sent_m.w[1] ||
 					   m.w[3] != sent_m.w[3] + 1 || (x && m.w[2] != x->badge) ||
@@ -682,14 +698,14 @@ static void op_client(int n)
 								j % 8 == 7 ? " " : "");
 						fputc('\n', stderr);
 					} else
-						stats[me].echoes++;
+						BUMP(echoes);
 				}
 			} else if (r == 0) {
 				take_caps(m.info);
 			}
 		}
-		stats[me].done++;
-		if (stats[me].done >= quota)
+		BUMP(done);
+		if (__atomic_load_n(&stats[me].done, __ATOMIC_RELAXED) >= quota)
 			return;
 	}
 }
@@ -789,12 +805,12 @@ static void mq_check(const uint8_t *b, long n)
 	if (magic != MQ_MAGIC || len != n || (uint32_t)s != *(const uint32_t *)(b + 8))
 		fail("queue message corrupt: %ld bytes, header length %ld", n, len);
 	else
-		stats[me].mq_ok++;
+		BUMP(mq_ok);
 }
 
 static void op_queue(void)
 {
-	static uint8_t b[4200];
+	static __thread uint8_t b[4200];
 	int q = chance(85) ? base_mq[below(N_MQ)] : pick_handle(M_OBJ_QUEUE);
 	uint32_t flags = chance(30) ? M_NONBLOCK : 0;
 	uint64_t to = pick_timeout(40);
@@ -943,6 +959,91 @@ static void op_memory(void)
 	}
 }
 
+/* The thread's own state: IPC buffer, the handles it knows of. */
+static void thread_setup(void)
+{
+	ibuf = mmap(NULL, sizeof(*ibuf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+	if (ibuf == MAP_FAILED) {
+		perror("ipcfuzz: mmap");
+		_exit(3);
+	}
+	set_buffer(BUF_GOOD);
+	for (int i = 0; i < N_EP; i++)
+		hold(base_ep[i]);
+	for (int i = 0; i < N_MQ; i++)
+		hold(base_mq[i]);
+	for (int i = 0; i < N_NT; i++)
+		hold(base_nt[i]);
+	for (int i = 0; i < N_MEM; i++)
+		hold(base_mem[i]);
+	for (int i = 0; i < nhs; i++)
+		hs[i].base = 1;
+}
+
+/* One operation or one burst. */
+static void one_op(void)
+{
+	uint64_t k = below(100);
+	int burst = 1 + (int)below(chance(50) ? 4 : 40);
+
+	/* Even workers lean to calling, odd ones to serving: partners wait for each other. */
+	if (k < (me % 2 ? 26u : 50u)) {
+		op_client(burst);
+		return;
+	}
+	if (k < 70) {
+		op_serve(burst);
+		return;
+	}
+	if (k < 73 && ow.owed)
+		op_reply();
+	else if (k < 80)
+		op_handles();
+	else if (k < 87)
+		op_queue();
+	else if (k < 92)
+		op_notify();
+	else if (k < 97)
+		op_memory();
+	else
+		op_buffer();
+	BUMP(done);
+}
+
+/*
+ * A worker's second thread: it shares the handle table (closes, revokes and
+ * dups race with the main thread's waits) and ends after a few operations,
+ * perhaps owing a reply (its caller must get -EPIPE) or holding a call. The
+ * signals stay with the main thread (its timer bounds its waits), so the
+ * helper's waits are finite: it never takes the fast path itself, but it is
+ * the fast path's partner often enough.
+ */
+static volatile int helper_running;
+static uint64_t helper_seed;
+static int helpers;
+
+static void *helper_main(void *arg)
+{
+	sigset_t set;
+	int n;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	helper = 1;
+	rng_state = mix(helper_seed++, 77, 0);
+	thread_setup();
+	n = 1 + (int)below(200);
+	while (n-- && __atomic_load_n(&stats[me].done, __ATOMIC_RELAXED) < quota)
+		one_op();
+	munmap(ibuf, sizeof(*ibuf));
+	helper_running = 0;
+	return NULL;
+}
+
 static __attribute__((noreturn)) void worker(int w, uint64_t seed, int gen)
 {
 	struct sigaction sa;
@@ -967,61 +1068,36 @@ static __attribute__((noreturn)) void worker(int w, uint64_t seed, int gen)
 		sched_setaffinity(0, sizeof(set), &set);
 	}
 
-	ibuf = mmap(NULL, sizeof(*ibuf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		    0);
 	ro_page = mmap(NULL, 2 * sizeof(*ibuf), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	gone_page = mmap(NULL, 2 * sizeof(*ibuf), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ibuf == MAP_FAILED || ro_page == MAP_FAILED || gone_page == MAP_FAILED) {
+	/* Inaccessible, and never reused by a later mapping (an unmapped hole could be). */
+	gone_page = mmap(NULL, 2 * sizeof(*ibuf), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro_page == MAP_FAILED || gone_page == MAP_FAILED) {
 		perror("ipcfuzz: mmap");
 		_exit(3);
 	}
-	munmap(gone_page, 2 * sizeof(*ibuf));
-	set_buffer(BUF_GOOD);
-
-	for (int i = 0; i < N_EP; i++)
-		hold(base_ep[i]);
-	for (int i = 0; i < N_MQ; i++)
-		hold(base_mq[i]);
-	for (int i = 0; i < N_NT; i++)
-		hold(base_nt[i]);
-	for (int i = 0; i < N_MEM; i++)
-		hold(base_mem[i]);
-	for (int i = 0; i < nhs; i++)
-		hs[i].base = 1;
 	priv_ep = m_ep_create();
 	if (priv_ep <= 0)
 		fail("ep_create: %ld", priv_ep, 0);
+	thread_setup();
 	hold(priv_ep);
 	hold(m_handle_dup(priv_ep, M_R_SEND | M_R_GRANT | M_R_DUP, 0, 0));
 	hold(m_handle_dup(priv_ep, M_R_SEND | M_R_GRANT, rnd() | 1, 0));
+	helper_seed = rnd();
+	helpers = chance(50); /* this generation has a second thread, now and then */
 
-	while (stats[w].done < quota) {
-		uint64_t k = below(100);
-		int burst = 1 + (int)below(chance(50) ? 4 : 40);
+	while (__atomic_load_n(&stats[w].done, __ATOMIC_RELAXED) < quota) {
+		if (helpers && !helper_running && chance(5)) {
+			pthread_t t;
 
-		if (k < 38) {
-			op_client(burst);
-			continue;
+			helper_running = 1;
+			if (pthread_create(&t, NULL, helper_main, NULL) == 0)
+				pthread_detach(t);
+			else
+				helper_running = 0;
 		}
-		if (k < 70) {
-			op_serve(burst);
-			continue;
-		}
-		if (k < 73 && ow.owed)
-			op_reply();
-		else if (k < 80)
-			op_handles();
-		else if (k < 87)
-			op_queue();
-		else if (k < 92)
-			op_notify();
-		else if (k < 97)
-			op_memory();
-		else
-			op_buffer();
-		stats[w].done++;
+		one_op();
 	}
-	_exit(0);
+	_exit(0); /* a helper thread still running dies wherever it is */
 }
 
 /* ---- the parent ---- */
