@@ -13,10 +13,11 @@
  * its level (N & 7), the default is KLOG_WARN like Linux's default message
  * level; at most 1024 bytes.
  *
- * klog() may be called with any lock held (even the scheduler's), so it
- * wakes nobody: a blocking read that finds no record sleeps in 20 ms steps
- * until one appears or a signal arrives, and poll() reports readiness but
- * cannot wake a sleeping poller (docs/design/procfs.md, "Known gaps").
+ * A blocking read with no record to give sleeps on klog_wq until one is
+ * logged or a signal arrives; poll, select and epoll wait on the same
+ * queue (klog_poll_wait). klog() may run with any lock held, so it wakes
+ * them through a deferred-work interrupt (klog.c, klog_wait.c): no timer,
+ * no periodic look, one interrupt per burst of records while someone waits.
  *
  * Locking: struct kmsg_user's mutex covers its position (pread does not
  * take f->lock); it is not held while a reader sleeps. poll, which must
@@ -31,8 +32,7 @@
 #include "sync.h"
 #include "vfs.h"
 
-#define KMSG_WRITE_MAX 1024	 /* longest write accepted (Linux: LOG_LINE_MAX) */
-#define KMSG_POLL_NS 20000000ull /* a blocked reader looks again this often */
+#define KMSG_WRITE_MAX 1024 /* longest write accepted (Linux: LOG_LINE_MAX) */
 #define KMSG_DEFAULT_LEVEL KLOG_WARN
 
 /* ---- /dev/kmsg ---- */
@@ -109,11 +109,9 @@ static s64 kmsg_read(struct file *f, struct uio *uio, u64 *pos)
 			n = -EAGAIN;
 			goto out;
 		}
-		if (signal_pending()) {
-			n = -EINTR;
-			goto out;
-		}
-		sched_sleep_ns(KMSG_POLL_NS);
+		n = klog_wait(__atomic_load_n(&u->seq, __ATOMIC_RELAXED));
+		if (n)
+			goto out; /* -EINTR */
 	}
 	if (n > 0 && (size_t)n > uio->len) {
 		/* Too small for the record: Linux fails and keeps the position. */
@@ -186,7 +184,7 @@ static u32 kmsg_poll(struct file *f, struct poll_table *pt)
 {
 	struct kmsg_user *u = f->priv;
 
-	(void)pt; /* nothing to wait on: klog() wakes nobody */
+	klog_poll_wait(pt);
 	if (__atomic_load_n(&u->seq, __ATOMIC_RELAXED) < klog_next_seq())
 		return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
 	return POLLOUT | POLLWRNORM;

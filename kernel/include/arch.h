@@ -243,6 +243,13 @@ void arch_idle(void);
 void arch_timer_set_deadline(u64 deadline_ns);
 /* Ask CPU cpu to reschedule (IPI); no-op for the calling CPU. */
 void arch_send_reschedule(u32 cpu);
+/*
+ * Deferred work (the kernel's irq_work): interrupt the calling CPU as soon
+ * as it has interrupts on (x86: a self-IPI); that interrupt runs
+ * klog_irq_work() with no lock held. Any context, even with interrupts off
+ * or in an NMI. Returns false when it cannot (no interrupt controller yet).
+ */
+bool arch_irq_work_raise(void);
 
 /* ---- boot (called once, in this order, by kmain on the boot CPU) ---- */
 struct boot_info;

@@ -59,6 +59,31 @@ u64 klog_next_seq(void);
 u32 klog_capacity(void);
 
 /*
+ * Waiting for new records (kernel/core/klog_wait.c). klog() runs in any
+ * context (interrupts, spinlocks held, the scheduler, panic), so it wakes
+ * nobody itself: when someone waits on klog_wq it raises the CPU's
+ * deferred-work interrupt (arch_irq_work_raise, a self-IPI, delivered as
+ * soon as that CPU has interrupts on) and klog_irq_work(), run by that
+ * interrupt with no lock held, wakes the waiters.
+ *
+ * klog_wait: sleep until a record with sequence number >= seq exists
+ * (klog_next_seq() > seq): 0, or -EINTR when a signal is pending. Thread
+ * context, no lock held.
+ * klog_poll_wait: for a poll method: register pt on klog_wq, then fence,
+ * so that the caller's look at klog_next_seq() afterwards and klog()'s
+ * look at the queue cannot both miss.
+ */
+struct poll_table;
+struct wait_queue;
+extern struct wait_queue klog_wq;
+int klog_wait(u64 seq);
+void klog_poll_wait(struct poll_table *pt);
+void klog_irq_work(void);
+extern u32 klog_wake_pending; /* klog.c/klog_wait.c: 1 while a raised wake-up has not run */
+/* Wake-ups klog() asked for so far (statistics, tests). */
+u64 klog_wakeups_raised(void);
+
+/*
  * Text forms of records for user space (kernel/core/klog_text.c). Like
  * snprintf, each returns the length of the whole text (which may be more
  * than size) and NUL-terminates when size > 0.

@@ -45,7 +45,6 @@ enum {
 };
 
 #define SYSLOG_LINE_MAX (KLOG_MSG_MAX + 48) /* "<7>[12345678.123456] " + text + "\n" */
-#define SYSLOG_POLL_NS 20000000ull	    /* READ with nothing unread looks again this often */
 #define NO_SAVED_LEVEL (-1)
 
 static struct spinlock syslog_lock = SPINLOCK_INIT("syslog", LOCK_RANK_NONE);
@@ -119,11 +118,9 @@ static long read_unread(char *ubuf, size_t len)
 		goto out;
 	}
 	while (get_seq(&read_seq) >= klog_next_seq()) {
-		if (signal_pending()) {
-			ret = -EINTR;
-			goto out;
-		}
-		sched_sleep_ns(SYSLOG_POLL_NS);
+		ret = klog_wait(get_seq(&read_seq)); /* woken by the next record (klog_wait.c) */
+		if (ret)
+			goto out; /* -EINTR */
 	}
 	seq = done = get_seq(&read_seq);
 	while (klog_read(&seq, r)) {

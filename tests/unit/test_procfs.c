@@ -275,17 +275,27 @@ static void ring_add(int level, u64 ns, const char *text)
 	snprintf(r->text, sizeof(r->text), "%s", text);
 }
 
-static int sleeps_until_record = -1; /* sched_sleep_ns adds a record after this many sleeps */
+static int sleeps_until_record = -1; /* klog_wait adds a record after this many sleeps */
 static int sleeps;
 
-void sched_sleep_ns(u64 ns)
+/* The kernel's klog_wait sleeps until klog() wakes it; this one "sleeps" in counted steps. */
+int klog_wait(u64 seq)
 {
-	(void)ns;
-	sleeps++;
-	if (sleeps == sleeps_until_record)
-		ring_add(KLOG_INFO, 5000000000ull, "late record");
-	if (sleeps > 100)
-		stub.signal_pending = true; /* a test that would sleep for good */
+	while (klog_next_seq() <= seq) {
+		if (stub.signal_pending)
+			return -EINTR;
+		sleeps++;
+		if (sleeps == sleeps_until_record)
+			ring_add(KLOG_INFO, 5000000000ull, "late record");
+		if (sleeps > 100)
+			stub.signal_pending = true; /* a test that would sleep for good */
+	}
+	return 0;
+}
+
+void klog_poll_wait(struct poll_table *pt)
+{
+	poll_wait(pt, NULL); /* the fake poll_wait: nothing to queue on here */
 }
 
 /* ---- fixture ---- */
@@ -737,7 +747,7 @@ UNIT_TEST(kmsg_reads_one_record_per_read)
 	CHECK_STREQ(buf, "6,2,3000,-;flood\n");
 	file_put(f);
 
-	/* A blocking read waits (the fake sleep logs a record on its 3rd call). */
+	/* A blocking read waits (the fake klog_wait logs a record on its 3rd step). */
 	CHECK_EQ(vfs_open(&C, "/kmsg", O_RDONLY, 0, &f), 0);
 	CHECK_EQ(vfs_lseek(f, 0, SEEK_END), 0);
 	sleeps_until_record = 3;

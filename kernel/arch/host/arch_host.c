@@ -82,6 +82,12 @@ void arch_stop_other_cpus(void)
 {
 }
 
+/* No interrupts on the host: deferred work (klog wake-ups) is never raised. */
+bool arch_irq_work_raise(void)
+{
+	return false;
+}
+
 /* No machine to turn off; a restart ends the test process with status 4. */
 int arch_power_off(void)
 {

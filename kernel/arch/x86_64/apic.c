@@ -70,6 +70,7 @@
 #define LVT_LEVEL (1u << 15)
 #define LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define ICR_PENDING (1u << 12)
+#define ICR_SHORTHAND_SELF (1u << 18)
 #define TIMER_DIV_16 0x3
 
 #define CALIBRATE_NS 10000000ull /* 10 ms */
@@ -169,6 +170,15 @@ void lapic_send_ipi(u32 dest, u32 icr)
 	lapic_ipi_idle();
 	lapic_write(LAPIC_ICR_HI, dest << 24);
 	lapic_write(LAPIC_ICR_LO, icr);
+	arch_irq_restore(flags);
+}
+
+void lapic_send_self_ipi(u8 vector)
+{
+	unsigned long flags = arch_irq_save();
+
+	lapic_ipi_idle();
+	lapic_write(LAPIC_ICR_LO, ICR_SHORTHAND_SELF | ICR_FIXED | vector);
 	arch_irq_restore(flags);
 }
 

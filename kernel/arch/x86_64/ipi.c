@@ -8,6 +8,9 @@
  *   VEC_IPI_TLB      x86_tlb_shootdown(): invalidate a range on other CPUs
  *                    and wait until every one has.
  *   VEC_IPI_STOP     arch_stop_other_cpus() (panic): the target halts.
+ *   VEC_IPI_WORK     arch_irq_work_raise(): a CPU interrupts itself to run
+ *                    deferred work (klog_irq_work: wake the kernel log's
+ *                    readers) where no lock is held.
  *
  * A call or a shootdown is a request: one shared struct ipi_request per
  * vector holds the function, its argument and a mask of the CPUs that still
@@ -262,6 +265,26 @@ void x86_stop_other_cpus(void)
 	}
 }
 
+/* ---- deferred work ---- */
+
+static bool work_ready; /* the handler is registered */
+
+bool arch_irq_work_raise(void)
+{
+	if (!__atomic_load_n(&work_ready, __ATOMIC_ACQUIRE) || !lapic_present())
+		return false;
+	lapic_send_self_ipi(VEC_IPI_WORK);
+	return true;
+}
+
+/* Interrupts were on where this CPU was, so it holds no interrupt-safe lock. */
+static void work_irq(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+	klog_irq_work();
+}
+
 static void stop_irq(struct trap_frame *f)
 {
 	(void)f;
@@ -275,4 +298,6 @@ void x86_ipi_init(void)
 	x86_irq_register(VEC_IPI_CALL, call_irq);
 	x86_irq_register(VEC_IPI_TLB, tlb_irq);
 	x86_irq_register(VEC_IPI_STOP, stop_irq);
+	x86_irq_register(VEC_IPI_WORK, work_irq);
+	__atomic_store_n(&work_ready, true, __ATOMIC_RELEASE);
 }

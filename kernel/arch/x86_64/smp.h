@@ -148,6 +148,8 @@ bool lapic_timer_tsc_deadline(void);
 void lapic_send_ipi(u32 dest, u32 icr);
 /* Wait until the previous IPI has been accepted; false on timeout. */
 bool lapic_ipi_idle(void);
+/* Interrupt this CPU with vector (destination shorthand "self"; ICR_HI untouched, so NMI-safe). */
+void lapic_send_self_ipi(u8 vector);
 
 /* Register every IOAPIC of the MADT, all inputs masked. */
 void ioapic_init(const struct acpi_madt_info *madt);

@@ -155,6 +155,7 @@ void x86_trap(struct trap_frame *f);
 #define VEC_IPI_TLB 0xf1
 #define VEC_IPI_STOP 0xf2
 #define VEC_IPI_CALL 0xf3
+#define VEC_IPI_WORK 0xf4 /* self-IPI: deferred work (arch_irq_work_raise) */
 #define VEC_SPURIOUS 0xff
 typedef void (*x86_irq_handler_t)(struct trap_frame *f);
 /* Route vector to handler (runs with interrupts off; must EOI its own interrupt). */
