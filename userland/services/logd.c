@@ -25,12 +25,24 @@
  * Filters: per source (and "*", the default), records above a level are
  * dropped on arrival. They live in memory only.
  *
- * One thread: the RPC serve loop runs the kernel poll between calls
- * (every LOGD_POLL_NS), and republishes "logd" at the nameserver now and
- * then, so a restarted nameserver learns it again.
+ * Two threads and no timer, so an idle logd never runs: the main thread
+ * serves RPC calls (blocked in receive with no timeout); the kernel thread
+ * sleeps in poll() on /dev/kmsg, which the kernel wakes when a record is
+ * logged (drivers/char/kmsg.c), and takes the new records. L.lock (a
+ * mutex) covers all of L but ep and kmsg_fd (set before the thread
+ * starts): both threads drain /dev/kmsg under it (a call first takes what
+ * the kernel said before it, to keep the file in time order), so each
+ * kernel record is taken once, by whichever thread gets there first.
+ *
+ * A restarted nameserver starts with an empty table and says so in the
+ * kernel log ("nameserver: serving", nameserver.c); the kernel thread,
+ * seeing that record, publishes "logd" again (from its own thread: the RPC
+ * stubs use a per-thread IPC buffer, rpc.c).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +59,10 @@
 #define LOGD_TEXT_MAX 200
 #define LOGD_FILTERS 32
 #define LOGD_LINE_MAX 320
-#define LOGD_POLL_NS 200000000ull     /* kernel records are read this often */
-#define LOGD_PUBLISH_NS 3000000000ull /* "logd" is published again this often */
-#define LOGD_NS_TIMEOUT 200000000ull
-#define LOGD_RELOAD_BYTES 65536	       /* tail of each file read back at start */
-#define LOGD_ROTATE_BYTES (256 * 1024) /* messages becomes messages.0 at this size */
+#define LOGD_NS_TIMEOUT 5000000000ull /* publish: wait this long for a nameserver to answer */
+#define NS_STARTED_TEXT "nameserver: serving" /* the record a (re)started nameserver logs */
+#define LOGD_RELOAD_BYTES 65536		      /* tail of each file read back at start */
+#define LOGD_ROTATE_BYTES (256 * 1024)	      /* messages becomes messages.0 at this size */
 #define MESSAGES_PATH "/var/log/messages"
 #define MESSAGES_OLD_PATH "/var/log/messages.0"
 #define KMSG_PATH "/dev/kmsg"
@@ -71,8 +82,9 @@ struct logd_filter {
 	uint8_t level;
 };
 
-/* All of logd's state; one thread touches it. */
+/* All of logd's state. lock covers everything else; ep and kmsg_fd are set before threads start. */
 static struct {
+	pthread_mutex_t lock;
 	struct logd_rec ring[LOGD_RING]; /* seq s is at ring[s % LOGD_RING] */
 	uint64_t next_seq;		 /* ring holds [max(1, next_seq - LOGD_RING), next_seq) */
 	uint64_t kcursor;		 /* next kernel sequence to take */
@@ -81,8 +93,8 @@ static struct {
 	uint64_t out_size; /* its size */
 	int kmsg_fd;
 	int ep;
-	uint64_t next_publish;
-} L;
+	bool publish_due; /* publish at the kernel thread's next turn (a nameserver started) */
+} L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static const char *const level_names[8] = {"emerg",   "alert",	"crit", "err",
 					   "warning", "notice", "info", "debug"};
@@ -331,6 +343,8 @@ static void take_kmsg_line(char *line)
 		log_self(3, note);
 	}
 	L.kcursor = kseq + 1;
+	if (strncmp(line + off, NS_STARTED_TEXT, strlen(NS_STARTED_TEXT)) == 0)
+		L.publish_due = true; /* whatever the filters say */
 	if (!filter_pass("kernel", prio & 7))
 		return;
 	nl = strchr(line + off, '\n'); /* continuation lines (" KEY=value") are dropped */
@@ -346,6 +360,7 @@ static void take_kmsg_line(char *line)
 	store(&r, true);
 }
 
+/* Take every kernel record there is now (kmsg_fd is non-blocking). L.lock held. */
 static void poll_kernel(void)
 {
 	char line[1200];
@@ -375,16 +390,40 @@ static void publish(void)
 	ns_publish(ns, LOGD_NS_TIMEOUT, "logd", L.ep);
 }
 
-static void idle(void *ctx)
+/*
+ * The kernel thread: take every record there is, publish if asked to (at
+ * start, or a nameserver started), then sleep until /dev/kmsg has a record
+ * (poll with no timeout: the kernel wakes it). A poll woken for records
+ * the main thread has already taken finds nothing and sleeps again.
+ */
+static void *kernel_thread(void *arg)
 {
-	uint64_t now = (uint64_t)m_clock_ns();
+	struct pollfd p = {.fd = L.kmsg_fd, .events = POLLIN};
 
-	(void)ctx;
-	poll_kernel();
-	if (now >= L.next_publish) {
-		publish();
-		L.next_publish = now + LOGD_PUBLISH_NS;
+	(void)arg;
+	for (;;) {
+		bool due;
+
+		pthread_mutex_lock(&L.lock);
+		poll_kernel();
+		due = L.publish_due;
+		L.publish_due = false;
+		pthread_mutex_unlock(&L.lock);
+		if (due)
+			publish();
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			fprintf(stderr, "logd: poll %s: %s\n", KMSG_PATH, strerror(errno));
+			return NULL;
+		}
 	}
+}
+
+/* Every call runs with L.lock held (the kernel thread stores records too). */
+static void dispatch_locked(const void *ops, void *ctx, struct m_msg *msg, struct m_ipc_buffer *b)
+{
+	pthread_mutex_lock(&L.lock);
+	logd_dispatch((const struct logd_ops *)ops, ctx, msg, b);
+	pthread_mutex_unlock(&L.lock);
 }
 
 /* ---- the RPC handlers ---- */
@@ -529,6 +568,7 @@ static const struct logd_ops logd_server = {
 
 int logd_main(int argc, char **argv)
 {
+	pthread_t kt;
 	long r;
 
 	(void)argc;
@@ -546,8 +586,15 @@ int logd_main(int argc, char **argv)
 		return 1;
 	}
 	log_self(6, "logd started");
-	idle(NULL);
-	r = logd_serve(L.ep, &logd_server, NULL, LOGD_POLL_NS, idle);
+	/* The kernel thread publishes (it may wait for a nameserver) while calls are served. */
+	L.publish_due = true;
+	if (L.kmsg_fd < 0 || pthread_create(&kt, NULL, kernel_thread, NULL) != 0) {
+		if (L.kmsg_fd >= 0)
+			fprintf(stderr,
+				"logd: no kernel thread: kernel records only come with calls\n");
+		publish();
+	}
+	r = rpc_serve(L.ep, dispatch_locked, &logd_server, NULL, 0, NULL);
 	fprintf(stderr, "logd: serving failed: %s\n", strerror((int)-r));
 	return 1;
 }

@@ -10,13 +10,16 @@
  * ($MATRIOSKA_NS_RECV). Because init keeps its own receive right, the
  * endpoint outlives a nameserver crash: clients' calls wait (up to their
  * timeout) until init has restarted us. The table is in memory only: after
- * a restart, services publish again (logd does when its calls fail).
+ * a restart, services publish again. To tell them, a starting nameserver
+ * logs "nameserver: serving (pid N)" in the kernel log (/dev/kmsg), which
+ * logd watches anyway (it publishes again when it sees that record).
  *
  * Entries hold a send|grant|dup handle to the service's endpoint; a lookup
  * hands out a send-only copy. Publishing a name again replaces the entry
  * (names are not owned: any process with the nameserver handle may
  * publish; see "Limits" in services.md).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +126,21 @@ static const struct ns_ops ns_server = {
 	.list = ns_do_list,
 };
 
+/* "The table is empty": a kernel log record that services watching it act on (logd). */
+static void announce(void)
+{
+	char line[64];
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	int n = snprintf(line, sizeof(line), "<6>nameserver: serving (pid %d)\n", (int)getpid());
+
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) != n) {
+		/* Not fatal: services then find out only when they publish again. */
+	}
+	close(fd);
+}
+
 int nameserver_main(int argc, char **argv)
 {
 	const char *s = getenv(RPC_NS_RECV_ENV);
@@ -136,6 +154,7 @@ int nameserver_main(int argc, char **argv)
 		return 1;
 	}
 	unsetenv(RPC_NS_RECV_ENV);
+	announce();
 	r = ns_serve(ep, &ns_server, NULL, 0, NULL);
 	fprintf(stderr, "nameserver: serving failed: %s\n", strerror((int)-r));
 	return 1;
