@@ -27,8 +27,6 @@
 #include "klog.h"
 #include "lib.h"
 #include "mm.h"
-#include "sched.h"
-#include "signal.h"
 #include "sync.h"
 #include "vfs.h"
 
