@@ -13,7 +13,8 @@
  * zero-copy page grant: the receiver maps the very same pages.
  *
  * Locking: m->lock (interrupts off) protects the page array; a page is
- * allocated outside it and installed if the slot is still empty.
+ * allocated outside it and installed if the slot is still empty. Mapping
+ * takes the caller's space lock (vm_lock), as mmap does.
  */
 #include "errno.h"
 #include "ipc_internal.h"
@@ -143,6 +144,7 @@ long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5)
 	u32 need = M_R_MAP | M_R_READ, vmprot = 0, vmflags = VMA_SHARED;
 	struct cap_ref r;
 	struct memobj *m;
+	bool taken;
 	long err;
 
 	(void)a5;
@@ -169,15 +171,21 @@ long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5)
 		vmprot |= VM_WRITE | VM_READ;
 	if (r.rights & M_R_WRITE)
 		vmflags |= VMA_MAYWRITE;
-	if (!addr)
-		addr = vm_find_free(p->vm, p->brk + MiB(1), p->mmap_top, len);
-	if (!addr) {
-		err = -ENOMEM;
-		goto out;
-	}
 	obj.obj = m;
 	obj.key = m;
-	err = vm_map_object(p->vm, addr, len, vmprot, vmflags, &obj, offset / PAGE_SIZE);
+	/*
+	 * The space's lock, as mmap takes it: another thread of the process
+	 * may map, unmap or fault meanwhile (the region tree changed under
+	 * the search, or the free range found taken before it is mapped).
+	 */
+	taken = vm_lock(p->vm);
+	if (!addr)
+		addr = vm_find_free(p->vm, p->brk + MiB(1), p->mmap_top, len);
+	if (!addr)
+		err = -ENOMEM;
+	else
+		err = vm_map_object(p->vm, addr, len, vmprot, vmflags, &obj, offset / PAGE_SIZE);
+	vm_unlock(p->vm, taken);
 	if (!err)
 		err = (long)addr;
 out:
