@@ -75,7 +75,7 @@ def ipcfuzz_smp2(ctx):
 @test
 def ipcfuzz_smp1(ctx):
     """ipcfuzz --seed 2 on -smp 1: every worker on one CPU (the fast path's home); the same checks."""
-    run_ipcfuzz(ctx, 2, IPCFUZZ_OPS // 2, IPCFUZZ_PROCS, smp=1, timeout=100)
+    run_ipcfuzz(ctx, 2, IPCFUZZ_OPS, IPCFUZZ_PROCS, smp=1, timeout=100)
 
 
 @test
