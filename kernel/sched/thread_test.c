@@ -291,14 +291,29 @@ KBENCH(sched, yield_pingpong)
 
 static volatile u64 ran_on[4];
 static volatile bool spread_stop;
+/*
+ * The CPUs a test waits to see used (0: none, run the whole 30 ms): the
+ * threads stop as soon as all of ran_on[] together covers them, or after a
+ * generous 2 s - QEMU's virtual CPUs are host threads, and on a loaded host
+ * one may not run at all for a while.
+ */
+static volatile u64 spread_goal;
+static volatile bool spread_any; /* one CPU of spread_goal is enough */
 
 static void record_cpus(void *arg)
 {
 	u64 i = (u64)(uintptr_t)arg;
-	u64 end = clock_ns() + 30000000;
+	u64 goal = spread_goal;
+	u64 end = clock_ns() + (goal ? 2000000000ull : 30000000ull);
 
-	while (clock_ns() < end && !spread_stop)
+	while (clock_ns() < end && !spread_stop) {
+		u64 seen;
+
 		ran_on[i] |= 1ull << this_cpu()->id;
+		seen = (ran_on[0] | ran_on[1] | ran_on[2] | ran_on[3]) & goal;
+		if (goal && (spread_any ? seen != 0 : seen == goal))
+			break;
+	}
 }
 
 KTEST(sched, threads_spread_over_all_cpus)
@@ -307,8 +322,10 @@ KTEST(sched, threads_spread_over_all_cpus)
 	u64 all = 0, want = nr_cpus >= 4 ? 0xf : (1ull << nr_cpus) - 1;
 
 	spread_stop = false;
-	for (int i = 0; i < 4; i++) {
+	spread_goal = want;
+	for (int i = 0; i < 4; i++)
 		ran_on[i] = 0;
+	for (int i = 0; i < 4; i++) {
 		th[i] = thread_create("ktest-spread", record_cpus, (void *)(uintptr_t)i, NULL);
 		KT_EXPECT(t, th[i] != NULL);
 	}
@@ -317,6 +334,7 @@ KTEST(sched, threads_spread_over_all_cpus)
 			thread_join(th[i]);
 		all |= ran_on[i];
 	}
+	spread_goal = 0;
 	kprintf("# 4 threads ran on CPU mask %#llx with %u CPUs online\n", (unsigned long long)all,
 		nr_cpus);
 	KT_EXPECT_EQ(t, all & want, want);
@@ -346,7 +364,9 @@ KTEST(sched, idle_cpu_pulls_waiting_thread)
 	u64 both;
 
 	spread_stop = false;
-	ran_on[0] = ran_on[1] = 0;
+	ran_on[0] = ran_on[1] = ran_on[2] = ran_on[3] = 0;
+	spread_goal = nr_cpus > 1 ? ~1ull : 0; /* any CPU but 0 */
+	spread_any = true;
 	a = thread_create("ktest-pullA", record_cpus, (void *)0, &pinned);
 	b = thread_create("ktest-pullB", record_cpus, (void *)1, &pinned);
 	KT_EXPECT(t, a && b);
@@ -357,6 +377,8 @@ KTEST(sched, idle_cpu_pulls_waiting_thread)
 	KT_EXPECT_EQ(t, sched_set_affinity(b, ~0ull), 0);
 	thread_join(a);
 	thread_join(b);
+	spread_goal = 0;
+	spread_any = false;
 	both = ran_on[0] | ran_on[1];
 	kprintf("# after widening, the two threads ran on CPU mask %#llx\n",
 		(unsigned long long)both);
