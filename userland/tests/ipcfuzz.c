@@ -57,7 +57,13 @@
  * path or a stale long part shows up here. A server that got the call's
  * registers but not its long part or handles (-EMSGSIZE without a buffer,
  * -EFAULT on a bad one) answers ECHO_LOST, which the caller accepts only for
- * a call that had a long part or handles.
+ * a call that had a long part or handles. A call labelled BIG (mostly
+ * short: the fast path) asks for a long reply that follows from its words
+ * (length 1 + word 0 mod 4096, byte i = word 1 + 7 i) and, when bit 20 of
+ * word 0 is set, a send-only handle to the first shared endpoint: such a
+ * reply reaches a caller waiting on the fast path through the copy-out its
+ * continuation makes, and is checked byte by byte, handle type and rights
+ * included.
  *
  * Before the workers start, a regression check: m_mem_map in one thread
  * racing mmap/munmap in another thread of the same process (mem_map_race).
@@ -116,6 +122,8 @@
 #define L_ECHO 0xec40u
 #define L_ECHO_REPLY 0xec41u
 #define L_ECHO_LOST 0xec42u
+#define L_BIG 0xec43u /* a request for a long reply (and perhaps a handle) */
+#define L_BIG_REPLY 0xec44u
 #define MQ_MAGIC 0x6d715a11u
 
 /* ---- the generator (xorshift64*) ---- */
@@ -156,6 +164,7 @@ struct slot_stats {
 	uint64_t echoes; /* ECHO calls whose reply was verified */
 	uint64_t lost;	 /* ECHO calls answered ECHO_LOST */
 	uint64_t fails;	 /* unexpected results, echo mismatches, corrupt messages */
+	uint64_t bigs;	 /* of the echoes: L_BIG replies (long, perhaps a handle) */
 	uint64_t calls_ok, recvs_ok, mq_ok, eintr;
 };
 
@@ -190,7 +199,7 @@ static volatile sig_atomic_t sigs;
 
 /* The reply owed, as this worker believes (cleared only when surely consumed). */
 static __thread struct {
-	int owed, echo, lost;
+	int owed, echo, lost, cap;
 	struct m_msg reply; /* the echo reply, ready */
 	uint32_t len;
 	uint8_t data[M_MSG_MAX_DATA];
@@ -451,7 +460,7 @@ static void received(long r, struct m_msg *m)
 	if (r != 0 && r != -EMSGSIZE && r != -EFAULT)
 		return;
 	ow.owed = 1;
-	ow.echo = label == L_ECHO;
+	ow.echo = label == L_ECHO || label == L_BIG;
 	ow.lost = r != 0;
 	if (r == 0) {
 		BUMP(recvs_ok);
@@ -463,6 +472,19 @@ static void received(long r, struct m_msg *m)
 	if (ow.lost) {
 		ow.reply.info = M_INFO(L_ECHO_LOST, 0, 0);
 		ow.len = 0;
+		return;
+	}
+	ow.cap = 0;
+	if (label == L_BIG) { /* the reply the caller can predict from its words */
+		ow.len = 1 + (uint32_t)(m->w[0] % M_MSG_MAX_DATA);
+		for (uint32_t i = 0; i < ow.len; i++)
+			ow.data[i] = (uint8_t)(m->w[1] + i * 7);
+		ow.reply.info = M_INFO(L_BIG_REPLY, ow.len, 0);
+		ow.reply.w[0] = m->w[0];
+		ow.reply.w[1] = ~m->w[1];
+		ow.reply.w[2] = m->badge;
+		ow.reply.w[3] = m->w[3] + 1;
+		ow.cap = (m->w[0] >> 20) & 1;
 		return;
 	}
 	ow.len = len;
@@ -478,6 +500,8 @@ static void received(long r, struct m_msg *m)
 	ow.reply.w[2] = m->badge;
 	ow.reply.w[3] = m->w[3] + 1;
 }
+
+static __thread int ow_dup; /* the handle made for an L_BIG reply, closed once sent */
 
 /*
  * Build the reply to send in *m: the echo for an ECHO call (the IPC buffer
@@ -496,11 +520,17 @@ static int make_reply(struct m_msg *m)
 				set_buffer(BUF_GOOD);
 			memcpy(ibuf->data, ow.data, ow.len);
 		}
+		/* L_BIG: a send-only handle to the first shared endpoint, made for it */
+		if (ow.cap && (ow_dup = m_handle_dup(base_ep[0], M_R_SEND | M_R_GRANT, 0, 0)) > 0) {
+			ibuf->caps[0] = (uint32_t)ow_dup;
+			ibuf->cap_rights[0] = M_R_SEND;
+			m->info = M_INFO(L_BIG_REPLY, ow.len, 1);
+		}
 		return 1;
 	}
 	for (int i = 0; i < M_MSG_REGS; i++)
 		m->w[i] = rnd();
-	if (label == L_ECHO_REPLY || label == L_ECHO_LOST)
+	if (label >= L_ECHO && label <= L_BIG_REPLY)
 		label = 7;
 	if (chance(5)) { /* hostile: bad bits, oversize */
 		m->info = M_INFO(label, 0, 0) | ((uint64_t)(1 + below(255)) << 24);
@@ -520,6 +550,15 @@ static int make_reply(struct m_msg *m)
 	return bufmode == BUF_GOOD && !ncaps;
 }
 
+/* The handle an L_BIG reply carried away (the receiver's is derived from it): close ours. */
+
+static void reply_done(void)
+{
+	if (ow_dup > 0)
+		m_handle_close(ow_dup);
+	ow_dup = 0;
+}
+
 /* The reply owed was consumed (delivered, dropped, or abandoned). */
 static void reply_gone(void)
 {
@@ -531,6 +570,8 @@ static void op_reply(void)
 	struct m_msg m;
 	int wellformed = make_reply(&m);
 	long r = expect(ipc_raw(MSYS_IPC_REPLY, 0, &m, 0), E_IPC, "reply");
+
+	reply_done();
 
 	if (r == 0 || r == -EPIPE || r == -ENOENT)
 		reply_gone();
@@ -554,6 +595,7 @@ static void op_serve(int n)
 
 			r = expect(ipc_raw(MSYS_IPC_REPLY_RECV, (uint64_t)ep, &m, to), E_IPC,
 				   "reply_recv");
+			reply_done();
 			/*
 			 * A refused handle: nothing happened. A well-formed reply
 			 * cannot fail to copy in, so any other result comes after
@@ -591,6 +633,46 @@ static void op_serve(int n)
 	}
 }
 
+/*
+ * The reply to an L_BIG request (short, mostly: the fast path's call) is
+ * long and may carry a handle: it reaches a fast-path caller through the
+ * copy-out its continuation does. Everything in it follows from the
+ * request's words.
+ */
+static void check_big(const struct m_msg *q, const struct m_msg *a, const struct held *x, int lossy)
+{
+	uint32_t rl = M_INFO_LABEL(a->info), rlen = M_INFO_LEN(a->info), nc = M_INFO_CAPS(a->info);
+	uint32_t want = 1 + (uint32_t)(q->w[0] % M_MSG_MAX_DATA), i = 0;
+
+	if (rl == L_ECHO_LOST && lossy) {
+		BUMP(lost);
+		return;
+	}
+	if (rl != L_BIG_REPLY || rlen != want || nc > 1 || a->w[0] != q->w[0] ||
+	    a->w[1] != ~q->w[1] || a->w[3] != q->w[3] + 1 || (x && a->w[2] != x->badge) ||
+	    a->badge != 0) {
+		fail("big reply wrong: info %#lx word0 %#lx", (long)a->info, (long)a->w[0]);
+		return;
+	}
+	while (i < want && ibuf->data[i] == (uint8_t)(q->w[1] + i * 7))
+		i++;
+	if (i < want) {
+		fail("big reply's long part wrong at byte %ld of %ld", i, want);
+		return;
+	}
+	if (nc == 1 && ibuf->caps[0]) { /* 0: our table was full */
+		struct m_handle_info in;
+		int h = (int)ibuf->caps[0];
+
+		memset(&in, 0, sizeof(in));
+		if (m_handle_info(h, &in) || in.type != M_OBJ_ENDPOINT || in.rights != M_R_SEND)
+			fail("big reply's handle: type %ld rights %#lx", in.type, in.rights);
+		m_handle_close(h);
+	}
+	BUMP(echoes);
+	BUMP(bigs);
+}
+
 /* Call, n times; ECHO replies checked. */
 static void op_client(int n)
 {
@@ -599,12 +681,14 @@ static void op_client(int n)
 	while (n--) {
 		struct m_msg m;
 		uint8_t sent[M_MSG_MAX_DATA];
-		uint32_t len = 0, ncaps = 0, label = chance(80) ? L_ECHO : (uint32_t)rnd();
+		uint32_t len = 0, ncaps = 0, label = (uint32_t)rnd();
 		uint64_t to = pick_timeout(70), sum = 0;
 		struct held *x;
 		long r;
 		int hostile = 0;
 
+		if (chance(80))
+			label = chance(80) ? L_ECHO : L_BIG;
 		if (chance(15))
 			ep = pick_ep();
 		for (int i = 0; i < M_MSG_REGS; i++)
@@ -648,6 +732,8 @@ static void op_client(int n)
 					fail("a call with info %#lx succeeded", (long)sent_m.info,
 					     0);
 			}
+			if (r == 0 && label == L_BIG && !hostile)
+				check_big(&sent_m, &m, x, len || ncaps);
 			if (r == 0 && label == L_ECHO && !hostile) {
 				uint32_t rl = M_INFO_LABEL(m.info), rlen = M_INFO_LEN(m.info);
 
@@ -1281,7 +1367,7 @@ int main(int argc, char **argv)
 	struct slot slots[MAX_PROCS];
 	pid_t *dead;
 	uint64_t total = 0, echoes = 0, lost = 0, fails = 0, calls = 0, recvs = 0, mqs = 0,
-		 eintr = 0;
+		 eintr = 0, bigs = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -1436,11 +1522,13 @@ int main(int argc, char **argv)
 		recvs += stats[w].recvs_ok;
 		mqs += stats[w].mq_ok;
 		eintr += stats[w].eintr;
+		bigs += stats[w].bigs;
 	}
-	printf("ipcfuzz: %llu calls answered, %llu receives, %llu echoes verified (%llu lost), "
-	       "%llu queue messages checked, %llu waits interrupted\n",
+	printf("ipcfuzz: %llu calls answered, %llu receives, %llu echoes verified (%llu long "
+	       "replies, %llu lost), %llu queue messages checked, %llu waits interrupted\n",
 	       (unsigned long long)calls, (unsigned long long)recvs, (unsigned long long)echoes,
-	       (unsigned long long)lost, (unsigned long long)mqs, (unsigned long long)eintr);
+	       (unsigned long long)bigs, (unsigned long long)lost, (unsigned long long)mqs,
+	       (unsigned long long)eintr);
 	check(total >= ops, "every operation ran");
 	check(fails == 0, "every result documented, every echo and queue message intact");
 	check(stalls == 0, "no worker stalled (every wait bounded)");
