@@ -36,6 +36,8 @@
  *            (long parts, handles, hostile info);
  *   handles  dup with fewer rights (checked: never more), badges, close,
  *            revoke, info (bad pointers), give to itself;
+ *   sched    the thread's nice level (-5..19) and CPU affinity changed, so
+ *            fast-path partners change weights and part and meet again;
  *   queues   send/recv, blocking (timer-bounded), M_NONBLOCK, timeout 0 or
  *            a few ms, bad flags, bad pointers, oversize messages; every
  *            message received is checked (magic, length, checksum);
@@ -809,7 +811,7 @@ static void op_handles(void)
 	struct held *x;
 	long r;
 
-	switch (below(7)) {
+	switch (below(8)) {
 	case 0:
 	case 1: { /* dup with fewer rights, maybe a badge */
 		uint32_t want = (uint32_t)below(0x100);
@@ -854,6 +856,28 @@ static void op_handles(void)
 				   : &in);
 		expect(r, E_CAP, "info");
 		break;
+	case 6: { /* scheduling under the IPC: our nice level, our CPUs */
+		int th = m_thread_open(0, 0);
+		cpu_set_t set;
+
+		if (th > 0) {
+			expect(m_thread_set_nice(th, (int)below(25) - 5), E_CAP, "set_nice");
+			m_handle_close(th);
+		} else {
+			expect(th, E_CAP, "thread_open");
+		}
+		if (chance(30)) { /* move: the fast path's partners part and meet again */
+			CPU_ZERO(&set);
+			if (chance(50))
+				CPU_SET(0, &set);
+			if (chance(50))
+				CPU_SET(1, &set);
+			if (!CPU_COUNT(&set))
+				CPU_SET(0, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		}
+		break;
+	}
 	case 5: { /* give one of ours to ourselves */
 		int p = m_proc_open(getpid());
 
