@@ -459,6 +459,7 @@ static void received(long r, struct m_msg *m)
 	uint32_t label = M_INFO_LABEL(m->info), len = M_INFO_LEN(m->info);
 
 	ow.owed = 0;
+	ow.cap = 0;
 	if (r != 0 && r != -EMSGSIZE && r != -EFAULT)
 		return;
 	ow.owed = 1;
@@ -476,7 +477,6 @@ static void received(long r, struct m_msg *m)
 		ow.len = 0;
 		return;
 	}
-	ow.cap = 0;
 	if (label == L_BIG) { /* the reply the caller can predict from its words */
 		ow.len = 1 + (uint32_t)(m->w[0] % M_MSG_MAX_DATA);
 		for (uint32_t i = 0; i < ow.len; i++)
@@ -517,7 +517,7 @@ static int make_reply(struct m_msg *m)
 
 	if (ow.owed && ow.echo) {
 		*m = ow.reply;
-		if (ow.len) {
+		if (ow.len || ow.cap) { /* the long part and the handle travel in the buffer */
 			if (bufmode != BUF_GOOD)
 				set_buffer(BUF_GOOD);
 			memcpy(ibuf->data, ow.data, ow.len);
