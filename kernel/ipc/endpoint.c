@@ -861,16 +861,23 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	me->state = IPC_RECEIVING;
 	list_add_tail(&me->link, &ep->receivers);
 	me->fast = IPC_FAST_WAIT;
+	/*
+	 * The reply owed is delivered: forget it while the lock is held. Once
+	 * it drops, a caller on another CPU may take us from receivers and
+	 * set reply_to and reply_ep to its own call (take_call_locked): a
+	 * store after the unlock would erase them, leaking both references
+	 * and losing that call.
+	 */
+	me->reply_to = NULL;
+	me->reply_ep = NULL;
 	ep->fast_replies++;
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
 	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */
 	/*
-	 * The reply owed is delivered: drop reply_to's and reply_ep's
-	 * references. Neither is the last: c's thread holds its own while it
-	 * waits (pinned, it cannot stop waiting), our lookup cache holds ep.
+	 * Drop the references reply_to and reply_ep held. Neither is the
+	 * last: c's thread holds its own while it waits (pinned, it cannot
+	 * stop waiting), our lookup cache holds ep.
 	 */
-	me->reply_to = NULL;
-	me->reply_ep = NULL;
 	fast_kobj_put_held(&ep->k);
 	fast_thread_put_held(c);
 	return fast_block(me, c);
