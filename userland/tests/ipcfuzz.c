@@ -574,6 +574,12 @@ static void op_reply(void)
 	long r = expect(ipc_raw(MSYS_IPC_REPLY, 0, &m, 0), E_IPC, "reply");
 
 	reply_done();
+	/*
+	 * Only a reply, a receive or the thread's end makes the kernel forget
+	 * the call owed; the worker saw a call arrive and did none of these.
+	 */
+	if (r == -ENOENT && ow.owed)
+		fail("reply: the kernel knows of no call owed (-ENOENT), one was received", 0, 0);
 
 	if (r == 0 || r == -EPIPE || r == -ENOENT)
 		reply_gone();
