@@ -10,6 +10,7 @@
  * signal.c and exec.c; threads (clone with CLONE_THREAD) in proc.c.
  */
 #include "arch.h"
+#include "cpu.h"
 #include "errno.h"
 #include "lib.h"
 #include "linux.h"
@@ -518,9 +519,11 @@ static long sys_sched_yield(SYSCALL_ARGS)
 }
 LINUX_SYSCALL(sched_yield, sys_sched_yield);
 
+/* The thread's mask as Linux reports it: only CPUs that are online. */
 static long sys_sched_getaffinity(SYSCALL_ARGS)
 {
-	u64 mask = current_thread()->affinity;
+	u64 online = nr_cpus >= 64 ? ~0ull : (1ull << nr_cpus) - 1;
+	u64 mask = current_thread()->affinity & online;
 
 	if ((int)a0 && (int)a0 != current_proc()->pid && (int)a0 != proc_gettid())
 		return -ESRCH;

@@ -668,7 +668,7 @@ def linux_file_api(ctx):
 
 @test
 def linux_process_api(ctx):
-    """procapi: vfork, clone, COW, wait4, handlers and sigreturn, sigtimedwait, getrandom, uname."""
+    """procapi: vfork, clone, COW, wait4, handlers and sigreturn, sigtimedwait, getrandom, uname, sched_getaffinity."""
     run_tap_program(ctx, 'procapi')
 
 

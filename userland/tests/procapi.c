@@ -5,7 +5,8 @@
  * and child, wait4 with WNOHANG and ECHILD, getppid, signal handlers with
  * SA_SIGINFO and sigreturn (registers and the mask restored), SIGSEGV
  * caught by a handler, kill(0) reaching the own group, getrandom,
- * rt_sigtimedwait, uname. Prints "ok N - what" / "not ok N - what" and
+ * rt_sigtimedwait, uname, sched_getaffinity (only CPUs that are online,
+ * as /proc/stat lists them). Prints "ok N - what" / "not ok N - what" and
  * "procapi: N passed, M failed"; exits 0 only if everything passed. Runs on
  * Linux too (that validates the test itself).
  */
@@ -153,6 +154,26 @@ int main(void)
 
 	check(uname(&u) == 0 && u.machine[0], "uname");
 	printf("procapi: sysname %s\n", u.sysname);
+
+	/* sched_getaffinity: CPUs that are online (the "cpuN" lines of /proc/stat), no others. */
+	cpu_set_t cpus, online, both;
+	FILE *st = fopen("/proc/stat", "r");
+	char line[256];
+	int n;
+
+	CPU_ZERO(&online);
+	while (st && fgets(line, sizeof(line), st))
+		if (!strncmp(line, "cpu", 3) && line[3] >= '0' && line[3] <= '9' &&
+		    sscanf(line + 3, "%d", &n) == 1 && n < CPU_SETSIZE)
+			CPU_SET(n, &online);
+	if (st)
+		fclose(st);
+	CPU_ZERO(&cpus);
+	check(sched_getaffinity(0, sizeof(cpus), &cpus) == 0, "sched_getaffinity");
+	CPU_AND(&both, &cpus, &online);
+	check(CPU_COUNT(&cpus) > 0 && CPU_EQUAL(&both, &cpus),
+	      "sched_getaffinity lists only CPUs that are online");
+	printf("# %d CPUs online, %d in the affinity mask\n", CPU_COUNT(&online), CPU_COUNT(&cpus));
 
 	return tap_done("procapi");
 }
