@@ -23,14 +23,15 @@
 #define M_OBJ_THREAD 6
 
 /* Rights carried by a handle. */
-#define M_R_READ 0x01	/* memory object: map readable; queue: receive; thread: query */
-#define M_R_WRITE 0x02	/* memory object: map writable; queue: send; notification: signal */
-#define M_R_MAP 0x04	/* memory object: map at all */
-#define M_R_GRANT 0x08	/* the handle may travel in a message or be given away */
-#define M_R_SEND 0x10	/* endpoint: call */
-#define M_R_RECV 0x20	/* endpoint: recv/reply; notification: wait/poll */
-#define M_R_MANAGE 0x40 /* process: give handles to it, open its threads; thread: nice, signal */
-#define M_R_DUP 0x80	/* the handle may be duplicated (with the same or fewer rights) */
+#define M_R_READ 0x01  /* memory object: map readable; queue: receive; thread: query */
+#define M_R_WRITE 0x02 /* memory object: map writable; queue: send; notification: signal */
+#define M_R_MAP 0x04   /* memory object: map at all */
+#define M_R_GRANT 0x08 /* the handle may travel in a message or be given away */
+#define M_R_SEND 0x10  /* endpoint: call */
+#define M_R_RECV 0x20  /* endpoint: recv/reply; notification: wait/poll */
+#define M_R_MANAGE \
+	0x40 /* process: give handles to it, open its threads; thread: nice, affinity, signal */
+#define M_R_DUP 0x80 /* the handle may be duplicated (with the same or fewer rights) */
 #define M_R_ALL 0xff
 
 /* m_handle_dup() flags. */

@@ -117,6 +117,7 @@ static const native_fn native_table[MSYS_COUNT] = {
 	[MSYS_THREAD_INFO - MSYS_BASE] = msys_thread_info,
 	[MSYS_THREAD_SET_NICE - MSYS_BASE] = msys_thread_set_nice,
 	[MSYS_THREAD_SIGNAL - MSYS_BASE] = msys_thread_signal,
+	[MSYS_THREAD_SET_AFFINITY - MSYS_BASE] = msys_thread_set_affinity,
 };
 
 static u32 enosys_logged;

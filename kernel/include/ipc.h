@@ -83,5 +83,6 @@ long msys_thread_open(u64 ph, u64 tid, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5);
 long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5);
+long msys_thread_set_affinity(u64 h, u64 mask, u64 a2, u64 a3, u64 a4, u64 a5);
 
 #endif

@@ -170,6 +170,8 @@ int threadobj_open(struct kobj *po, int tid, struct kobj **out);
 void threadobj_info(struct kobj *o, struct m_thread_info *info);
 int threadobj_set_nice(struct kobj *o, int nice);
 int threadobj_signal(struct kobj *o, int sig);
+/* The CPUs the thread may run on (sched_set_affinity's rules): 0, -EINVAL, -ESRCH. */
+int threadobj_set_affinity(struct kobj *o, u64 mask);
 /* What /proc/ipc shows of a thread object: its process and Linux thread id at open. */
 void threadobj_ids(struct kobj *o, int *pid, int *tid);
 

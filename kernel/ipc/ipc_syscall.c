@@ -326,6 +326,20 @@ long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5)
 	return err;
 }
 
+long msys_thread_set_affinity(u64 h, u64 mask, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct cap_ref r;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	err = thread_lookup(h, M_R_MANAGE, &r);
+	if (err)
+		return err;
+	err = threadobj_set_affinity(r.obj, mask);
+	kobj_put(r.obj);
+	return err;
+}
+
 long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	struct cap_ref r;

@@ -229,6 +229,27 @@ int threadobj_set_nice(struct kobj *o, int nice)
 	return err;
 }
 
+static int affinity_found(struct thread *t, struct thread_walk *w)
+{
+	u64 mask = *(const u64 *)w->arg;
+
+	if (t == current_thread())
+		return 1; /* done by the caller, outside the lock: it may switch CPUs */
+	return sched_set_affinity(t, mask);
+}
+
+int threadobj_set_affinity(struct kobj *o, u64 mask)
+{
+	struct thread_walk w;
+	int err;
+
+	walk_init(&w, to_threadobj(o), affinity_found, &mask);
+	err = thread_walk(&w);
+	if (err == 1)
+		err = sched_set_affinity(current_thread(), mask);
+	return err;
+}
+
 static int signal_found(struct thread *t, struct thread_walk *w)
 {
 	const struct ksiginfo *ki = w->arg;

@@ -8,7 +8,7 @@
  * (the reply is dropped), bounded queues (overflow, several senders),
  * notifications, memory objects shared across processes and read-only
  * mapping enforcement, handles given to a child, thread handles (own
- * threads and a child's: rights, transfer, revoke, nice, signals, use after
+ * threads and a child's: rights, transfer, revoke, nice, affinity, signals, use after
  * the thread exited), and hostile arguments to every native call. TAP lines "ok N - what", last
  * line "ipc: N passed, M failed"; exits 0 only if everything passed.
  *
@@ -681,18 +681,34 @@ static void test_threads(void)
 	/* Wrong types both ways, reduced rights. */
 	ep = m_ep_create();
 	check(m_thread_info(ep, &ti) == -EBADFD && m_thread_signal(ep, 0) == -EBADFD &&
-		      m_thread_set_nice(ep, 0) == -EBADFD && m_ntfn_signal(th, 1) == -EBADFD &&
+		      m_thread_set_nice(ep, 0) == -EBADFD &&
+		      m_thread_set_affinity(ep, 1) == -EBADFD && m_ntfn_signal(th, 1) == -EBADFD &&
 		      m_thread_open(th, me) == -EBADFD && m_handle_give(th, ep, 0) == -EBADFD,
 	      "thread and other handles are not interchangeable: -EBADFD");
 	ro = m_handle_dup(th, M_R_READ | M_R_GRANT, 0, 0);
 	mg = m_handle_dup(th, M_R_MANAGE, 0, 0);
 	check(m_thread_info(ro, &ti) == 0 && m_thread_set_nice(ro, 1) == -EPERM &&
-		      m_thread_signal(ro, 0) == -EPERM && m_thread_info(mg, &ti) == -EPERM &&
-		      m_thread_signal(mg, 0) == 0,
+		      m_thread_set_affinity(ro, 1) == -EPERM && m_thread_signal(ro, 0) == -EPERM &&
+		      m_thread_info(mg, &ti) == -EPERM && m_thread_signal(mg, 0) == 0,
 	      "thread handle rights: READ queries, MANAGE manages, nothing else");
 	check(m_thread_set_nice(th, 4) == 0 && m_thread_info(th, &ti) == 0 && ti.nice == 4 &&
 		      (geteuid() != 0 || m_thread_set_nice(th, 0) == 0),
 	      "setting the calling thread's nice through its handle");
+	{
+		cpu_set_t cpus;
+
+		CPU_ZERO(&cpus);
+		check(m_thread_set_affinity(th, 1) == 0 && m_thread_info(th, &ti) == 0 &&
+			      ti.affinity == 1 && ti.cpu == 0 &&
+			      sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+			      CPU_COUNT(&cpus) == 1 && CPU_ISSET(0, &cpus),
+		      "pinning the calling thread to CPU 0 through its handle: it runs there");
+		check(m_thread_set_affinity(th, 1ull << 40) == -EINVAL &&
+			      m_thread_set_affinity(th, 0) == -EINVAL &&
+			      m_thread_info(th, &ti) == 0 && ti.affinity == 1 &&
+			      m_thread_set_affinity(th, ~0ull) == 0,
+		      "an affinity with no CPU online: -EINVAL, the old one kept");
+	}
 	check(m_thread_info(th, kernel_ptr) == -EFAULT && m_thread_info(th, NULL) == -EFAULT &&
 		      m_thread_open(0, -5) == -EINVAL && m_thread_open(-1, 0) == -EBADF &&
 		      m_thread_set_nice(th, 20) == -EINVAL &&
@@ -780,12 +796,14 @@ static void test_threads(void)
 	      "a child's main thread, opened through its process handle: blocked in pause");
 	check(m_thread_set_nice(ch, 7) == 0 && m_thread_info(ch, &ti) == 0 && ti.nice == 7,
 	      "setting a child thread's nice through its handle");
+	check(m_thread_set_affinity(ch, 1) == 0 && m_thread_info(ch, &ti) == 0 && ti.affinity == 1,
+	      "setting a child thread's affinity through its handle");
 	check(m_thread_signal(ch, SIGKILL) == 0 && waitpid(c, &st, 0) == c && WIFSIGNALED(st) &&
 		      WTERMSIG(st) == SIGKILL,
 	      "SIGKILL through the thread handle ends the child");
 	check(m_thread_info(ch, &ti) == 0 && ti.state == M_THREAD_EXITED && ti.pid == c &&
 		      m_thread_signal(ch, 0) == -ESRCH && m_thread_set_nice(ch, 1) == -ESRCH &&
-		      m_thread_open(proc, c) == -ESRCH,
+		      m_thread_set_affinity(ch, 1) == -ESRCH && m_thread_open(proc, c) == -ESRCH,
 	      "use after the child exited: exited, -ESRCH, never a crash");
 	m_handle_close(ch);
 	m_handle_close(proc_ro);

@@ -70,6 +70,11 @@ int m_thread_signal(int h, int sig)
 	return (int)m_syscall6(MSYS_THREAD_SIGNAL, h, sig, 0, 0, 0, 0);
 }
 
+int m_thread_set_affinity(int h, uint64_t cpus)
+{
+	return (int)m_syscall6(MSYS_THREAD_SET_AFFINITY, h, (long)cpus, 0, 0, 0, 0);
+}
+
 int m_ep_create(void)
 {
 	return (int)m_syscall6(MSYS_EP_CREATE, 0, 0, 0, 0, 0, 0);

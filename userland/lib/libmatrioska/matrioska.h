@@ -103,6 +103,7 @@ int m_thread_open(int proc, int tid);
 int m_thread_info(int h, struct m_thread_info *info);
 int m_thread_set_nice(int h, int nice);
 int m_thread_signal(int h, int sig);
+int m_thread_set_affinity(int h, uint64_t cpus);
 
 /* Endpoints and the thread's IPC buffer. */
 int m_ep_create(void);
