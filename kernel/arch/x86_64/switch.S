@@ -16,7 +16,8 @@
  * (x86_cont_run). So there is one entry for each pair:
  *   x86_switch_stacks(&prev_rsp, next_rsp)      saved prev, saved next
  *   x86_switch_stacks_cont(&prev_rsp, frame, cont) saved prev, next's cont
- *   x86_switch_from_cont(next_rsp)              prev left, saved next
+ *   x86_switch_from_cont(0, next_rsp)           prev left, saved next (the
+ *                                               second half of x86_switch_stacks)
  *   x86_cont_run(frame, cont)                   prev left, next's cont
  */
 	.text
@@ -29,6 +30,8 @@ x86_switch_stacks:
 	pushq %r14
 	pushq %r15
 	movq %rsp, (%rdi)
+	.global x86_switch_from_cont
+x86_switch_from_cont: /* (unused, next_rsp): the second half, for a prev that left its stack */
 	movq %rsi, %rsp
 	popq %r15
 	popq %r14
@@ -56,17 +59,6 @@ x86_switch_stacks_cont:
 	movq %rsi, %rdi
 	movq %rdx, %rsi
 	jmp x86_cont_run
-
-	.global x86_switch_from_cont
-x86_switch_from_cont:
-	movq %rdi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
-	ret
 
 	.global x86_cont_run
 x86_cont_run:

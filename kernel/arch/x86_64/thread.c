@@ -54,7 +54,7 @@
 
 void x86_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 void x86_switch_stacks_cont(u64 *prev_rsp, u64 next_frame, long (*cont)(void));
-__noreturn void x86_switch_from_cont(u64 next_rsp);
+__noreturn void x86_switch_from_cont(u64 unused, u64 next_rsp);
 __noreturn void x86_cont_run(u64 frame, long (*cont)(void));
 extern char x86_thread_start[];
 
@@ -285,5 +285,5 @@ void arch_context_switch_cont(struct thread *prev, struct thread *next, long (*c
 		next->arch.cont = NULL;
 		x86_cont_run(user_frame(next), ncont);
 	}
-	x86_switch_from_cont(next->arch.rsp);
+	x86_switch_from_cont(0, next->arch.rsp);
 }
