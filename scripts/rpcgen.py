@@ -187,6 +187,22 @@ def handler_proto(m):
     return f"long (*{m.name})({', '.join(args)})"
 
 
+def put_params(params, out, indent, words, first_word, ncaps, put_str):
+    """The lines that put params into a message: u64s into words[first_word..],
+    caps into the IPC buffer's slots counted by the variable ncaps, and
+    strings by the lines put_str(param) returns (a call and a reply differ)."""
+    w = first_word
+    for p in params:
+        if p.kind == "u64":
+            out.append(f"{indent}{words}[{w}] = {p.name};")
+            w += 1
+        elif p.kind == "str":
+            out.extend(put_str(p))
+        else:
+            out.append(f"{indent}rpc_b->caps[{ncaps}] = (uint32_t){p.name};")
+            out.append(f"{indent}rpc_b->cap_rights[{ncaps}++] = {rights_expr(p)};")
+
+
 # Generated code names its own variables rpc_*; parameters may not (parse()).
 def gen_client(prefix, m, out):
     ncap_out = sum(1 for p in m.outs if p.kind == "cap")
@@ -201,17 +217,8 @@ def gen_client(prefix, m, out):
     out.append("")
     out.append("\tif (!rpc_b)")
     out.append("\t\treturn -ENOMEM;")
-    w = 0
-    for p in m.ins:
-        if p.kind == "u64":
-            out.append(f"\trpc_msg.w[{w}] = {p.name};")
-            w += 1
-        elif p.kind == "str":
-            out.append(f"\tif (rpc_put_str(rpc_b, &rpc_len, {p.name}) < 0)")
-            out.append("\t\treturn -EMSGSIZE;")
-        else:
-            out.append(f"\trpc_b->caps[rpc_ncaps] = (uint32_t){p.name};")
-            out.append(f"\trpc_b->cap_rights[rpc_ncaps++] = {rights_expr(p)};")
+    put_params(m.ins, out, "\t", "rpc_msg.w", 0, "rpc_ncaps",
+               lambda p: [f"\tif (rpc_put_str(rpc_b, &rpc_len, {p.name}) < 0)", "\t\treturn -EMSGSIZE;"])
     out.append(f"\trpc_msg.info = M_INFO({m.number}, rpc_len, rpc_ncaps);")
     out.append("\trpc_r = RPC_CALL(rpc_h, &rpc_msg, rpc_timeout);")
     out.append("\tif (rpc_r < 0)")
@@ -284,17 +291,9 @@ def gen_case(m, out):
     out.append(f"\t\trpc_r = rpc_ops->{m.name}({', '.join(args)});")
     out.append("\t\tif (rpc_r < 0)")
     out.append("\t\t\tbreak;")
-    w = 1
-    for p in m.outs:
-        if p.kind == "u64":
-            out.append(f"\t\trpc_msg->w[{w}] = {p.name};")
-            w += 1
-        elif p.kind == "str":
-            out.append(f"\t\t{p.name}[M_MSG_MAX_DATA - 1] = '\\0';")
-            out.append(f"\t\trpc_out_len = strlen({p.name}) + 1;")
-        else:
-            out.append(f"\t\trpc_b->caps[rpc_out_caps] = (uint32_t){p.name};")
-            out.append(f"\t\trpc_b->cap_rights[rpc_out_caps++] = {rights_expr(p)};")
+    put_params(m.outs, out, "\t\t", "rpc_msg->w", 1, "rpc_out_caps",
+               lambda p: [f"\t\t{p.name}[M_MSG_MAX_DATA - 1] = '\\0';",
+                          f"\t\trpc_out_len = strlen({p.name}) + 1;"])
     out.append("\t\tbreak;")
     out.append("\t}")
 
