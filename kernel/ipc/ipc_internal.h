@@ -145,6 +145,13 @@ long notify_wait(struct kobj *n, u64 deadline, u64 *bits);
 struct kobj *memobj_create(u64 size);
 u64 memobj_size(struct kobj *m);
 
+/*
+ * Resolve the caller's handle h as an object of type (0: any) with every
+ * right in need: cap_lookup's answer (r->obj referenced), -EBADF when the
+ * process has no capability table.
+ */
+int ipc_lookup(u64 h, u32 type, u32 need, struct cap_ref *r);
+
 /* The caller's own process's table, made on first use (not for other processes: see below). */
 struct cap_table *proc_caps(struct process *p);
 /* p's table referenced (cap_table_put it), or NULL: none yet or exited. Never sleeps. */

@@ -129,6 +129,13 @@ int ipc_proc_table_get_create(struct process *p, struct cap_table **out)
 	return 0;
 }
 
+int ipc_lookup(u64 h, u32 type, u32 need, struct cap_ref *r)
+{
+	struct cap_table *t = ipc_current_table();
+
+	return t ? cap_lookup(t, (u32)h, type, need, r) : -EBADF;
+}
+
 /* ---- handles ---- */
 
 long msys_handle_dup(u64 h, u64 rights, u64 badge, u64 flags, u64 a4, u64 a5)
@@ -166,15 +173,12 @@ long msys_handle_revoke(u64 h, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 
 long msys_handle_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct cap_table *t = ipc_current_table();
 	struct m_handle_info info = {0};
 	struct cap_ref r;
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!t)
-		return -EBADF;
-	err = cap_lookup(t, (u32)h, 0, 0, &r);
+	err = ipc_lookup(h, 0, 0, &r);
 	if (err)
 		return err;
 	info.type = r.obj->type;
@@ -288,14 +292,6 @@ long msys_thread_open(u64 ph, u64 tid, u64 a2, u64 a3, u64 a4, u64 a5)
 	return h;
 }
 
-/* Resolve thread handle h with the right need (r->obj referenced). */
-static int thread_lookup(u64 h, u32 need, struct cap_ref *r)
-{
-	struct cap_table *t = ipc_current_table();
-
-	return t ? cap_lookup(t, (u32)h, M_OBJ_THREAD, need, r) : -EBADF;
-}
-
 long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	struct m_thread_info info;
@@ -303,7 +299,7 @@ long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5)
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = thread_lookup(h, M_R_READ, &r);
+	err = ipc_lookup(h, M_OBJ_THREAD, M_R_READ, &r);
 	if (err)
 		return err;
 	threadobj_info(r.obj, &info);
@@ -317,7 +313,7 @@ long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5)
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = thread_lookup(h, M_R_MANAGE, &r);
+	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
 	if (err)
 		return err;
 	err = (s64)nice < NICE_MIN || (s64)nice > NICE_MAX ? -EINVAL
@@ -332,7 +328,7 @@ long msys_thread_set_affinity(u64 h, u64 mask, u64 a2, u64 a3, u64 a4, u64 a5)
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = thread_lookup(h, M_R_MANAGE, &r);
+	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
 	if (err)
 		return err;
 	err = threadobj_set_affinity(r.obj, mask);
@@ -346,7 +342,7 @@ long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5)
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = thread_lookup(h, M_R_MANAGE, &r);
+	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
 	if (err)
 		return err;
 	err = sig > NSIG ? -EINVAL : threadobj_signal(r.obj, (int)sig);

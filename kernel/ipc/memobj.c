@@ -138,7 +138,6 @@ long msys_mem_create(u64 size, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 
 long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5)
 {
-	struct cap_table *t = ipc_current_table();
 	struct process *p = current_proc();
 	struct vm_object obj = {.ops = &memobj_vm_ops};
 	u32 need = M_R_MAP | M_R_READ, vmprot = 0, vmflags = VMA_SHARED;
@@ -148,7 +147,7 @@ long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5)
 	long err;
 
 	(void)a5;
-	if (!t || !p)
+	if (!p)
 		return -EBADF;
 	if ((prot & ~(u64)(M_PROT_READ | M_PROT_WRITE)) || !prot)
 		return -EINVAL;
@@ -157,7 +156,7 @@ long msys_mem_map(u64 h, u64 addr, u64 len, u64 prot, u64 offset, u64 a5)
 		return -EINVAL;
 	if (prot & M_PROT_WRITE)
 		need |= M_R_WRITE; /* every mapping can be read: M_R_READ always */
-	err = cap_lookup(t, (u32)h, M_OBJ_MEMOBJ, need, &r);
+	err = ipc_lookup(h, M_OBJ_MEMOBJ, need, &r);
 	if (err)
 		return err;
 	m = container_of(r.obj, struct memobj, k);

@@ -74,13 +74,6 @@ long notify_wait(struct kobj *o, u64 deadline, u64 *bits)
 /* Bits come back as the (positive) result: 63 of them. */
 #define NTFN_BITS_MASK 0x7fffffffffffffffull
 
-static int ntfn_lookup(u64 h, u32 need, struct cap_ref *r)
-{
-	struct cap_table *t = ipc_current_table();
-
-	return t ? cap_lookup(t, (u32)h, M_OBJ_NOTIFY, need, r) : -EBADF;
-}
-
 long msys_ntfn_create(u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	struct cap_table *t = ipc_current_table();
@@ -106,7 +99,7 @@ long msys_ntfn_signal(u64 h, u64 bits, u64 a2, u64 a3, u64 a4, u64 a5)
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (bits & ~NTFN_BITS_MASK)
 		return -EINVAL;
-	err = ntfn_lookup(h, M_R_WRITE, &r);
+	err = ipc_lookup(h, M_OBJ_NOTIFY, M_R_WRITE, &r);
 	if (err)
 		return err;
 	if (bits)
@@ -122,7 +115,7 @@ long msys_ntfn_wait(u64 h, u64 timeout, u64 a2, u64 a3, u64 a4, u64 a5)
 	long err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = ntfn_lookup(h, M_R_RECV, &r);
+	err = ipc_lookup(h, M_OBJ_NOTIFY, M_R_RECV, &r);
 	if (err)
 		return err;
 	err = notify_wait(r.obj, ipc_deadline(timeout), &bits);
@@ -141,7 +134,7 @@ long msys_ntfn_poll(u64 h, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 	int err;
 
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	err = ntfn_lookup(h, M_R_RECV, &r);
+	err = ipc_lookup(h, M_OBJ_NOTIFY, M_R_RECV, &r);
 	if (err)
 		return err;
 	n = container_of(r.obj, struct notify, k);

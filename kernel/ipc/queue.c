@@ -109,17 +109,15 @@ static bool mq_take(void *arg)
 /*
  * The start of send and receive: flags other than M_NONBLOCK are -EINVAL;
  * then the queue at handle h with the right need, referenced in *r and set
- * in op->q (cap_lookup's errors; -EBADF without a capability table).
+ * in op->q (ipc_lookup's errors).
  */
 static int mq_begin(u64 h, u64 flags, u32 need, struct cap_ref *r, struct mq_op *op)
 {
-	struct cap_table *t;
 	int err;
 
 	if (flags & ~(u64)M_NONBLOCK)
-		return -EINVAL;
-	t = ipc_current_table(); /* made on first use: not for bad flags */
-	err = t ? cap_lookup(t, (u32)h, M_OBJ_QUEUE, need, r) : -EBADF;
+		return -EINVAL; /* before the table is made on first use */
+	err = ipc_lookup(h, M_OBJ_QUEUE, need, r);
 	if (err)
 		return err;
 	op->q = container_of(r->obj, struct mqueue, k);
