@@ -9,12 +9,18 @@
  * under way while the process is freed: the callback never touches the
  * process (it sends SIGALRM by pid, which finds nothing once the process
  * is gone), and whoever sees the other side done frees the object.
- * release() marks it dead; if the timer was still queued, cancelling it
- * means no callback will come and release frees it; if it was not (the
- * callback has begun and waits for the lock, or rearms), the callback sees
- * `dead` and frees it.
+ * `callbacks` counts the callbacks still to run: the queued one and any
+ * that has begun but not yet got the lock. Arming adds one unless the
+ * timer was still queued (it moves); cancelling a queued timer removes
+ * one. release() marks it dead and cancels; whoever brings `callbacks` to
+ * 0 frees the object.
  *
- * Locking: itimer.lock (taken with interrupts off) covers every field.
+ * A callback that began before the timer was re-armed or disarmed must not
+ * act on the new setting: a callback acts only if the current deadline is
+ * due, so a stale one (deadline in the future, or 0) does nothing.
+ *
+ * Locking: itimer.lock (taken with interrupts off) covers every field; the
+ * timer is armed and cancelled only under it.
  */
 #include "errno.h"
 #include "lib.h"
@@ -29,33 +35,51 @@ struct itimer {
 	int pid;
 	u64 deadline_ns; /* 0: disarmed */
 	u64 interval_ns;
-	bool queued; /* armed and its callback not yet begun */
-	bool dead;   /* the process is gone: the callback frees it */
+	u32 callbacks; /* still to run: queued, or begun and not yet past the lock */
+	bool dead;     /* the process is gone: the last callback frees it */
 };
+
+/* Arm the timer for it->deadline_ns; it->lock held. */
+static void itimer_arm_locked(struct itimer *it)
+{
+	if (!timer_cancel(&it->timer))
+		it->callbacks++; /* not queued: one more callback to come */
+	timer_arm(&it->timer, it->deadline_ns);
+}
+
+/* Disarm the timer if it is queued; it->lock held. A callback already begun still counts. */
+static void itimer_cancel_locked(struct itimer *it)
+{
+	if (timer_cancel(&it->timer))
+		it->callbacks--;
+}
 
 static void itimer_fire(struct timer *tm)
 {
 	struct itimer *it = tm->data;
 	unsigned long f = spin_lock_irqsave(&it->lock);
 	int pid = it->pid;
-	bool fire;
+	u64 now = clock_ns();
+	bool fire, free_now;
 
-	it->queued = false;
+	it->callbacks--;
 	if (it->dead) {
+		free_now = it->callbacks == 0;
 		spin_unlock_irqrestore(&it->lock, f);
-		kfree(it);
+		if (free_now)
+			kfree(it);
 		return;
 	}
-	fire = it->deadline_ns != 0;
+	/* Not due: a stale callback, the timer was set again (or off) since it began. */
+	fire = it->deadline_ns != 0 && it->deadline_ns <= now;
 	if (fire && it->interval_ns) {
-		u64 now = clock_ns(), next = it->deadline_ns + it->interval_ns;
+		u64 next = it->deadline_ns + it->interval_ns;
 
 		/* Missed expiries (a long delay) are not made up, as on Linux (no overrun count).
 		 */
 		it->deadline_ns = next > now ? next : now + it->interval_ns;
-		it->queued = true;
-		timer_arm(&it->timer, it->deadline_ns);
-	} else {
+		itimer_arm_locked(it);
+	} else if (fire) {
 		it->deadline_ns = 0;
 	}
 	spin_unlock_irqrestore(&it->lock, f);
@@ -112,16 +136,14 @@ int signal_itimer_set(u64 value_ns, u64 interval_ns, u64 *old_value, u64 *old_in
 	if (it) {
 		f = spin_lock_irqsave(&it->lock);
 		itimer_read_locked(it, &ov, &oi);
-		if (it->queued && timer_cancel(&it->timer))
-			it->queued = false;
+		itimer_cancel_locked(it);
 		it->interval_ns = value_ns ? interval_ns : 0;
 		it->deadline_ns = 0;
 		if (value_ns) {
 			u64 now = clock_ns();
 
 			it->deadline_ns = value_ns > ~0ull - now ? ~0ull : now + value_ns;
-			it->queued = true;
-			timer_arm(&it->timer, it->deadline_ns);
+			itimer_arm_locked(it);
 		}
 		spin_unlock_irqrestore(&it->lock, f);
 	}
@@ -158,8 +180,8 @@ void signal_itimer_release(struct process *p)
 	f = spin_lock_irqsave(&it->lock);
 	it->dead = true;
 	it->deadline_ns = 0;
-	/* Cancelled while queued: no callback will come. Otherwise the callback frees it. */
-	free_now = !it->queued || timer_cancel(&it->timer);
+	itimer_cancel_locked(it);
+	free_now = it->callbacks == 0; /* otherwise the last callback frees it */
 	spin_unlock_irqrestore(&it->lock, f);
 	if (free_now)
 		kfree(it);
