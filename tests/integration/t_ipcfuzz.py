@@ -18,19 +18,12 @@
 IPCFUZZ_SEED = 1
 IPCFUZZ_OPS = 12000
 IPCFUZZ_PROCS = 4
-# Console lines that mean the kernel hit a bug (the same as t_robust.py's,
-# written out again: the test files are exec'd in any order).
-IPCFUZZ_ALARM_RE = re.compile(r'^.*(panic|\bBUG\b|oops|Oops|double fault|assert|lock rank|redzone|'
-                              r'poison|use.after.free|kernel page fault|in kernel mode|'
-                              r'unexpected exception|respawning).*$', re.M | re.I)
 
 
 def run_ipcfuzz(ctx, seed, ops, procs, smp, timeout, args=''):
-    sh = Shell.__new__(Shell)
-    sh.q = ctx.qemu(['-kernel', ctx.bin, '-nographic', '-no-reboot', '-smp', str(smp)],
-                    timeout=timeout + 60)
-    check_stages(sh.q)
-    sh.n = 0
+    # fuzz_shell and check_after_fuzz are t_robust.py's (the same namespace
+    # by the time a test runs).
+    sh = fuzz_shell(ctx, timeout + 60, smp=smp)
     boot_len = len(sh.q.text())
     out, rc = sh.run('/usr/libexec/matrioska-tests/ipcfuzz --seed %d --ops %d --procs %d %s'
                      % (seed, ops, procs, args), timeout=timeout)
@@ -47,22 +40,7 @@ def run_ipcfuzz(ctx, seed, ops, procs, smp, timeout, args=''):
     t = re.search(r'^ipcfuzz: (\d+) passed, (\d+) failed$', out, re.M)
     check(t is not None and t.group(2) == '0' and rc == 0,
           'ipcfuzz failed (exit %d):\n%s' % (rc, out[-3000:]))
-    # The kernel still works: a command, a pipeline, the process list.
-    expect_shell_answers(sh.q)
-    sh.must("seq 1 10 | awk '{s+=$1} END {print s}'", r'^55$')
-    sh.must('ps', r'\bsh\b')
-    # Every worker was reaped: nothing may be left unreachable.
-    kl, krc = sh.run('cat /dev/kmemleak', timeout=120)
-    if krc == 0:
-        lm = re.search(r'^kmemleak: (\d+) unreachable objects?$', kl, re.M)
-        check(lm is not None, 'no kmemleak summary: %r' % kl)
-        report = '\n'.join(re.findall(r'^.*kmemleak: .*$', sh.q.text(), re.M)[-40:])
-        check(lm.group(1) == '0', 'kmemleak found leaks after ipcfuzz:\n%s' % report)
-    else:  # a release build has no /dev/kmemleak
-        check(re.search(r'No such file', kl), 'cat /dev/kmemleak failed: %r' % kl)
-    lines = [ln for ln in sh.q.text()[boot_len:].splitlines()
-             if IPCFUZZ_ALARM_RE.match(ln) and not ln.startswith(('[user] ', 'signal: '))]
-    check(not lines, 'the console shows kernel trouble:\n%s' % '\n'.join(lines[:20]))
+    check_after_fuzz(sh, boot_len, 'ipcfuzz', ('[user] ', 'signal: '))
     return out
 
 

@@ -23,10 +23,13 @@ ALARM_RE = re.compile(r'^.*(panic|\bBUG\b|oops|Oops|double fault|assert|lock ran
                       r'unexpected exception|oom: .*\((?:sh|init|nameserver|logd)\)|respawning).*$', re.M | re.I)
 
 
-def fuzz_shell(ctx, timeout):
-    """A booted shell whose QEMU may live `timeout` seconds (Shell's default is run.py's cap)."""
+def fuzz_shell(ctx, timeout, smp=None):
+    """A booted shell whose QEMU may live `timeout` seconds (Shell's default is run.py's cap), on `smp` CPUs if given."""
+    args = ['-kernel', ctx.bin, '-nographic', '-no-reboot']
+    if smp is not None:
+        args += ['-smp', str(smp)]
     sh = Shell.__new__(Shell)
-    sh.q = ctx.qemu(['-kernel', ctx.bin, '-nographic', '-no-reboot'], timeout=timeout)
+    sh.q = ctx.qemu(args, timeout=timeout)
     check_stages(sh.q)
     sh.n = 0
     return sh
@@ -42,26 +45,32 @@ def run_sysfuzz(ctx, seed, calls, procs, timeout):
     check(rc == 0, 'sysfuzz exited with %d:\n%s' % (rc, out[-3000:]))
     check(int(m.group(1)) >= calls, 'only %s of %d calls made' % (m.group(1), calls))
     check(int(m.group(3)) == seed, 'the summary names seed %s, not %d' % (m.group(3), seed))
+    # Lines that quote a process name are skipped: a worker may have renamed
+    # itself to anything (prctl PR_SET_NAME with random bytes).
+    check_after_fuzz(sh, boot_len, 'sysfuzz', ('[user] ', 'signal: ', 'linux: unimplemented syscall'))
+    return out
+
+
+def check_after_fuzz(sh, boot_len, fuzzer, quoting):
+    """After a fuzzer that reaped its workers: the shell still works, /dev/kmemleak
+    (debug builds) finds nothing unreachable, and no console line since boot_len
+    matches ALARM_RE (lines starting with one of `quoting` are not looked at)."""
     # The kernel still works: a command, a pipeline, the process list.
     expect_shell_answers(sh.q)
     sh.must("seq 1 10 | awk '{s+=$1} END {print s}'", r'^55$')
     sh.must('ps', r'\bsh\b')
-    # The shell waited for sysfuzz, which reaped every worker: scan for leaks.
-    out, rc = sh.run('cat /dev/kmemleak')
+    # Every worker was reaped: nothing may be left unreachable.
+    out, rc = sh.run('cat /dev/kmemleak', timeout=120)
     if rc == 0:
         lm = re.search(r'^kmemleak: (\d+) unreachable objects?$', out, re.M)
         check(lm is not None, 'no kmemleak summary: %r' % out)
         report = '\n'.join(re.findall(r'^.*kmemleak: .*$', sh.q.text(), re.M)[-40:])
-        check(lm.group(1) == '0', 'kmemleak found leaks after the fuzzer:\n%s' % report)
+        check(lm.group(1) == '0', 'kmemleak found leaks after %s:\n%s' % (fuzzer, report))
     else:  # a release build has no /dev/kmemleak
         check(re.search(r'No such file', out), 'cat /dev/kmemleak failed: %r' % out)
-    # Lines that quote a process name are skipped: a worker may have renamed
-    # itself to anything (prctl PR_SET_NAME with random bytes).
-    quoting = ('[user] ', 'signal: ', 'linux: unimplemented syscall')
     lines = [ln for ln in sh.q.text()[boot_len:].splitlines()
              if ALARM_RE.match(ln) and not ln.startswith(quoting)]
     check(not lines, 'the console shows kernel trouble:\n%s' % '\n'.join(lines[:20]))
-    return out
 
 
 @test
