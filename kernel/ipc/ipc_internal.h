@@ -175,9 +175,14 @@ int procobj_pid(struct kobj *o);
 int threadobj_open(struct kobj *po, int tid, struct kobj **out);
 /* Fill *info (state M_THREAD_EXITED once the thread is gone). */
 void threadobj_info(struct kobj *o, struct m_thread_info *info);
-int threadobj_set_nice(struct kobj *o, int nice);
-int threadobj_signal(struct kobj *o, int sig);
-/* The CPUs the thread may run on (sched_set_affinity's rules): 0, -EINVAL, -ESRCH. */
+/*
+ * The operations take the system call's argument as it came and check it
+ * (-EINVAL), then -ESRCH once the thread is gone. Nice: NICE_MIN..NICE_MAX
+ * as a signed value; a signal: 0 (only the check) .. NSIG; the CPUs the
+ * thread may run on: sched_set_affinity's rules.
+ */
+int threadobj_set_nice(struct kobj *o, u64 nice);
+int threadobj_signal(struct kobj *o, u64 sig);
 int threadobj_set_affinity(struct kobj *o, u64 mask);
 /* What /proc/ipc shows of a thread object: its process and Linux thread id at open. */
 void threadobj_ids(struct kobj *o, int *pid, int *tid);

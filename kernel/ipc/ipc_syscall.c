@@ -307,47 +307,35 @@ long msys_thread_info(u64 h, u64 uinfo, u64 a2, u64 a3, u64 a4, u64 a5)
 	return copy_to_user((void *)(uintptr_t)uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5)
+/* Thread handle h with MANAGE: op on its object with the call's argument (op checks it). */
+static long thread_manage(u64 h, int (*op)(struct kobj *o, u64 arg), u64 arg)
 {
 	struct cap_ref r;
-	int err;
+	int err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
 	if (err)
 		return err;
-	err = (s64)nice < NICE_MIN || (s64)nice > NICE_MAX ? -EINVAL
-							   : threadobj_set_nice(r.obj, (int)nice);
+	err = op(r.obj, arg);
 	kobj_put(r.obj);
 	return err;
+}
+
+long msys_thread_set_nice(u64 h, u64 nice, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	return thread_manage(h, threadobj_set_nice, nice);
 }
 
 long msys_thread_set_affinity(u64 h, u64 mask, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct cap_ref r;
-	int err;
-
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
-	if (err)
-		return err;
-	err = threadobj_set_affinity(r.obj, mask);
-	kobj_put(r.obj);
-	return err;
+	return thread_manage(h, threadobj_set_affinity, mask);
 }
 
 long msys_thread_signal(u64 h, u64 sig, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct cap_ref r;
-	int err;
-
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	err = ipc_lookup(h, M_OBJ_THREAD, M_R_MANAGE, &r);
-	if (err)
-		return err;
-	err = sig > NSIG ? -EINVAL : threadobj_signal(r.obj, (int)sig);
-	kobj_put(r.obj);
-	return err;
+	return thread_manage(h, threadobj_signal, sig);
 }
 
 /* ---- synchronous IPC ---- */

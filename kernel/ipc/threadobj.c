@@ -213,19 +213,20 @@ static int nice_found(struct thread *t, struct thread_walk *w)
 	return sched_set_policy(t, SCHED_NORMAL, a->nice);
 }
 
-int threadobj_set_nice(struct kobj *o, int nice)
+int threadobj_set_nice(struct kobj *o, u64 nice)
 {
 	struct process *self = current_proc();
-	struct nice_args a = {.nice = nice, .privileged = self && cred_is_root(&self->cred)};
+	struct nice_args a = {.privileged = self && cred_is_root(&self->cred)};
 	struct thread_walk w;
 	int err;
 
-	if (nice < NICE_MIN || nice > NICE_MAX)
+	if ((s64)nice < NICE_MIN || (s64)nice > NICE_MAX)
 		return -EINVAL;
+	a.nice = (int)nice;
 	walk_init(&w, to_threadobj(o), nice_found, &a);
 	err = thread_walk(&w);
 	if (err == 1)
-		err = sched_set_policy(current_thread(), SCHED_NORMAL, nice);
+		err = sched_set_policy(current_thread(), SCHED_NORMAL, a.nice);
 	return err;
 }
 
@@ -257,15 +258,14 @@ static int signal_found(struct thread *t, struct thread_walk *w)
 	return ki->signo ? signal_send_thread_info(t, ki->signo, ki, false) : 0;
 }
 
-int threadobj_signal(struct kobj *o, int sig)
+int threadobj_signal(struct kobj *o, u64 sig)
 {
 	struct ksiginfo ki;
 	struct thread_walk w;
 
-	if (sig < 0 || sig > NSIG)
+	if (sig > NSIG)
 		return -EINVAL;
-	signal_info_from_current(&ki, sig, SI_TKILL);
-	ki.signo = sig;
+	signal_info_from_current(&ki, (int)sig, SI_TKILL);
 	walk_init(&w, to_threadobj(o), signal_found, &ki);
 	return thread_walk(&w);
 }
