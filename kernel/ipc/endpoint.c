@@ -109,7 +109,11 @@ static void msg_move(struct ipc_msg *dst, struct ipc_msg *src)
 	src->ncaps = 0;
 }
 
-/* Finish partner's operation with result; it is woken by the caller. ep->lock held. */
+/*
+ * Finish partner's operation with result; it is woken by the caller.
+ * ep->lock held. Last: a partner that sees IPC_DONE reads its message and
+ * handoff_pin without the lock, so they must be in place first.
+ */
 static void complete_locked(struct ipc_thread *partner, int result)
 {
 	list_del(&partner->link);
@@ -391,12 +395,9 @@ int endpoint_call(struct endpoint *ep, u64 badge, struct ipc_msg *m, u64 deadlin
 	me->ep = ep;
 	if (!list_empty(&ep->receivers)) {
 		r = list_first_entry(&ep->receivers, struct ipc_thread, link);
-		list_del(&r->link);
-		list_init(&r->link);
 		take_call_locked(ep, r, me);
-		r->result = 0;
-		r->handoff_pin = 1;
-		__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
+		r->handoff_pin = 1; /* before it can see IPC_DONE */
+		complete_locked(r, 0);
 	} else {
 		me->state = IPC_SENDING;
 		list_add_tail(&me->link, &ep->senders);
@@ -464,13 +465,10 @@ static int reply_locked_out(struct ipc_thread *me, struct ipc_thread **woken)
 	}
 	flags = spin_lock_irqsave(&ep->lock);
 	if (reply_wanted_locked(me, c, ep)) {
-		list_del(&c->link);
-		list_init(&c->link);
 		msg_move(&c->msg, &me->msg);
 		c->msg.badge = 0;
-		c->result = 0;
 		c->handoff_pin = 1;
-		__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
+		complete_locked(c, 0);
 		__atomic_fetch_add(&c->refs, 1, __ATOMIC_RELAXED); /* held until woken */
 		*woken = c;
 		ret = 0;
