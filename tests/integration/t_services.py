@@ -79,6 +79,15 @@ def services_logd(ctx):
     sh.must('grep -c by-filter /var/log/messages', r'^1$')
     sh.must('logctl filter -s svc-c -l none')
     sh.must('logctl filters | grep -c svc-c', status=1)
+    # The default filter "*" holds for every source without its own.
+    sh.must("logctl filter -s '*' -l err")
+    sh.must('logctl filters', r'^\* err$')
+    sh.must('logctl log -s svc-d -l warning dropped-by-default')
+    sh.must('logctl log -s svc-d -l err kept-by-default')
+    out = sh.must('logctl show -s svc-d')
+    check('kept-by-default' in out and 'dropped-by-default' not in out, 'default filter:\n%s' % out)
+    sh.must("logctl filter -s '*' -l none")
+    sh.must('logctl filters | grep -c .', status=1)
     # Bad requests are refused, not crashes.
     sh.must('logctl log -s kernel -l info forged', status=1)
     sh.must('logctl show -l nonsense', status=1)

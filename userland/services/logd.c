@@ -155,18 +155,25 @@ static bool filter_pass(const char *src, unsigned int level)
 	return !f || level <= f->level;
 }
 
-static int format_rec(const struct logd_rec *r, char *buf, size_t size)
+/* r as one line of the file, '\n' included (cut to fit line[]): its length. */
+static int format_rec(const struct logd_rec *r, char line[LOGD_LINE_MAX])
 {
 	char src[LOGD_SRC_MAX + 24];
+	int n;
 
 	if (r->kernel)
 		snprintf(src, sizeof(src), "kernel[%llu]", (unsigned long long)r->kseq);
 	else
 		snprintf(src, sizeof(src), "%s", r->src);
-	return snprintf(buf, size, "%llu %llu.%06llu %s %s: %s\n", (unsigned long long)r->seq,
-			(unsigned long long)(r->ts_us / 1000000u),
-			(unsigned long long)(r->ts_us % 1000000u), level_names[r->level & 7], src,
-			r->text);
+	n = snprintf(line, LOGD_LINE_MAX, "%llu %llu.%06llu %s %s: %s\n",
+		     (unsigned long long)r->seq, (unsigned long long)(r->ts_us / 1000000u),
+		     (unsigned long long)(r->ts_us % 1000000u), level_names[r->level & 7], src,
+		     r->text);
+	if (n >= LOGD_LINE_MAX) {
+		n = LOGD_LINE_MAX - 1;
+		line[n - 1] = '\n';
+	}
+	return n;
 }
 
 static uint64_t oldest_seq(void)
@@ -187,11 +194,7 @@ static uint64_t store(struct logd_rec *r, bool write_out)
 	if (r->kernel)
 		L.kcursor = r->kseq + 1;
 	if (write_out && L.out_fd >= 0) {
-		n = format_rec(r, line, sizeof(line));
-		if (n >= (int)sizeof(line)) {
-			n = sizeof(line) - 1;
-			line[n - 1] = '\n';
-		}
+		n = format_rec(r, line);
 		if (write(L.out_fd, line, (size_t)n) != n)
 			fprintf(stderr, "logd: writing %s failed\n", MESSAGES_PATH);
 		L.out_size += (uint64_t)n;
@@ -476,9 +479,7 @@ static long do_read(void *ctx, uint64_t badge, uint64_t from, uint64_t level, co
 
 		if (r->seq != s || !rec_match(r, level, source))
 			continue;
-		n = format_rec(r, line, sizeof(line));
-		if (n >= (int)sizeof(line))
-			n = sizeof(line) - 1;
+		n = format_rec(r, line);
 		if (used + (size_t)n + 1 > size)
 			break;
 		memcpy(lines + used, line, (size_t)n);
@@ -493,7 +494,7 @@ static long do_read(void *ctx, uint64_t badge, uint64_t from, uint64_t level, co
 static long do_tail(void *ctx, uint64_t badge, uint64_t count, uint64_t level, const char *source,
 		    uint64_t *from)
 {
-	uint64_t s = L.next_seq;
+	uint64_t s;
 
 	(void)ctx;
 	(void)badge;
@@ -518,9 +519,7 @@ static long do_filter(void *ctx, uint64_t badge, uint64_t level, const char *sou
 	(void)badge;
 	if (level > 8 || !source[0])
 		return -EINVAL;
-	copy_source(src, source);
-	if (strcmp(source, "*") == 0)
-		snprintf(src, sizeof(src), "*");
+	copy_source(src, source); /* keeps "*", the default's name */
 	f = filter_find(src);
 	if (level == 8) { /* no filter */
 		if (f)
