@@ -143,13 +143,12 @@ static void announce(void)
 
 int nameserver_main(int argc, char **argv)
 {
-	const char *s = getenv(RPC_NS_RECV_ENV);
-	int ep = s ? atoi(s) : 0;
+	int ep = rpc_env_handle(RPC_NS_RECV_ENV);
 	long r;
 
 	(void)argc;
 	(void)argv;
-	if (ep <= 0) {
+	if (ep < 0) {
 		fprintf(stderr, "nameserver: no %s handle (start me from init)\n", RPC_NS_RECV_ENV);
 		return 1;
 	}

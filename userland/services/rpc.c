@@ -61,9 +61,9 @@ long rpc_serve(int ep, rpc_dispatch_fn dispatch, const void *ops, void *ctx, uin
 	}
 }
 
-int rpc_ns_handle(void)
+int rpc_env_handle(const char *var)
 {
-	const char *s = getenv(RPC_NS_ENV);
+	const char *s = getenv(var);
 	char *end;
 	long h;
 
@@ -73,6 +73,11 @@ int rpc_ns_handle(void)
 	if (*end || h <= 0 || h > INT32_MAX)
 		return -ENOENT;
 	return (int)h;
+}
+
+int rpc_ns_handle(void)
+{
+	return rpc_env_handle(RPC_NS_ENV);
 }
 
 int rpc_lookup(const char *name, uint64_t timeout)

@@ -51,6 +51,8 @@ typedef void (*rpc_dispatch_fn)(const void *ops, void *ctx, struct m_msg *msg,
 long rpc_serve(int ep, rpc_dispatch_fn dispatch, const void *ops, void *ctx, uint64_t idle_ns,
 	       void (*idle)(void *ctx));
 
+/* The handle number in environment variable var (a decimal > 0): a handle, or -ENOENT. */
+int rpc_env_handle(const char *var);
 /* The nameserver handle inherited from init ($MATRIOSKA_NS): a handle, or -ENOENT. */
 int rpc_ns_handle(void);
 /*
