@@ -7,10 +7,7 @@
 # nothing was logged" compares two counts, whatever the window's length.
 
 
-def kmsg_until(sh, cond, what, tries=100):
-    """Run the shell condition cond every 0.1 s (in the guest) until it holds; check it did."""
-    sh.must('i=0; until %s; do i=$((i+1)); [ $i -ge %d ] && break; sleep 0.1; done; %s'
-            % (cond, tries, cond), status=0)
+# wait_in_shell is t_services.py's (the same namespace by the time a test runs).
 
 
 @test
@@ -28,7 +25,7 @@ def kmsg_shell_reader_wakes(ctx):
     # cat reads from the oldest record, then sleeps at the end; the mark is written once it does.
     sh.q.send('cat /dev/kmsg > /tmp/kmsg.out 2>&1 &\r')
     pid = sh.must('echo $!', r'^\d+$').strip()
-    kmsg_until(sh, "grep -q '^State:[[:space:]]*S' /proc/%s/status" % pid, 'cat is asleep on /dev/kmsg')
+    wait_in_shell(sh, "grep -q '^State:[[:space:]]*S' /proc/%s/status" % pid, 'cat is asleep on /dev/kmsg')
     # Asleep, it stays asleep while nothing is logged (no 20 ms looks): its switch count does not move
     # over a window in which its output did not grow either (a window with a record is tried again).
     quiet = None
@@ -45,7 +42,7 @@ def kmsg_shell_reader_wakes(ctx):
     check(quiet[0] == quiet[1], 'the blocked reader was switched in %d times with nothing logged'
           % (quiet[1] - quiet[0]))
     sh.must('echo "<6>kmsg-shell-mark" > /dev/kmsg')
-    kmsg_until(sh, 'grep -q kmsg-shell-mark /tmp/kmsg.out', 'the blocked cat printed the record')
+    wait_in_shell(sh, 'grep -q kmsg-shell-mark /tmp/kmsg.out', 'the blocked cat printed the record')
     sh.must('kill %s; wait' % pid)
 
 
@@ -63,7 +60,7 @@ def logd_idle_no_wakeups(ctx):
     """With nothing logged, logd (both threads) is not switched in at all over seconds: no polling, no republish timer;
     a kernel record and an application record each wake it (so the count is live)."""
     sh = Shell(ctx)
-    kmsg_until(sh, 'logctl show -n 1 > /dev/null 2>&1', 'logd answers')
+    wait_in_shell(sh, 'logctl show -n 1 > /dev/null 2>&1', 'logd answers')
     pid = sh.must('pidof logd', r'^\d+$').strip()
     # Boot's last records may still come; a window in which something was logged (the file grew) is tried again.
     quiet = None
@@ -79,7 +76,7 @@ def logd_idle_no_wakeups(ctx):
     check(quiet[1] == quiet[0], 'logd was switched in %d times while nothing was logged' % (quiet[1] - quiet[0]))
     # The count moves when there is work: a kernel record, then a call.
     sh.must('echo "<6>idle-kernel-poke" > /dev/kmsg')
-    kmsg_until(sh, 'grep -q idle-kernel-poke /var/log/messages', 'logd wrote the kernel record')
+    wait_in_shell(sh, 'grep -q idle-kernel-poke /var/log/messages', 'logd wrote the kernel record')
     poked, _ = logd_switches(sh, pid)
     check(poked > quiet[1], 'a kernel record did not wake logd (%d -> %d)' % (quiet[1], poked))
     sh.must('logctl log -s idle -l info idle-call-poke')
