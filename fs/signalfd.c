@@ -76,15 +76,14 @@ static u64 sfd_mask(const struct file *f)
 	return __atomic_load_n(&((struct signalfd *)f->priv)->mask, __ATOMIC_RELAXED);
 }
 
-/* Signals of mask pending for the calling thread (its own or its process's). */
-static bool sfd_pending(u64 mask)
-{
-	return signal_pending_in(mask);
-}
-
+/*
+ * Wait condition of a read: a signal of the file's mask pending for the
+ * calling thread. The mask is loaded each time, so a reader sleeping
+ * through signalfd_set_mask sees the new one when it wakes.
+ */
 static bool sfd_cond(void *arg)
 {
-	return sfd_pending(*(u64 *)arg);
+	return signal_pending_in(sfd_mask(arg));
 }
 
 static void sfd_fill(struct signalfd_siginfo_k *ss, const struct ksiginfo *ki)
@@ -129,7 +128,7 @@ static s64 signalfd_read(struct file *f, struct uio *u, u64 *pos)
 			return (s64)done;
 		if (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK)
 			return -EAGAIN;
-		err = wait_until_intr(&signalfd_wq, sfd_cond, &mask, 0);
+		err = wait_until_intr(&signalfd_wq, sfd_cond, f, 0);
 		if (err)
 			return err;
 	}
@@ -138,7 +137,7 @@ static s64 signalfd_read(struct file *f, struct uio *u, u64 *pos)
 static u32 signalfd_poll(struct file *f, struct poll_table *pt)
 {
 	poll_wait(pt, &signalfd_wq);
-	return sfd_pending(sfd_mask(f)) ? POLLIN | POLLRDNORM : 0;
+	return signal_pending_in(sfd_mask(f)) ? POLLIN | POLLRDNORM : 0;
 }
 
 static void signalfd_release(struct file *f)

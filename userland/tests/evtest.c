@@ -9,10 +9,10 @@
  * eventfd (counter, EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC, overflow),
  * timerfd (relative, absolute on both clocks, periodic counts, gettime,
  * EAGAIN), signalfd (siginfo with ssi_pid, from self and from a child,
- * pollable) and pipes (64 KiB capacity, F_GETPIPE_SZ/F_SETPIPE_SZ rounding
- * and errors, FIONREAD, PIPE_BUF atomicity between two writer processes,
- * a blocking writer waiting for room for its whole record, O_NONBLOCK
- * partial writes and EAGAIN).
+ * pollable, a sleeping reader seeing a new mask) and pipes (64 KiB capacity,
+ * F_GETPIPE_SZ/F_SETPIPE_SZ rounding and errors, FIONREAD, PIPE_BUF atomicity between two writer
+ * processes, a blocking writer waiting for room for its whole record, O_NONBLOCK partial writes and
+ * EAGAIN).
  *
  * Prints "ok N - what" / "not ok N - what" and "evtest: N passed, M
  * failed"; exits 0 only if everything passed. Runs on Linux too (that
@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -643,6 +644,68 @@ static void test_pipe_capacity(void)
 	close(p[1]);
 }
 
+/* ---- a blocked signalfd reader and a mask change ---- */
+
+static int mask_fd;
+
+static void *mask_reader(void *arg)
+{
+	static struct signalfd_siginfo si;
+
+	(void)arg;
+	if (read(mask_fd, &si, sizeof(si)) != sizeof(si))
+		return NULL;
+	return (void *)(long)si.ssi_signo;
+}
+
+/*
+ * A thread sleeps in read() on a signalfd for SIGUSR2 while SIGUSR1 is
+ * pending; signalfd() on the same fd adds SIGUSR1 to the mask: the reader
+ * must wake and take SIGUSR1 (as on Linux, the file's new mask counts).
+ */
+static void test_signalfd_mask_change(void)
+{
+	sigset_t set;
+	pthread_t t;
+	void *got = NULL;
+	int i, done = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, SIGUSR1);
+	mask_fd = signalfd(-1, &set, 0);
+	if (mask_fd < 0 || pthread_create(&t, NULL, mask_reader, NULL)) {
+		check(0, "signalfd and a reader thread for the mask change");
+		return;
+	}
+	kill(getpid(), SIGUSR1); /* not in the mask: the reader keeps sleeping */
+	msleep(50);		 /* let it sleep (if it has not yet, it reads the new mask) */
+	sigaddset(&set, SIGUSR1);
+	signalfd(mask_fd, &set, 0);
+	/* Bounded: if the reader missed the change, SIGUSR2 (in both masks) ends it. */
+	for (i = 0; i < 200 && !done; i++) {
+		done = pthread_tryjoin_np(t, &got) == 0;
+		if (!done)
+			msleep(50);
+	}
+	if (!done) {
+		kill(getpid(), SIGUSR2);
+		pthread_join(t, &got);
+	}
+	check(done && got == (void *)(long)SIGUSR1,
+	      "a reader asleep on a signalfd wakes for a signal its new mask adds");
+	fcntl(mask_fd, F_SETFL, O_NONBLOCK);
+	while (read(mask_fd, &(struct signalfd_siginfo){0}, 128) > 0)
+		; /* whatever is still pending of the two */
+	close(mask_fd);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 #define RECORDS 48
 #define RECLEN 4096
 
@@ -748,6 +811,7 @@ int main(void)
 	test_eventfd();
 	test_timerfd();
 	test_signalfd();
+	test_signalfd_mask_change();
 	test_pipe_capacity();
 	test_pipe_atomic();
 	test_pipe_wait_whole();
