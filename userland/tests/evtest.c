@@ -9,10 +9,11 @@
  * eventfd (counter, EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC, overflow),
  * timerfd (relative, absolute on both clocks, periodic counts, gettime,
  * EAGAIN), signalfd (siginfo with ssi_pid, from self and from a child,
- * pollable, a sleeping reader seeing a new mask) and pipes (64 KiB capacity,
- * F_GETPIPE_SZ/F_SETPIPE_SZ rounding and errors, FIONREAD, PIPE_BUF atomicity between two writer
- * processes, a blocking writer waiting for room for its whole record, O_NONBLOCK partial writes and
- * EAGAIN).
+ * pollable, a sleeping reader seeing a new mask), pipes (64 KiB
+ * capacity, F_GETPIPE_SZ/F_SETPIPE_SZ rounding and errors, FIONREAD,
+ * PIPE_BUF atomicity between two writer processes, a blocking writer
+ * waiting for room for its whole record, O_NONBLOCK partial writes and
+ * EAGAIN), and EFAULT for bad user pointers given to these calls.
  *
  * Prints "ok N - what" / "not ok N - what" and "evtest: N passed, M
  * failed"; exits 0 only if everything passed. Runs on Linux too (that
@@ -706,6 +707,53 @@ static void test_signalfd_mask_change(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* ---- bad user pointers ---- */
+
+static void test_bad_pointers(void)
+{
+	struct epoll_event *bad = (struct epoll_event *)8;
+	struct epoll_event ev;
+	uint64_t v = 1;
+	sigset_t set;
+	int ep, efd, tfd, sfd;
+
+	ep = epoll_create1(0);
+	efd = eventfd(0, EFD_NONBLOCK);
+	if (ep < 0 || efd < 0) {
+		check(0, "epoll and eventfd for the bad-pointer checks");
+		return;
+	}
+	check(write(efd, &v, 8) == 8 && ep_add(ep, efd, EPOLLIN, 7) == 0,
+	      "a ready eventfd watched");
+	check(fails(epoll_wait(ep, bad, 1, 0), EFAULT), "epoll_wait into a bad array: EFAULT");
+	check(ep_now(ep, &ev) == 1 && ev.data.u64 == 7, "and the event is still reported after");
+	check(fails(syscall(SYS_epoll_pwait, ep, &ev, 1, 0, (void *)8, 8), EFAULT),
+	      "epoll_pwait with a bad signal mask pointer: EFAULT");
+	check(fails(write(efd, (void *)8, 8), EFAULT), "eventfd write from a bad buffer: EFAULT");
+	check(fails(read(efd, (void *)8, 8), EFAULT), "eventfd read into a bad buffer: EFAULT");
+	tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+	check(tfd >= 0 && fails(timerfd_settime(tfd, 0, (void *)8, NULL), EFAULT),
+	      "timerfd_settime with a bad new value: EFAULT");
+	check(fails(timerfd_gettime(tfd, (void *)8), EFAULT),
+	      "timerfd_gettime into bad memory: EFAULT");
+	check(fails(signalfd(-1, (void *)8, 0), EFAULT),
+	      "signalfd with a bad mask pointer: EFAULT");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_NONBLOCK);
+	kill(getpid(), SIGUSR1);
+	check(sfd >= 0 && fails(read(sfd, (void *)8, 128), EFAULT),
+	      "signalfd read into a bad buffer: EFAULT");
+	while (sfd >= 0 && read(sfd, &(struct signalfd_siginfo){0}, 128) > 0)
+		; /* Linux may keep the signal pending: take it */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	close(sfd);
+	close(tfd);
+	close(efd);
+	close(ep);
+}
+
 #define RECORDS 48
 #define RECLEN 4096
 
@@ -812,6 +860,7 @@ int main(void)
 	test_timerfd();
 	test_signalfd();
 	test_signalfd_mask_change();
+	test_bad_pointers();
 	test_pipe_capacity();
 	test_pipe_atomic();
 	test_pipe_wait_whole();
