@@ -297,11 +297,6 @@ static void ep_modify(struct eventpoll *ep, struct epitem *epi, const struct epo
 		ep_make_ready(ep, epi);
 }
 
-#define EP_CTL_FLAGS                                                                        \
-	(EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDNORM | EPOLLRDBAND |  \
-	 EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP | EPOLLEXCLUSIVE | EPOLLWAKEUP | \
-	 EPOLLONESHOT | EPOLLET)
-
 int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 		   const struct epoll_event_k *ev)
 {
@@ -315,11 +310,9 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 		return -EINVAL;
 	if (!target->ops->poll)
 		return -EPERM;
-	if (op != EPOLL_CTL_DEL) {
-		/* Unknown bits are ignored, as on Linux; EPOLLEXCLUSIVE only on ADD. */
-		if (op == EPOLL_CTL_MOD && (ev->events & EPOLLEXCLUSIVE))
-			return -EINVAL;
-	}
+	/* Unknown bits are ignored, as on Linux; EPOLLEXCLUSIVE only on ADD. */
+	if (op == EPOLL_CTL_MOD && (ev->events & EPOLLEXCLUSIVE))
+		return -EINVAL;
 	ep = epf->priv;
 	mutex_lock(&epoll_global);
 	mutex_lock(&ep->mtx);
