@@ -30,6 +30,7 @@
  * messages onto one deferred list; the first caller drains it (taking
  * what nested closes add), and nested callers return at once.
  */
+#include "cred.h"
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
@@ -77,7 +78,7 @@ int unix_inflight_check_locked(u32 nfds, struct unix_user **out)
 			break;
 		}
 	}
-	if (*out && (*out)->inflight > FD_MAX && p && p->cred.euid != 0) {
+	if (*out && (*out)->inflight > FD_MAX && p && !cred_is_root(&p->cred)) {
 		*out = NULL;
 		return -ETOOMANYREFS;
 	}
@@ -131,10 +132,9 @@ void unix_inflight_add_locked(struct unix_skb *skb, int delta)
 	}
 }
 
-/* Call fn on every socket passed in a message queued on s or its pending connections. */
-static void each_queued_sock(struct unix_sock *s, void (*fn)(struct unix_sock *x))
+/* Call fn on every socket passed in a message queued on s. */
+static void each_sock_in_queue(struct unix_sock *s, void (*fn)(struct unix_sock *x))
 {
-	struct unix_sock *n;
 	struct unix_skb *skb;
 	u32 i;
 
@@ -142,11 +142,16 @@ static void each_queued_sock(struct unix_sock *s, void (*fn)(struct unix_sock *x
 		for (i = 0; i < skb->nfds; i++)
 			if (file_sock(skb->fds[i]))
 				fn(file_sock(skb->fds[i]));
+}
+
+/* The same for s and its pending connections. */
+static void each_queued_sock(struct unix_sock *s, void (*fn)(struct unix_sock *x))
+{
+	struct unix_sock *n;
+
+	each_sock_in_queue(s, fn);
 	list_for_each_entry (n, &s->acceptq, accept_link)
-		list_for_each_entry (skb, &n->rcvq, link)
-			for (i = 0; i < skb->nfds; i++)
-				if (file_sock(skb->fds[i]))
-					fn(file_sock(skb->fds[i]));
+		each_sock_in_queue(n, fn);
 }
 
 static void count_internal(struct unix_sock *x)
