@@ -148,6 +148,12 @@ int cap_close(struct cap_table *t, u32 h);
 /* Revoke every capability derived from h (not h itself): how many were revoked, or -errno. */
 int cap_revoke(struct cap_table *t, u32 h);
 
+/*
+ * Call fn for every handle of t that names an object (revoked ones are
+ * skipped), in slot order, under t->lock: fn must not sleep (ipcstat).
+ */
+void cap_table_for_each(struct cap_table *t, void (*fn)(u32 h, const struct cap *c, void *arg),
+			void *arg);
 /* Handles in use in t (tests, ipcstat). */
 u32 cap_table_count(struct cap_table *t);
 

@@ -20,8 +20,7 @@
 #include "proc.h"
 #include "random.h"
 
-#define STAT_SPARE_PROCS 16    /* room for processes forked while we allocate */
-#define HANDLE_GEN_BITS 0x7fff /* handle = (generation << 16) | (slot + 1), capabilities.md */
+#define STAT_SPARE_PROCS 16 /* room for processes forked while we allocate */
 
 struct stat_proc {
 	int pid;
@@ -70,10 +69,21 @@ static bool stat_collect_one(struct process *p, void *arg)
 	return true;
 }
 
-static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
+/* One walk over a table: the entry being filled (pid and comm set), and whom to give it. */
+struct stat_table_walk {
+	struct ipc_stat_entry e;
+	void (*fn)(const struct ipc_stat_entry *e, void *arg);
+	void *arg;
+};
+
+/* cap_table_for_each callback, under the table's lock. */
+static void stat_one(u32 h, const struct cap *cap, void *arg)
 {
+	struct stat_table_walk *w = arg;
+	struct ipc_stat_entry *e = &w->e;
 	struct kobj *o = cap->obj;
 
+	e->handle = h;
 	e->type = o->type;
 	e->rights = cap->rights;
 	e->badge = cap->badge;
@@ -107,29 +117,18 @@ static void stat_fill(struct ipc_stat_entry *e, const struct cap *cap)
 	default:
 		break;
 	}
+	w->fn(e, w->arg);
 }
 
 static void stat_table(const struct stat_proc *sp,
 		       void (*fn)(const struct ipc_stat_entry *e, void *arg), void *arg)
 {
-	struct cap_table *t = sp->t;
-	struct ipc_stat_entry e;
+	struct stat_table_walk w = {.fn = fn, .arg = arg};
 
-	memset(&e, 0, sizeof(e));
-	e.pid = sp->pid;
-	memcpy(e.comm, sp->comm, MIN(sizeof(e.comm), sizeof(sp->comm)));
-	e.comm[sizeof(e.comm) - 1] = '\0';
-	spin_lock(&t->lock);
-	for (u32 i = 0; i < t->nslots; i++) {
-		const struct cap *cap = t->slots[i].cap;
-
-		if (!cap || !cap->obj)
-			continue; /* free, or revoked */
-		e.handle = ((u32)(t->slots[i].gen & HANDLE_GEN_BITS) << 16) | (i + 1);
-		stat_fill(&e, cap);
-		fn(&e, arg);
-	}
-	spin_unlock(&t->lock);
+	w.e.pid = sp->pid;
+	memcpy(w.e.comm, sp->comm, MIN(sizeof(w.e.comm), sizeof(sp->comm)));
+	w.e.comm[sizeof(w.e.comm) - 1] = '\0';
+	cap_table_for_each(sp->t, stat_one, &w);
 }
 
 int ipc_stat_walk(void (*fn)(const struct ipc_stat_entry *e, void *arg), void *arg)

@@ -455,6 +455,19 @@ void cap_table_destroy(struct cap_table *t)
 	cap_table_put(t);
 }
 
+void cap_table_for_each(struct cap_table *t, void (*fn)(u32 h, const struct cap *c, void *arg),
+			void *arg)
+{
+	spin_lock(&t->lock);
+	for (u32 i = 0; i < t->nslots; i++) {
+		const struct cap *c = t->slots[i].cap;
+
+		if (c && c->obj) /* in use, not revoked */
+			fn(handle_make(i, t->slots[i].gen), c, arg);
+	}
+	spin_unlock(&t->lock);
+}
+
 u32 cap_table_count(struct cap_table *t)
 {
 	u32 n;

@@ -417,3 +417,54 @@ UNIT_TEST(thread_handles_obey_type_rights_transfer_and_revoke)
 	CHECK_EQ(proc.released, 1);
 	CHECK_EQ(kmalloc_live, 0);
 }
+
+struct walk_seen {
+	u32 n;
+	u32 h[4];
+	const struct kobj *obj[4];
+};
+
+static void walk_note(u32 h, const struct cap *c, void *arg)
+{
+	struct walk_seen *s = arg;
+
+	if (s->n < 4) {
+		s->h[s->n] = h;
+		s->obj[s->n] = c->obj;
+	}
+	s->n++;
+}
+
+/*
+ * ipcstat's walk: every handle that names an object, by the very number
+ * cap_lookup takes (a reused slot shows its new generation), revoked and
+ * closed ones left out.
+ */
+UNIT_TEST(the_table_walk_shows_live_handles_by_their_numbers)
+{
+	struct cap_table *t = cap_table_create();
+	struct fake_obj ep, n;
+	struct walk_seen s = {0};
+	int h, hn, d, hn2;
+
+	fake_init(&ep, M_OBJ_ENDPOINT);
+	fake_init(&n, M_OBJ_NOTIFY);
+	h = create_and_drop(t, &ep, M_R_ALL);
+	hn = cap_create(t, &n.k, M_R_ALL, 0, 0);
+	d = cap_attach(t, cap_derive(t, (u32)h, M_R_DUP, 0, 0, 0));
+	CHECK(d > 0);
+	CHECK_EQ(cap_close(t, (u32)hn), 0);
+	hn2 = create_and_drop(t, &n, M_R_ALL); /* the closed slot again */
+	CHECK(hn2 != hn);
+	CHECK_EQ(cap_revoke(t, (u32)h), 1); /* d stays in its slot, revoked */
+	cap_table_for_each(t, walk_note, &s);
+	CHECK_EQ(s.n, 2);
+	CHECK_EQ(s.h[0], (u32)h);
+	CHECK(s.obj[0] == &ep.k);
+	CHECK_EQ(s.h[1], (u32)hn2);
+	CHECK(s.obj[1] == &n.k);
+	cap_table_destroy(t);
+	CHECK_EQ(ep.released, 1);
+	CHECK_EQ(n.released, 1);
+	CHECK_EQ(kmalloc_live, 0);
+}
