@@ -9,10 +9,12 @@
  * nanosleep's remaining time, ppoll/pselect masks, and with threads:
  * a process-directed signal taken by the thread that does not block it,
  * pthread_kill reaching its thread, a stop and continue of a threaded
- * child. Prints "ok N - what" / "not ok N - what" and
- * "sigtest: N passed, M failed"; exits 0 only if everything passed. Runs on
- * Linux too (that validates the test itself). No check depends on timing:
- * waits are for events, and timers only decide when something happens.
+ * child, and hostile arguments (bad pointers, sizes, flags, signal
+ * numbers) failing with the right errno. Prints "ok N - what" /
+ * "not ok N - what" and "sigtest: N passed, M failed"; exits 0 only if
+ * everything passed. Runs on Linux too (that validates the test itself).
+ * No check depends on timing: waits are for events, and timers only
+ * decide when something happens.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -265,11 +268,11 @@ static void test_masks(void)
 /* ---- sigaltstack ---- */
 
 static char altstack[65536] __attribute__((aligned(16)));
-static volatile int on_alt, alt_flags;
+static volatile int on_alt, alt_flags, alt_change_errno;
 
 static void on_onstack(int sig, siginfo_t *si, void *uc)
 {
-	stack_t cur;
+	stack_t cur, none = {.ss_flags = SS_DISABLE};
 	char local;
 
 	(void)sig;
@@ -278,6 +281,8 @@ static void on_onstack(int sig, siginfo_t *si, void *uc)
 	on_alt = &local >= altstack && &local < altstack + sizeof(altstack);
 	sigaltstack(NULL, &cur);
 	alt_flags = cur.ss_flags;
+	errno = 0;
+	alt_change_errno = sigaltstack(&none, NULL) == -1 ? errno : 0;
 }
 
 static void test_sigaltstack(void)
@@ -288,6 +293,7 @@ static void test_sigaltstack(void)
 	set_handler(SIGUSR1, on_onstack, SA_ONSTACK);
 	raise(SIGUSR1);
 	check(on_alt && (alt_flags & SS_ONSTACK), "SA_ONSTACK handler runs there, SS_ONSTACK");
+	check(alt_change_errno == EPERM, "sigaltstack cannot change the stack in use: EPERM");
 	sigaltstack(NULL, &old);
 	check(old.ss_sp == altstack && old.ss_size == sizeof(altstack) && old.ss_flags == 0,
 	      "after the handler: the stack is set and not in use");
@@ -829,6 +835,72 @@ static void test_blocked_ignored_pending(void)
 	waitpid(pid, &status, 0);
 }
 
+/* ---- hostile arguments: errors, never a crash ---- */
+
+static void test_bad_args(void)
+{
+	void *bad = (void *)(uintptr_t)8; /* unmapped */
+	struct itimerval big = {{0, 0}, {0, 1000000}}, cur;
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0x1234};
+	siginfo_t si;
+	uint64_t set = 0;
+	struct timespec ts = {0, 0};
+
+	errno = 0;
+	check(syscall(SYS_sigaltstack, bad, NULL) == -1 && errno == EFAULT,
+	      "sigaltstack from a bad pointer: EFAULT");
+	errno = 0;
+	check(syscall(SYS_sigaltstack, NULL, bad) == -1 && errno == EFAULT,
+	      "sigaltstack to a bad pointer: EFAULT");
+	errno = 0;
+	check(sigaltstack(&ss, NULL) == -1 && errno == EINVAL,
+	      "sigaltstack with bad flags: EINVAL");
+	errno = 0;
+	check(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, bad) == -1 && errno == EFAULT,
+	      "rt_sigqueueinfo from a bad pointer: EFAULT");
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_USER; /* only the kernel may claim it for someone else */
+	errno = 0;
+	check(syscall(SYS_rt_sigqueueinfo, getppid(), 0, &si) == -1 && errno == EPERM,
+	      "rt_sigqueueinfo with SI_USER to another process: EPERM");
+	errno = 0;
+	check(syscall(SYS_rt_sigqueueinfo, getpid(), 65, &si) == -1 && errno == EINVAL,
+	      "rt_sigqueueinfo with signal 65: EINVAL");
+	errno = 0;
+	check(syscall(SYS_setitimer, ITIMER_REAL, bad, NULL) == -1 && errno == EFAULT,
+	      "setitimer from a bad pointer: EFAULT");
+	errno = 0;
+	check(setitimer(ITIMER_REAL, &big, NULL) == -1 && errno == EINVAL,
+	      "setitimer with tv_usec = 1000000: EINVAL");
+	errno = 0;
+	check(syscall(SYS_getitimer, ITIMER_REAL, bad) == -1 && errno == EFAULT,
+	      "getitimer to a bad pointer: EFAULT");
+	check(getitimer(ITIMER_REAL, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+		      cur.it_value.tv_usec == 0,
+	      "... and the timer stayed disarmed");
+	errno = 0;
+	check(syscall(SYS_rt_sigtimedwait, bad, NULL, &ts, 8) == -1 && errno == EFAULT,
+	      "rt_sigtimedwait with a bad set: EFAULT");
+	errno = 0;
+	check(syscall(SYS_rt_sigtimedwait, &set, NULL, &ts, 4) == -1 && errno == EINVAL,
+	      "rt_sigtimedwait with sigsetsize 4: EINVAL");
+	errno = 0;
+	check(syscall(SYS_rt_sigaction, SIGUSR1, bad, NULL, 8) == -1 && errno == EFAULT,
+	      "rt_sigaction from a bad pointer: EFAULT");
+	errno = 0;
+	check(syscall(SYS_rt_sigaction, 0, NULL, NULL, 8) == -1 && errno == EINVAL,
+	      "rt_sigaction of signal 0: EINVAL");
+	errno = 0;
+	check(syscall(SYS_rt_sigprocmask, SIG_BLOCK, bad, NULL, 8) == -1 && errno == EFAULT,
+	      "rt_sigprocmask from a bad pointer: EFAULT");
+	errno = 0;
+	check(syscall(SYS_rt_sigpending, bad, 8) == -1 && errno == EFAULT,
+	      "rt_sigpending to a bad pointer: EFAULT");
+	errno = 0;
+	check(syscall(SYS_kill, getpid(), 65) == -1 && errno == EINVAL,
+	      "kill with signal 65: EINVAL");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -849,5 +921,6 @@ int main(void)
 	test_orphaned_pgrp();
 	test_sleep_stop_continue();
 	test_blocked_ignored_pending();
+	test_bad_args();
 	return tap_done("sigtest");
 }
