@@ -457,9 +457,21 @@ bool signal_pending_in(u64 mask)
 		mask) != 0;
 }
 
+/* Kick a thread other than t to take each process signal in set (t will not); p->lock held. */
+static void repick_locked(struct process *p, struct thread *t, u64 set)
+{
+	struct thread *other;
+
+	for (; set; set &= set - 1) {
+		other = signal_pick_thread(p, __builtin_ctzll(set) + 1);
+		if (other && other != t)
+			kick_thread(other);
+	}
+}
+
 void signal_recalc(void)
 {
-	struct thread *t = current_thread(), *other;
+	struct thread *t = current_thread();
 	struct process *p = t ? t->proc : NULL;
 	u64 shared, mine;
 	unsigned long f;
@@ -471,12 +483,7 @@ void signal_recalc(void)
 	mine = shared & (~t->sig_blocked | UNBLOCKABLE);
 	__atomic_store_n(&t->sig_notify, mine || p->sigs.stopped || p->sigs.cont_report,
 			 __ATOMIC_SEQ_CST);
-	/* What this thread now blocks goes to a thread that does not. */
-	for (u64 rest = shared & ~mine; rest; rest &= rest - 1) {
-		other = signal_pick_thread(p, __builtin_ctzll(rest) + 1);
-		if (other && other != t)
-			kick_thread(other);
-	}
+	repick_locked(p, t, shared & ~mine); /* what t now blocks goes to a thread that does not */
 	spin_unlock_irqrestore(&p->lock, f);
 	if (mine)
 		sched_notify_signal(t);
@@ -485,8 +492,6 @@ void signal_recalc(void)
 void signal_thread_exit_locked(struct process *p, struct thread *t)
 {
 	struct sigqueue *q, *tmp;
-	struct thread *other;
-	u64 shared;
 
 	list_for_each_entry_safe (q, tmp, &p->sigs.queue, link)
 		if (q->tid == t->tid) {
@@ -496,12 +501,7 @@ void signal_thread_exit_locked(struct process *p, struct thread *t)
 		}
 	__atomic_store_n(&t->sig_pending, 0, __ATOMIC_RELEASE);
 	/* t may have been picked for process signals it will never take: pick again. */
-	shared = __atomic_load_n(&p->sigs.shared, __ATOMIC_ACQUIRE);
-	for (; shared; shared &= shared - 1) {
-		other = signal_pick_thread(p, __builtin_ctzll(shared) + 1);
-		if (other && other != t)
-			kick_thread(other);
-	}
+	repick_locked(p, t, __atomic_load_n(&p->sigs.shared, __ATOMIC_ACQUIRE));
 }
 
 void signal_proc_init(struct process *p)
@@ -655,10 +655,11 @@ static void syscall_restart(struct trap_frame *f, u64 nr, enum sig_restart kind,
 		arch_syscall_restart(f, nr);
 }
 
-/* Is sp on t's alternate signal stack? */
-static bool on_altstack(struct thread *t, u64 sp)
+int signal_altstack_flags(const struct thread *t, u64 sp)
 {
-	return t->sas_size && sp > t->sas_sp && sp - t->sas_sp <= t->sas_size;
+	if (!t->sas_size)
+		return SS_DISABLE;
+	return sp > t->sas_sp && sp - t->sas_sp <= t->sas_size ? SS_ONSTACK : 0;
 }
 
 /* Build the handler frame for sig; false if the user stack cannot take it. */
@@ -677,8 +678,8 @@ static bool setup_handler(struct trap_frame *f, struct thread *t, int sig,
 	/* The mask sigreturn restores: the one before a temporary mask, if there is one. */
 	req.old_mask = t->sig_restore_mask ? t->sig_saved_mask : t->sig_blocked;
 	t->sig_restore_mask = false;
-	req.ss_flags = !t->sas_size ? SS_DISABLE : on_altstack(t, sp) ? SS_ONSTACK : 0;
-	if ((ka->flags & SA_ONSTACK) && t->sas_size && !on_altstack(t, sp))
+	req.ss_flags = signal_altstack_flags(t, sp);
+	if ((ka->flags & SA_ONSTACK) && req.ss_flags == 0) /* set, and not on it yet */
 		req.stack_top = t->sas_sp + t->sas_size;
 	if (!(ka->flags & SA_RESTORER) || arch_signal_frame_setup(f, &req) != 0)
 		return false;

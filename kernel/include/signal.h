@@ -244,6 +244,12 @@ void signal_itimer_get(u64 *value_ns, u64 *interval_ns);
 /* The process is being freed: stop its timer (from proc_free, via signal_proc_free). */
 void signal_itimer_release(struct process *p);
 
+/*
+ * t's alternate signal stack as stack_t.ss_flags reports it, sp being t's
+ * user stack pointer: SS_DISABLE (none set), SS_ONSTACK (sp is on it) or 0.
+ */
+int signal_altstack_flags(const struct thread *t, u64 sp);
+
 /* Dequeue the lowest pending signal of the calling thread in mask (its own first); 0 if none. */
 int signal_dequeue(u64 mask, struct ksiginfo *info);
 /* Is a signal in mask pending for the calling thread (its own or its process's)? Any lock. */

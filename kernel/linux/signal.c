@@ -85,7 +85,7 @@ static long sigqueue_info(int tgid, int tid, int sig, u64 uinfo)
 	ki.uid = uid;
 	ki.value = value;
 	if (tid)
-		return signal_send_tid_info(tgid, tid, sig, sig ? &ki : NULL, true);
+		return signal_send_tid_info(tgid, tid, sig, &ki, true);
 	return signal_send_pid_info(tgid, sig, &ki, true);
 }
 
@@ -211,19 +211,14 @@ struct l_stack {
 static long sys_sigaltstack(SYSCALL_ARGS)
 {
 	struct thread *t = current_thread();
-	u64 sp = arch_user_frame_sp(arch_user_frame(t));
-	bool on = t->sas_size && sp > t->sas_sp && sp - t->sas_sp <= t->sas_size;
-	struct l_stack old = {t->sas_sp,
-			      !t->sas_size ? SS_DISABLE
-			      : on	   ? SS_ONSTACK
-					   : 0,
-			      0, t->sas_size};
+	int flags = signal_altstack_flags(t, arch_user_frame_sp(arch_user_frame(t)));
+	struct l_stack old = {t->sas_sp, flags, 0, t->sas_size};
 	struct l_stack ss;
 
 	if (a0) {
 		if (copy_from_user(&ss, UPTR(a0), sizeof(ss)))
 			return -EFAULT;
-		if (on)
+		if (flags == SS_ONSTACK)
 			return -EPERM;
 		if (ss.ss_flags != 0 && ss.ss_flags != SS_DISABLE && ss.ss_flags != SS_ONSTACK)
 			return -EINVAL;
