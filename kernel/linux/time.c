@@ -173,6 +173,32 @@ static int sleep_until(u64 deadline)
 	return err == -ETIMEDOUT ? 0 : err;
 }
 
+/*
+ * Sleep until deadline. Interrupted, the thread keeps the deadline and urem
+ * (0: none) for restart_syscall, which sleeps on to the same deadline
+ * unless a handler runs, and the time left goes to urem.
+ */
+static long sleep_restartable(u64 deadline, u64 urem)
+{
+	struct thread *t = current_thread();
+	int err;
+
+	if (deadline <= clock_ns())
+		return 0;
+	err = sleep_until(deadline);
+	if (err == -EINTR) {
+		t->restart_deadline_ns = deadline;
+		t->restart_urem = urem;
+		if (urem) {
+			u64 now = clock_ns();
+
+			if (put_ts(urem, deadline > now ? deadline - now : 0))
+				return -EFAULT;
+		}
+	}
+	return err;
+}
+
 static long do_nanosleep(u64 clock, int flags, u64 ureq, u64 urem)
 {
 	u64 req, now, deadline;
@@ -191,21 +217,8 @@ static long do_nanosleep(u64 clock, int flags, u64 ureq, u64 urem)
 	} else {
 		deadline = req > ~0ull - now ? ~0ull : now + req;
 	}
-	if (deadline <= now)
-		return 0;
-	err = sleep_until(deadline);
-	if (err == -EINTR) {
-		/* Unless a handler runs, restart_syscall sleeps on to the same deadline. */
-		current_thread()->restart_deadline_ns = deadline;
-		current_thread()->restart_urem = (flags & TIMER_ABSTIME) ? 0 : urem;
-		if (!(flags & TIMER_ABSTIME) && urem) {
-			u64 left = deadline > clock_ns() ? deadline - clock_ns() : 0;
-
-			if (put_ts(urem, left))
-				return -EFAULT;
-		}
-	}
-	return err;
+	/* An absolute sleep reports no time left (POSIX). */
+	return sleep_restartable(deadline, (flags & TIMER_ABSTIME) ? 0 : urem);
 }
 
 /*
@@ -216,19 +229,10 @@ static long do_nanosleep(u64 clock, int flags, u64 ureq, u64 urem)
 static long sys_restart_syscall(SYSCALL_ARGS)
 {
 	struct thread *t = current_thread();
-	u64 deadline = t->restart_deadline_ns, urem = t->restart_urem;
-	int err;
 
-	if (!deadline || deadline <= clock_ns())
+	if (!t->restart_deadline_ns)
 		return 0;
-	err = sleep_until(deadline);
-	if (err == -EINTR && urem) {
-		u64 left = deadline > clock_ns() ? deadline - clock_ns() : 0;
-
-		if (put_ts(urem, left))
-			return -EFAULT;
-	}
-	return err;
+	return sleep_restartable(t->restart_deadline_ns, t->restart_urem);
 }
 LINUX_SYSCALL(restart_syscall, sys_restart_syscall);
 
