@@ -556,7 +556,7 @@ long msys_ipc_recv(u64 h, u64 a1, u64 timeout, u64 a3, u64 a4, u64 a5)
 		return ret;
 	ret = endpoint_recv(container_of(r.obj, struct endpoint, k), ipc_deadline(timeout));
 	if (!ret)
-		ret = ipc_msg_copy_out(current_thread()->ipc);
+		ret = ipc_msg_copy_out(me);
 	kobj_put(r.obj);
 	return ret;
 }
@@ -571,12 +571,8 @@ long msys_ipc_reply(u64 a0, u64 info, u64 a2, u64 mr0, u64 mr1, u64 mr2)
 		return -ENOMEM;
 	if (!me->reply_to)
 		return -ENOENT;
-	ret = msg_copy_in(me, info, mr0, mr1, mr2);
-	if (ret) {
-		ipc_msg_discard(&me->msg); /* handles taken before the failure go back */
-		return ret;
-	}
-	return endpoint_reply(me);
+	ret = msg_copy_in(me, info, mr0, mr1, mr2); /* leaves nothing behind on failure */
+	return ret ? ret : endpoint_reply(me);
 }
 
 /* Reply_recv, the general way (msys_ipc_reply_recv, in endpoint.c, tries the fast path first). */
