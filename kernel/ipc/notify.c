@@ -127,21 +127,19 @@ long msys_ntfn_wait(u64 h, u64 timeout, u64 a2, u64 a3, u64 a4, u64 a5)
 
 long msys_ntfn_poll(u64 h, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
+	struct take_arg a;
 	struct cap_ref r;
 	unsigned long flags;
-	struct notify *n;
-	u64 bits;
 	int err;
 
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	err = ipc_lookup(h, M_OBJ_NOTIFY, M_R_RECV, &r);
 	if (err)
 		return err;
-	n = container_of(r.obj, struct notify, k);
-	flags = spin_lock_irqsave(&n->wq.lock);
-	bits = n->bits;
-	n->bits = 0;
-	spin_unlock_irqrestore(&n->wq.lock, flags);
+	a.n = container_of(r.obj, struct notify, k);
+	flags = spin_lock_irqsave(&a.n->wq.lock);
+	take_bits(&a);
+	spin_unlock_irqrestore(&a.n->wq.lock, flags);
 	kobj_put(r.obj);
-	return (long)(bits & NTFN_BITS_MASK);
+	return (long)(a.got & NTFN_BITS_MASK);
 }
