@@ -358,7 +358,7 @@ UNIT_TEST(the_table_version_moves_when_a_cached_lookup_could_go_stale)
 	/* New handles leave earlier answers valid. */
 	d = cap_attach(a, cap_derive(a, (u32)h, M_R_DUP, 0, 0, 0));
 	CHECK_EQ(a->version, va);
-	/* Revoking reaches b's handle: b's version moves, a's does not (h itself stays). */
+	/* Revoking reaches b's handle and d, in a: both versions move (h itself stays). */
 	CHECK_EQ(cap_revoke(a, (u32)h), 2);
 	CHECK(b->version != vb);
 	CHECK(a->version != va); /* d, in a, was revoked too */
