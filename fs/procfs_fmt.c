@@ -16,13 +16,7 @@
 #include "procfs_internal.h"
 #include "sched.h"
 
-/* A bounded appender with snprintf's "length it would have" result. */
-struct pbuf {
-	char *buf;
-	size_t size, len;
-};
-
-static __printf(2, 3) void pb_printf(struct pbuf *b, const char *fmt, ...)
+void pb_printf(struct pbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -35,7 +29,7 @@ static __printf(2, 3) void pb_printf(struct pbuf *b, const char *fmt, ...)
 		b->len += (size_t)n;
 }
 
-static struct pbuf pb_init(char *buf, size_t size)
+struct pbuf pb_init(char *buf, size_t size)
 {
 	struct pbuf b = {buf, size, 0};
 

@@ -26,6 +26,18 @@
 #define PROCFS_HZ 100	    /* USER_HZ: "clock ticks" of every stat file */
 #define PROCFS_COMM_MAX 16  /* comm incl. NUL, as PROC_NAME_MAX */
 
+/*
+ * A bounded appender (procfs_fmt.c): pb_printf writes what fits and counts
+ * everything, so len ends as snprintf's "length it would have" - the
+ * generators return it and gen_fill retries with that much room.
+ */
+struct pbuf {
+	char *buf;
+	size_t size, len;
+};
+struct pbuf pb_init(char *buf, size_t size);
+void pb_printf(struct pbuf *b, const char *fmt, ...) __printf(2, 3);
+
 /* ---- snapshots the formatters take ---- */
 
 /* /proc/meminfo: page counts (4 KiB pages). */

@@ -20,12 +20,6 @@
 #include "lib.h"
 #include "procfs_internal.h"
 
-struct ipc_text {
-	char *buf;
-	size_t size, used;
-	bool full;
-};
-
 static const char *const type_names[] = {
 	[M_OBJ_ENDPOINT] = "endpoint", [M_OBJ_NOTIFY] = "notification", [M_OBJ_QUEUE] = "queue",
 	[M_OBJ_MEMOBJ] = "memory",     [M_OBJ_PROCESS] = "process",	[M_OBJ_THREAD] = "thread",
@@ -34,28 +28,9 @@ static const char *const type_names[] = {
 static const char *const right_names[8] = {"read", "write", "map",    "grant",
 					   "send", "recv",  "manage", "dup"};
 
-static void ipc_text_add(struct ipc_text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ipc_text_add(struct ipc_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= t->size - t->used)
-		t->full = true;
-	else
-		t->used += (size_t)n;
-}
-
 static void ipc_line(const struct ipc_stat_entry *e, void *arg)
 {
-	struct ipc_text *t = arg;
+	struct pbuf *t = arg;
 	const char *type = e->type < ARRAY_SIZE(type_names) && type_names[e->type]
 				   ? type_names[e->type]
 				   : "unknown";
@@ -67,43 +42,42 @@ static void ipc_line(const struct ipc_stat_entry *e, void *arg)
 		if (e->rights & (1u << i))
 			r += (size_t)snprintf(rights + r, sizeof(rights) - r, "%s%s", r ? "," : "",
 					      right_names[i]);
-	ipc_text_add(t, "%d %s %u %s %016llx %s %llu ", e->pid, e->comm[0] ? e->comm : "-",
-		     e->handle, type, (unsigned long long)e->obj_id, r ? rights : "-",
-		     (unsigned long long)e->badge);
+	pb_printf(t, "%d %s %u %s %016llx %s %llu ", e->pid, e->comm[0] ? e->comm : "-", e->handle,
+		  type, (unsigned long long)e->obj_id, r ? rights : "-",
+		  (unsigned long long)e->badge);
 	switch (e->type) {
 	case M_OBJ_ENDPOINT:
-		ipc_text_add(
-			t, "receivers=%llu calls=%llu dead=%llu fastcalls=%llu fastreplies=%llu\n",
-			(unsigned long long)e->info[0], (unsigned long long)e->info[1],
-			(unsigned long long)e->info[2], (unsigned long long)e->info[3],
-			(unsigned long long)e->info[4]);
+		pb_printf(t,
+			  "receivers=%llu calls=%llu dead=%llu fastcalls=%llu fastreplies=%llu\n",
+			  (unsigned long long)e->info[0], (unsigned long long)e->info[1],
+			  (unsigned long long)e->info[2], (unsigned long long)e->info[3],
+			  (unsigned long long)e->info[4]);
 		break;
 	case M_OBJ_QUEUE:
-		ipc_text_add(t, "slots=%llu\n", (unsigned long long)e->info[0]);
+		pb_printf(t, "slots=%llu\n", (unsigned long long)e->info[0]);
 		break;
 	case M_OBJ_MEMOBJ:
-		ipc_text_add(t, "size=%llu\n", (unsigned long long)e->info[0]);
+		pb_printf(t, "size=%llu\n", (unsigned long long)e->info[0]);
 		break;
 	case M_OBJ_THREAD:
-		ipc_text_add(t, "pid=%llu tid=%llu\n", (unsigned long long)e->info[0],
-			     (unsigned long long)e->info[1]);
+		pb_printf(t, "pid=%llu tid=%llu\n", (unsigned long long)e->info[0],
+			  (unsigned long long)e->info[1]);
 		break;
 	default:
-		ipc_text_add(t, "-\n");
+		pb_printf(t, "-\n");
 		break;
 	}
 }
 
 s64 procfs_gen_ipc(struct inode *inode, char *buf, size_t size)
 {
-	struct ipc_text t = {.buf = buf, .size = size};
+	struct pbuf t = pb_init(buf, size);
 	int err;
 
 	(void)inode;
-	ipc_text_add(&t, "pid comm handle type object rights badge details\n");
+	pb_printf(&t, "pid comm handle type object rights badge details\n");
 	err = ipc_stat_walk(ipc_line, &t);
 	if (err)
 		return err;
-	/* Too small: ask for twice the room (gen_fill retries; it stops at its limit). */
-	return t.full ? (s64)size * 2 : (s64)t.used;
+	return (s64)t.len; /* too small: gen_fill retries with this much room */
 }
