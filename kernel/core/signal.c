@@ -53,7 +53,6 @@
 #include "proc.h"
 #include "sched.h"
 
-#define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 #define SIGQUEUE_MAX 1024 /* queued entries per process (Linux: RLIMIT_SIGPENDING) */
 
 enum sig_default { SD_TERM, SD_CORE, SD_IGN, SD_STOP, SD_CONT };
@@ -157,7 +156,7 @@ bool signal_pending(void)
 	pend = __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&t->sig_notify, __ATOMIC_ACQUIRE))
 		pend |= shared_pending(t->proc);
-	return (pend & (~t->sig_blocked | UNBLOCKABLE)) != 0;
+	return (pend & (~t->sig_blocked | SIG_UNBLOCKABLE)) != 0;
 }
 
 bool signal_ignored_or_blocked(int sig)
@@ -253,7 +252,7 @@ struct thread *signal_pick_thread(struct process *p, int sig)
 	if (self && self->proc == p && !(self->sig_blocked & SIGMASK(sig)))
 		return self;
 	list_for_each_entry (t, &p->threads, proc_link)
-		if (!(t->sig_blocked & SIGMASK(sig)) || (SIGMASK(sig) & UNBLOCKABLE))
+		if (!(t->sig_blocked & SIGMASK(sig)) || (SIGMASK(sig) & SIG_UNBLOCKABLE))
 			return t;
 	return NULL;
 }
@@ -480,7 +479,7 @@ void signal_recalc(void)
 		return;
 	f = spin_lock_irqsave(&p->lock);
 	shared = __atomic_load_n(&p->sigs.shared, __ATOMIC_ACQUIRE);
-	mine = shared & (~t->sig_blocked | UNBLOCKABLE);
+	mine = shared & (~t->sig_blocked | SIG_UNBLOCKABLE);
 	__atomic_store_n(&t->sig_notify, mine || p->sigs.stopped || p->sigs.cont_report,
 			 __ATOMIC_SEQ_CST);
 	repick_locked(p, t, shared & ~mine); /* what t now blocks goes to a thread that does not */
@@ -524,7 +523,7 @@ void signal_mask_set_temporary(u64 mask)
 
 	t->sig_saved_mask = t->sig_blocked;
 	t->sig_restore_mask = true;
-	t->sig_blocked = mask & ~UNBLOCKABLE;
+	t->sig_blocked = mask & ~SIG_UNBLOCKABLE;
 	signal_recalc();
 }
 
@@ -686,7 +685,7 @@ static bool setup_handler(struct trap_frame *f, struct thread *t, int sig,
 	t->sig_blocked |= ka->mask;
 	if (!(ka->flags & SA_NODEFER))
 		t->sig_blocked |= SIGMASK(sig);
-	t->sig_blocked &= ~UNBLOCKABLE;
+	t->sig_blocked &= ~SIG_UNBLOCKABLE;
 	return true;
 }
 
@@ -710,7 +709,7 @@ void signal_deliver(struct trap_frame *f)
 
 		park_while_stopped(t, p);
 		flags = spin_lock_irqsave(&p->lock);
-		sig = dequeue_locked(p, t, ~t->sig_blocked | UNBLOCKABLE, &info);
+		sig = dequeue_locked(p, t, ~t->sig_blocked | SIG_UNBLOCKABLE, &info);
 		if (!sig) {
 			spin_unlock_irqrestore(&p->lock, flags);
 			break;
@@ -772,7 +771,7 @@ int signal_sigreturn(struct trap_frame *f)
 			t->proc ? t->proc->name : "?");
 		signal_fatal(SIGSEGV, true);
 	}
-	t->sig_blocked = mask & ~UNBLOCKABLE;
+	t->sig_blocked = mask & ~SIG_UNBLOCKABLE;
 	signal_recalc();
 	return 0;
 }

@@ -50,6 +50,7 @@
 #define SIGRTMIN 32 /* the kernel's; C libraries keep 32 and 33 for themselves */
 
 #define SIGMASK(sig) (1ull << ((sig)-1))
+#define SIG_UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP)) /* no mask holds them back */
 #define SIG_STOP_MASK (SIGMASK(SIGSTOP) | SIGMASK(SIGTSTP) | SIGMASK(SIGTTIN) | SIGMASK(SIGTTOU))
 
 /* sigaltstack ss_flags. */

@@ -19,8 +19,6 @@
 #include "timer.h"
 #include "uaccess.h"
 
-#define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
-
 static long sys_kill(SYSCALL_ARGS)
 {
 	int pid = (int)a0, sig = (int)a1;
@@ -121,7 +119,7 @@ static long sys_rt_sigaction(SYSCALL_ARGS)
 			return -EINVAL;
 		if (copy_from_user(&act, UPTR(a1), sizeof(act)))
 			return -EFAULT;
-		act.mask &= ~UNBLOCKABLE;
+		act.mask &= ~SIG_UNBLOCKABLE;
 	}
 	f = spin_lock_irqsave(&p->lock);
 	old = p->sigactions[sig - 1];
@@ -163,7 +161,7 @@ static long sys_rt_sigprocmask(SYSCALL_ARGS)
 		default:
 			return -EINVAL;
 		}
-		t->sig_blocked &= ~UNBLOCKABLE;
+		t->sig_blocked &= ~SIG_UNBLOCKABLE;
 		signal_recalc();
 	}
 	if (a2 && copy_to_user(UPTR(a2), &old, sizeof(old)))
@@ -282,7 +280,7 @@ static long sys_rt_sigtimedwait(SYSCALL_ARGS)
 		return -EINVAL;
 	if (copy_from_user(&w.set, UPTR(a0), sizeof(w.set)))
 		return -EFAULT;
-	w.set &= ~UNBLOCKABLE;
+	w.set &= ~SIG_UNBLOCKABLE;
 	if (a2) {
 		struct {
 			s64 sec, nsec;
