@@ -179,7 +179,6 @@ static int tmpfs_truncate(struct inode *inode, u64 size)
 	if (size < (u64)inode->size) {
 		u64 in = size % PAGE_SIZE;
 
-		__atomic_store_n(&inode->size, (s64)size, __ATOMIC_RELAXED);
 		tmpfs_free_from(inode, ALIGN_UP(size, (u64)PAGE_SIZE) / PAGE_SIZE);
 		if (in) {
 			char *page = tmpfs_page(inode, size / PAGE_SIZE, false);
