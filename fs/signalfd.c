@@ -29,7 +29,6 @@
 #include "vfs.h"
 
 #define SIGNALFD_INFO_SIZE 128
-#define SIG_UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 
 /* Linux's struct signalfd_siginfo. */
 struct signalfd_siginfo_k {
