@@ -19,6 +19,8 @@
 #include "timer.h"
 #include "uaccess.h"
 
+#define NSEC 1000000000ull
+
 static long sys_kill(SYSCALL_ARGS)
 {
 	int pid = (int)a0, sig = (int)a1;
@@ -270,7 +272,7 @@ static long sys_rt_sigtimedwait(SYSCALL_ARGS)
 {
 	struct thread *t = current_thread();
 	struct sigwait_arg w;
-	u64 deadline = 0, saved;
+	u64 deadline = 0, saved, ns, now;
 	struct ksiginfo ki;
 	u8 raw[SIGINFO_SIZE];
 	long err;
@@ -288,11 +290,13 @@ static long sys_rt_sigtimedwait(SYSCALL_ARGS)
 
 		if (copy_from_user(&ts, UPTR(a2), sizeof(ts)))
 			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC)
 			return -EINVAL;
-		deadline = clock_ns() + (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
-		if (!deadline)
-			deadline = 1;
+		/* Saturating: a timeout past the clock's range waits for ever (no wrap). */
+		ns = (u64)ts.sec > (~0ull - NSEC) / NSEC ? ~0ull
+							 : (u64)ts.sec * NSEC + (u64)ts.nsec;
+		now = clock_ns(); /* > 0 after boot: the deadline is never 0 (no timeout) */
+		deadline = ns > ~0ull - now ? ~0ull : now + ns;
 	}
 	saved = t->sig_blocked;
 	/* Still "blocked" for the send-time ignore rule: a waited-for SIGCHLD is not dropped. */

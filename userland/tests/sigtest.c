@@ -531,6 +531,24 @@ static void test_waits(void)
 	}
 	sigprocmask(SIG_UNBLOCK, &s, NULL);
 
+	/* A timeout too large for the clock waits (it wrapped into the past: EAGAIN at once). */
+	{
+		struct timespec huge = {(time_t)1 << 62, 0}, none = {0, 0};
+		struct itimerval soon = {{0, 0}, {0, 50000}}, off = {{0, 0}, {0, 0}};
+
+		sigemptyset(&s);
+		sigaddset(&s, SIGALRM);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		setitimer(ITIMER_REAL, &soon, NULL);
+		errno = 0;
+		r = sigtimedwait(&s, NULL, &huge);
+		check(r == SIGALRM, "sigtimedwait with a 2^62 s timeout waits for the signal");
+		setitimer(ITIMER_REAL, &off, NULL);
+		while (sigtimedwait(&s, NULL, &none) == SIGALRM) /* a SIGALRM still pending goes */
+			;
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+	}
+
 	set_handler(SIGALRM, on_alrm, 0);
 	hits = 0;
 	alarm(1);
