@@ -255,21 +255,18 @@ void sched_switch_finish(void);
 /*
  * The same inline for the IPC fast path: when the switch left nothing else
  * to do (no exited thread to free, none to push elsewhere) it only releases
- * the run-queue lock, the ticket lock of spinlock.c released as core.c's
- * rq_unlock() does (interrupts are off). Returns the current thread.
+ * the run-queue lock (interrupts are off). Returns the current thread.
  */
 static inline struct thread *sched_switch_finish_inline(void)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = c->rq;
 
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG) || unlikely(rq->dead || rq->push)) {
+	if (unlikely(rq->dead || rq->push)) {
 		sched_switch_finish();
 		return current_thread();
 	}
-	__atomic_store_n(&rq->lock.owner, (u16)(rq->lock.owner + 1), __ATOMIC_RELEASE);
-	__asm__ volatile("" : : : "memory");
-	c->preempt_count--;
+	spin_unlock_irqoff(c, &rq->lock);
 	return c->current; /* this thread: it runs here with interrupts off */
 }
 /* Sleep for at least ns nanoseconds of the monotonic clock. */

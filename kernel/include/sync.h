@@ -21,6 +21,8 @@
 #ifndef MATRIOSKA_SYNC_H
 #define MATRIOSKA_SYNC_H
 
+#include "config.h"
+#include "cpu.h"
 #include "list.h"
 #include "timer.h"
 #include "types.h"
@@ -58,6 +60,51 @@ void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags);
 bool spin_is_locked(const struct spinlock *l);
 /* Lock-order violations seen so far (debug builds; tests assert on it). */
 u64 lock_order_violations(void);
+
+/*
+ * The ticket lock inline, for hot paths that run with interrupts off on
+ * CPU c (the scheduler's run-queue locks, the IPC fast path's endpoint
+ * lock): the same fields and protocol as spin_lock()/spin_unlock(), so
+ * either may release what the other took, and preemption counted the same
+ * way (with interrupts off, dropping the count never has to look for a
+ * pending reschedule). Debug builds call spin_lock()/spin_unlock() for
+ * their checks. spin_take_ticket() takes a ticket and says whether it is
+ * served at once; if not, the caller waits for it with spin_wait_ticket(),
+ * out of line, so that an uncontended lock keeps the caller's values in
+ * registers (a call inside an inline wait loop made them all spill).
+ */
+void spin_wait_ticket(struct spinlock *l, u16 ticket);
+
+static inline bool spin_take_ticket(struct cpu *c, struct spinlock *l, u16 *ticket)
+{
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_lock(l);
+		return true;
+	}
+	c->preempt_count++;
+	__asm__ volatile("" : : : "memory");
+	*ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	return likely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == *ticket);
+}
+
+static inline void spin_lock_irqoff(struct cpu *c, struct spinlock *l)
+{
+	u16 ticket;
+
+	if (unlikely(!spin_take_ticket(c, l, &ticket)))
+		spin_wait_ticket(l, ticket);
+}
+
+static inline void spin_unlock_irqoff(struct cpu *c, struct spinlock *l)
+{
+	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
+		spin_unlock(l);
+		return;
+	}
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+	__asm__ volatile("" : : : "memory");
+	c->preempt_count--;
+}
 
 struct thread;
 

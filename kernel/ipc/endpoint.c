@@ -515,49 +515,11 @@ int endpoint_reply_recv(struct ipc_thread *me, struct endpoint *ep, u64 deadline
  */
 
 /*
- * ep->lock on the fast path, taken and released with interrupts off.
- * Release builds inline the ticket lock of spinlock.c (same fields, same
- * protocol, preemption counted the same way, as the scheduler's rq_lock
- * does), so either side may be paired with spin_lock()/spin_unlock();
- * debug builds call those for their checks. With interrupts off, dropping
- * the count never has to look for a pending reschedule.
- * The wait for a held lock is out of line, so the uncontended path keeps
- * its values in registers (a call in the loop made them all spill).
+ * ep->lock on the fast path is sync.h's inline ticket lock, taken with
+ * interrupts off. A lock held by another CPU sends the call to the general
+ * path in a tail call that first waits for its ticket (fast_contended), so
+ * that no value stays live across a call on the fast path.
  */
-static __attribute__((noinline, cold)) void fast_lock_wait(struct spinlock *l, u16 ticket)
-{
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
-}
-
-/*
- * Take ep->lock if it is free; false if another CPU holds it - then our
- * ticket is *ticket and the caller must wait for it (fast_lock_wait) out
- * of line, in a function it tail-calls, so that no value stays live across
- * a call on the fast path.
- */
-static inline bool fast_trylock(struct cpu *c, struct endpoint *ep, u16 *ticket)
-{
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
-		spin_lock(&ep->lock);
-		return true;
-	}
-	c->preempt_count++;
-	__asm__ volatile("" : : : "memory");
-	*ticket = __atomic_fetch_add(&ep->lock.next, 1, __ATOMIC_RELAXED);
-	return likely(__atomic_load_n(&ep->lock.owner, __ATOMIC_ACQUIRE) == *ticket);
-}
-
-static inline void fast_unlock(struct cpu *c, struct endpoint *ep)
-{
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
-		spin_unlock(&ep->lock);
-		return;
-	}
-	__atomic_store_n(&ep->lock.owner, (u16)(ep->lock.owner + 1), __ATOMIC_RELEASE);
-	__asm__ volatile("" : : : "memory");
-	c->preempt_count--;
-}
 
 /*
  * The endpoint behind handle h if the thread's lookup cache holds it with
@@ -577,7 +539,7 @@ static inline struct endpoint *fast_ep(struct ipc_thread *me, u64 h, u32 need)
 
 /*
  * Can the fast path hand a short message to waiting partner p? Its message
- * holds no capabilities, and it last ran on this CPU (sched_switch_to
+ * holds no capabilities, and it last ran on this CPU (sched_ipc_switch
  * checks the rest under the run-queue lock; if it refuses, the partner is
  * woken the ordinary way). ep->lock held.
  */
@@ -640,7 +602,7 @@ static inline void fast_deliver(struct ipc_thread *p, u64 info, u64 badge, u64 m
 	m->mr[3] = mr3;
 }
 
-/* The waker still holds our hand-off pin (see above): out of line, as fast_lock_wait(). */
+/* The waker still holds our hand-off pin (see above): out of line, like spin_wait_ticket(). */
 static __attribute__((noinline)) void fast_pin_wait(struct ipc_thread *me)
 {
 	arch_irq_enable();
@@ -706,13 +668,9 @@ static long fast_resume(void)
  */
 static __attribute__((noinline)) long fast_block_refused(void)
 {
-	struct ipc_thread *me = current_thread()->ipc, *partner = me->handoff_to;
+	struct ipc_thread *me = current_thread()->ipc;
 
-	if (!sched_switch_to(partner->thread, &partner->handoff_pin)) {
-		sched_wake(partner->thread);
-		__atomic_store_n(&partner->handoff_pin, 0, __ATOMIC_RELEASE);
-		schedule();
-	}
+	block_handing_off(me->handoff_to);
 	return fast_finish(me);
 }
 
@@ -741,8 +699,8 @@ static __attribute__((noinline, cold)) void fast_contended(u16 ticket)
 	struct endpoint *ep = container_of(me->lc_ref.obj, struct endpoint, k);
 	struct cpu *c = this_cpu();
 
-	fast_lock_wait(&ep->lock, ticket);
-	fast_unlock(c, ep);
+	spin_wait_ticket(&ep->lock, ticket);
+	spin_unlock_irqoff(c, &ep->lock);
 	arch_irq_enable();
 }
 
@@ -785,15 +743,13 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	c = this_cpu();
-	if (unlikely(!fast_trylock(c, ep, &ticket)))
+	if (unlikely(!spin_take_ticket(c, &ep->lock, &ticket)))
 		return fast_call_contended(h, info, mr0, mr1, mr2, ticket);
 	if (ep->dead || list_empty(&ep->receivers) || thread_sig_work(t))
 		goto miss;
 	r = list_first_entry(&ep->receivers, struct ipc_thread, link);
 	if (!fast_partner_ok(c, r))
 		goto miss;
-	list_del(&r->link);
-	list_init(&r->link);
 	fast_deliver(r, info, me->lc_ref.badge, mr0, mr1, mr2, mr3);
 	me->call_seq++;
 	me->ep = ep;
@@ -807,14 +763,13 @@ static inline __attribute__((always_inline)) long fast_call(struct ipc_thread *m
 	me->fast = IPC_FAST_WAIT;
 	ep->calls++;
 	ep->fast_calls++;
-	r->result = 0;
 	r->handoff_pin = 1;
-	__atomic_store_n(&r->state, IPC_DONE, __ATOMIC_RELEASE);
+	complete_locked(r, 0);
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
-	fast_unlock(c, ep); /* interrupts stay off: no preemption before we block */
+	spin_unlock_irqoff(c, &ep->lock); /* interrupts stay off: no preemption before we block */
 	return fast_block(me, r);
 miss:
-	fast_unlock(c, ep);
+	spin_unlock_irqoff(c, &ep->lock);
 	arch_irq_restore(irq);
 	return ipc_call_general(h, info, M_FOREVER, mr0, mr1, mr2);
 }
@@ -844,17 +799,14 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	mr3 = arch_fast_ipc_mr3(f);
 	irq = arch_irq_save();
 	cpu = this_cpu();
-	if (unlikely(!fast_trylock(cpu, ep, &ticket)))
+	if (unlikely(!spin_take_ticket(cpu, &ep->lock, &ticket)))
 		return fast_reply_recv_contended(h, info, mr0, mr1, mr2, ticket);
 	if (ep->dead || !list_empty(&ep->senders) || !reply_wanted_locked(me, c, ep) ||
 	    !fast_partner_ok(cpu, c) || thread_sig_work(t))
 		goto miss;
-	list_del(&c->link);
-	list_init(&c->link);
 	fast_deliver(c, info, 0, mr0, mr1, mr2, mr3);
-	c->result = 0;
 	c->handoff_pin = 1;
-	__atomic_store_n(&c->state, IPC_DONE, __ATOMIC_RELEASE);
+	complete_locked(c, 0);
 	me->ep = ep;
 	me->state = IPC_RECEIVING;
 	list_add_tail(&me->link, &ep->receivers);
@@ -870,7 +822,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	me->reply_ep = NULL;
 	ep->fast_replies++;
 	__atomic_store_n(&t->state, THREAD_BLOCKED, __ATOMIC_RELAXED);
-	fast_unlock(cpu, ep); /* interrupts stay off: no preemption before we block */
+	spin_unlock_irqoff(cpu, &ep->lock); /* interrupts stay off: no preemption before we block */
 	/*
 	 * Drop the references reply_to and reply_ep held. Neither is the
 	 * last: c's thread holds its own while it waits (pinned, it cannot
@@ -880,7 +832,7 @@ fast_reply_recv(struct ipc_thread *me, u64 h, u64 info, u64 mr0, u64 mr1, u64 mr
 	fast_thread_put_held(c);
 	return fast_block(me, c);
 miss:
-	fast_unlock(cpu, ep);
+	spin_unlock_irqoff(cpu, &ep->lock);
 	arch_irq_restore(irq);
 	return ipc_reply_recv_general(h, info, M_FOREVER, mr0, mr1, mr2);
 }

@@ -89,48 +89,18 @@ const struct sched_class *sched_idle_class(void)
 }
 
 /*
- * The run-queue lock on the scheduler's hot paths (switch, yield, wake-up).
- * It is always taken with interrupts off, so releasing it never has to check
- * for a pending reschedule; release builds inline the ticket lock of
- * spinlock.c (same fields, same protocol, and preemption counted the same
- * way, so spin_unlock() may release what rq_lock() took and the other way
- * round). Debug builds call spin_lock()/spin_unlock() for their checks.
+ * The run-queue lock on the scheduler's hot paths (switch, yield, wake-up),
+ * always taken with interrupts off: sync.h's inline ticket lock.
  */
-/*
- * The wait for a held lock is out of line: a call inside the inline loop
- * would make every value live across it spill, even when the lock is free.
- */
-static __attribute__((noinline, cold)) void rq_lock_wait(struct spinlock *l, u16 ticket)
-{
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
-}
-
 static inline void rq_lock(struct cpu *c, struct runqueue *rq)
 {
-	u16 ticket;
-
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
-		spin_lock(&rq->lock);
-		return;
-	}
-	c->preempt_count++;
-	__asm__ volatile("" : : : "memory");
-	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
-	if (unlikely(__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket))
-		rq_lock_wait(&rq->lock, ticket);
+	spin_lock_irqoff(c, &rq->lock);
 }
 
 /* Release rq->lock; interrupts are off (the caller checks for preemption later). */
 static inline void rq_unlock(struct cpu *c, struct runqueue *rq)
 {
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
-		spin_unlock(&rq->lock);
-		return;
-	}
-	__atomic_store_n(&rq->lock.owner, (u16)(rq->lock.owner + 1), __ATOMIC_RELEASE);
-	__asm__ volatile("" : : : "memory");
-	c->preempt_count--;
+	spin_unlock_irqoff(c, &rq->lock);
 }
 
 /* Register the classes found in the image, highest priority first. */
@@ -702,37 +672,6 @@ void sched_preempt_irq(bool interrupted_irqs_on)
 }
 
 /*
- * Direct hand-off for synchronous IPC (kernel/ipc/endpoint.c): the calling
- * thread has marked itself THREAD_BLOCKED and made itself findable by its
- * waker; next, blocked, gets this CPU at once without going through the
- * class's pick. Same bookkeeping as a block followed by a wake-up and a
- * pick that chose next: prev leaves the class (dequeue of the running
- * thread, DEQ_SLEEP), next is counted runnable here and set_curr places it.
- * A next that last ran on another CPU is taken over while blocked (both
- * run queues locked; its class rebases it as for a wake-up elsewhere), so
- * IPC partners end up sharing a CPU. Refused (false, nothing changed)
- * unless next is blocked, may run here, belongs to the same class as prev,
- * prev is still blocked (not woken meanwhile) and no higher class has work
- * queued; the caller then wakes next and blocks the ordinary way. The caller keeps next
- * allocated until the run-queue lock is held; *pin (if not NULL) is
- * cleared there, under that lock, to say the caller's hold on next ends
- * (a thread seen blocked under its run queue's lock cannot go away).
- */
-/*
- * sched_switch_to() for the IPC fast path (kernel/ipc/endpoint.c), which
- * has checked under ep->lock that next last ran on this CPU and calls with
- * interrupts off (they stay off). The caller is a user thread in a system
- * call, so it is rq->curr and never the idle thread, and neither thread can
- * be taken over from another CPU here: a partner elsewhere fails the
- * next->cpu test and the caller wakes it the ordinary way. next takes
- * prev's place in rq->threads (the order there means nothing). Only fair
- * threads switch here, with the fair class's one-step swap inline
- * (fair_switch.h), the clock and the page-table load inline too. The
- * caller leaves its kernel stack (arch_context_switch_cont): when it runs
- * again, cont() does, which calls sched_switch_finish() first. So on
- * success this does not return; false: refused, nothing changed.
- */
-/*
  * The rare half of sched_ipc_switch's end: a timer to arm, or a switch
  * other than between two processes' spaces. Out of line so that the common
  * path calls nothing but the context switch.
@@ -821,25 +760,32 @@ static __attribute__((noinline, cold)) bool ipc_switch_contended(struct cpu *c, 
 								 struct thread *next, u32 *pin,
 								 long (*cont)(void), u16 ticket)
 {
-	rq_lock_wait(&rq->lock, ticket);
+	spin_wait_ticket(&rq->lock, ticket);
 	return ipc_switch_locked(c, rq, next, pin, cont);
 }
 
+/*
+ * sched_switch_to() for the IPC fast path (kernel/ipc/endpoint.c), which
+ * has checked under ep->lock that next last ran on this CPU and calls with
+ * interrupts off (they stay off). The caller is a user thread in a system
+ * call, so it is rq->curr and never the idle thread, and neither thread can
+ * be taken over from another CPU here: a partner elsewhere fails the
+ * next->cpu test and the caller wakes it the ordinary way. next takes
+ * prev's place in rq->threads (the order there means nothing). Only fair
+ * threads switch here, with the fair class's one-step swap inline
+ * (fair_switch.h), the clock and the page-table load inline too. The
+ * caller leaves its kernel stack (arch_context_switch_cont): when it runs
+ * again, cont() does, which calls sched_switch_finish() first. So on
+ * success this does not return; false: refused, nothing changed.
+ */
 bool sched_ipc_switch(struct thread *next, u32 *pin, long (*cont)(void))
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = c->rq;
 	u16 ticket;
 
-	if (IS_ENABLED(CONFIG_LOCK_DEBUG)) {
-		rq_lock(c, rq);
-		return ipc_switch_locked(c, rq, next, pin, cont);
-	}
 	/* rq_lock(), with the wait for a held lock a tail call */
-	c->preempt_count++;
-	__asm__ volatile("" : : : "memory");
-	ticket = __atomic_fetch_add(&rq->lock.next, 1, __ATOMIC_RELAXED);
-	if (unlikely(__atomic_load_n(&rq->lock.owner, __ATOMIC_ACQUIRE) != ticket))
+	if (unlikely(!spin_take_ticket(c, &rq->lock, &ticket)))
 		return ipc_switch_contended(c, rq, next, pin, cont, ticket);
 	return ipc_switch_locked(c, rq, next, pin, cont);
 }
@@ -851,6 +797,23 @@ void sched_switch_finish(void)
 	finish_switch(c, c->rq);
 }
 
+/*
+ * Direct hand-off for synchronous IPC (kernel/ipc/endpoint.c): the calling
+ * thread has marked itself THREAD_BLOCKED and made itself findable by its
+ * waker; next, blocked, gets this CPU at once without going through the
+ * class's pick. Same bookkeeping as a block followed by a wake-up and a
+ * pick that chose next: prev leaves the class (dequeue of the running
+ * thread, DEQ_SLEEP), next is counted runnable here and set_curr places it.
+ * A next that last ran on another CPU is taken over while blocked (both
+ * run queues locked; its class rebases it as for a wake-up elsewhere), so
+ * IPC partners end up sharing a CPU. Refused (false, nothing changed)
+ * unless next is blocked, may run here, belongs to the same class as prev,
+ * prev is still blocked (not woken meanwhile) and no higher class has work
+ * queued; the caller then wakes next and blocks the ordinary way. The caller keeps next
+ * allocated until the run-queue lock is held; *pin (if not NULL) is
+ * cleared there, under that lock, to say the caller's hold on next ends
+ * (a thread seen blocked under its run queue's lock cannot go away).
+ */
 bool sched_switch_to(struct thread *next, u32 *pin)
 {
 	unsigned long irq = arch_irq_save();

@@ -278,6 +278,13 @@ void spin_unlock(struct spinlock *l)
 		preempt_enable();
 }
 
+/* sync.h's inline lock: the wait for a ticket not served at once (cold, out of line). */
+__attribute__((noinline, cold)) void spin_wait_ticket(struct spinlock *l, u16 ticket)
+{
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		arch_cpu_relax();
+}
+
 /*
  * Take a ticket only if it would be served at once: when owner == next, move
  * next from that value to the one after. owner never passes next, so if next

@@ -84,7 +84,7 @@ DEFINE_CR(4)
 #define CR4_SMAP (1ull << 21)
 
 /* Values saved by boot.S. */
-extern u64 boot_tsc;
+/* boot_tsc: arch_cpu.h (the inline clock reads it) */
 extern u32 boot_magic, boot_info_phys, boot_cpuid_ext_edx;
 
 /* Linker-script symbols. */

@@ -39,17 +39,6 @@ static inline u64 arch_fast_ipc_mr3(const struct trap_frame *f)
 }
 
 /* The registers an IPC call returns besides the result (the exit path reloads them). */
-static inline void arch_fast_ipc_set_regs(struct trap_frame *f, u64 badge, u64 info, const u64 *mr)
-{
-	f->rdi = badge;
-	f->rsi = info;
-	f->r10 = mr[0];
-	f->r8 = mr[1];
-	f->r9 = mr[2];
-	f->r12 = mr[3];
-}
-
-/* The same with the words one by one (a partner's frame written straight from the sender's). */
 static inline void arch_fast_ipc_set_words(struct trap_frame *f, u64 badge, u64 info, u64 mr0,
 					   u64 mr1, u64 mr2, u64 mr3)
 {
@@ -59,6 +48,12 @@ static inline void arch_fast_ipc_set_words(struct trap_frame *f, u64 badge, u64 
 	f->r8 = mr1;
 	f->r9 = mr2;
 	f->r12 = mr3;
+}
+
+/* The same with the words from a message (mr[0..3]). */
+static inline void arch_fast_ipc_set_regs(struct trap_frame *f, u64 badge, u64 info, const u64 *mr)
+{
+	arch_fast_ipc_set_words(f, badge, info, mr[0], mr[1], mr[2], mr[3]);
 }
 
 #endif
