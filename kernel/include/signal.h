@@ -242,7 +242,10 @@ int signal_sigreturn(struct trap_frame *f);
  */
 int signal_itimer_set(u64 value_ns, u64 interval_ns, u64 *old_value, u64 *old_interval);
 void signal_itimer_get(u64 *value_ns, u64 *interval_ns);
-/* The process is being freed: stop its timer (from proc_free, via signal_proc_free). */
+/*
+ * Stop and drop p's timer: when its last thread exits (a zombie's timer
+ * fires for nobody) and, doing nothing then, from proc_free via signal_proc_free.
+ */
 void signal_itimer_release(struct process *p);
 
 /*

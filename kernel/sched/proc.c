@@ -261,12 +261,13 @@ int proc_wait(struct process *p)
 
 /* ---- exit ---- */
 
-/* Release what a process holds in user space terms: files, fs, memory. */
+/* Release what a process holds in user space terms: handles, timer, files, fs, memory. */
 static void proc_release_resources(struct process *p)
 {
 	struct vm_space *vm = p->vm;
 
-	ipc_proc_exit(p); /* handles first: servers' clients learn at once */
+	ipc_proc_exit(p);	  /* handles first: servers' clients learn at once */
+	signal_itimer_release(p); /* a zombie's interval timer would go on firing for nobody */
 	if (p->files) {
 		fdtable_put(p->files);
 		p->files = NULL;
