@@ -267,12 +267,13 @@ static long do_mmap(SYSCALL_ARGS)
 		err = mmap_check_file(f, flags, prot, &vmflags);
 		if (err < 0)
 			goto out;
-		obj.obj = f;
-		obj.key = f->inode;
 		if (err == MMAP_ANON_DEVICE) {
 			file_put(f);
 			f = NULL;
 			flags |= MAP_ANONYMOUS;
+		} else {
+			obj.obj = f;
+			obj.key = f->inode;
 		}
 	}
 	if ((flags & MAP_ANONYMOUS) && (flags & MAP_SHARED)) {
