@@ -69,11 +69,6 @@ static bool efd_add(void *arg)
 	return true;
 }
 
-static bool nonblock(const struct file *f)
-{
-	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
-}
-
 /* Try op once under the lock, then (blocking files) wait for it. 0, -EAGAIN or -EINTR. */
 static int efd_do(struct file *f, bool (*cond)(void *arg), struct efd_op *op)
 {
@@ -84,7 +79,7 @@ static int efd_do(struct file *f, bool (*cond)(void *arg), struct efd_op *op)
 
 	spin_unlock_irqrestore(&efd->wq.lock, flags);
 	if (!done) {
-		if (nonblock(f))
+		if (file_nonblock(f))
 			return -EAGAIN;
 		err = wait_until_intr(&efd->wq, cond, op, 0);
 		if (err)

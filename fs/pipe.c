@@ -81,11 +81,6 @@ static void store(u32 *v, u32 x)
 	__atomic_store_n(v, x, __ATOMIC_RELAXED);
 }
 
-static bool file_nonblock(const struct file *f)
-{
-	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
-}
-
 static struct pipe *pipe_alloc(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p));

@@ -125,7 +125,7 @@ static s64 signalfd_read(struct file *f, struct uio *u, u64 *pos)
 		}
 		if (done)
 			return (s64)done;
-		if (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK)
+		if (file_nonblock(f))
 			return -EAGAIN;
 		err = wait_until_intr(&signalfd_wq, sfd_cond, f, 0);
 		if (err)

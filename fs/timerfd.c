@@ -102,11 +102,6 @@ static bool tfd_ready(void *arg)
 	return tfd_due(load64(&tfd->next_ns), load64(&tfd->interval_ns), clock_ns()) != 0;
 }
 
-static bool nonblock(const struct file *f)
-{
-	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
-}
-
 static s64 timerfd_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct timerfd *tfd = f->priv;
@@ -128,7 +123,7 @@ static s64 timerfd_read(struct file *f, struct uio *u, u64 *pos)
 			break;
 		}
 		mutex_unlock(&tfd->lock);
-		if (nonblock(f))
+		if (file_nonblock(f))
 			return -EAGAIN;
 		/* The deadline wakes us even if the kernel timer was refused. */
 		err = wait_until_intr(&tfd->wq, tfd_ready, tfd, load64(&tfd->next_ns));

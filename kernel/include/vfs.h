@@ -240,6 +240,12 @@ struct file {
 	struct epitem *epoll_items;
 };
 
+/* Does f say O_NONBLOCK (fcntl may change it any time: read once)? */
+static inline bool file_nonblock(const struct file *f)
+{
+	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
+}
+
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 /* The last reference to a watched file went: every epoll forgets it (fs/epoll.c). */

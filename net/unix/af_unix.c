@@ -232,11 +232,6 @@ static struct file *unix_file_alloc(struct unix_sock *s, u32 flags)
 	return f;
 }
 
-static bool file_nonblock(const struct file *f)
-{
-	return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) != 0;
-}
-
 static int type_check(int family, int type, int protocol, u16 *out)
 {
 	if (family != AF_UNIX)
