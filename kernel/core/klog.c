@@ -50,7 +50,7 @@ static void wake_readers_soon(void)
 {
 	/* Pairs with the fence after queueing (wait_until, klog_poll_wait). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&klog_wq.waiters.next, __ATOMIC_RELAXED) == &klog_wq.waiters)
+	if (!wait_queue_active(&klog_wq))
 		return;
 	if (__atomic_exchange_n(&klog_wake_pending, 1, __ATOMIC_SEQ_CST))
 		return; /* the wake-up already raised has not run: it covers this record */

@@ -48,7 +48,7 @@ static struct thread *kt_start_reader(void)
 
 static bool kt_nobody_waits(void)
 {
-	return __atomic_load_n(&klog_wq.waiters.next, __ATOMIC_ACQUIRE) == &klog_wq.waiters;
+	return !wait_queue_active(&klog_wq);
 }
 
 KTEST(klog, record_under_spinlock_wakes_reader_after_the_section)

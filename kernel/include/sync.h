@@ -114,6 +114,16 @@ struct wait_queue {
 };
 
 /*
+ * Is anyone queued on wq? A peek without the lock: a waker orders it after
+ * its change with a full fence, which pairs with the waiter's fence after
+ * queueing (wait_until), so it sees the waiter or the waiter sees the change.
+ */
+static inline bool wait_queue_active(const struct wait_queue *wq)
+{
+	return __atomic_load_n(&wq->waiters.next, __ATOMIC_ACQUIRE) != &wq->waiters;
+}
+
+/*
  * A waiting thread (on its stack); a waker unlinks it and sets woken, under
  * wq->lock. An entry with notify set is an observer instead (epoll, fs/epoll.c):
  * every wake_up_one/all calls notify(e) under wq->lock with interrupts off and

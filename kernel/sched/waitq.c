@@ -168,7 +168,7 @@ int wake_up_all_queued(struct wait_queue *wq)
 	 * queued, or the waiter's cond sees what the caller changed.
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&wq->waiters.next, __ATOMIC_RELAXED) == &wq->waiters)
+	if (!wait_queue_active(wq))
 		return 0;
 	return wake_up_all(wq);
 }
