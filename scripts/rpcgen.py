@@ -243,8 +243,11 @@ def gen_client(prefix, m, out):
             c += 1
         else:
             out.append(f"\tif (rpc_get_str(rpc_b, M_INFO_LEN(rpc_msg.info), &rpc_len, {p.name}, "
-                       f"{p.name}_size) < 0)")
+                       f"{p.name}_size) < 0) {{")
+            # a malformed reply: the handles it brought are not the caller's to close
+            out.append("\t\trpc_close_caps(rpc_b, rpc_rcaps);")
             out.append("\t\treturn -EPROTO;")
+            out.append("\t}")
     out.append("\treturn rpc_r;")
     out.append("}")
     out.append("")

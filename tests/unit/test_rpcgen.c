@@ -31,7 +31,7 @@ static int closed[16], nclosed;
 static uint64_t last_timeout, seen_badge;
 static uint32_t sent_rights[M_MSG_MAX_CAPS], reply_rights[M_MSG_MAX_CAPS];
 static int handler_calls, swap_in;
-static bool reply_extra_cap;
+static bool reply_extra_cap, reply_unterminated;
 
 struct m_ipc_buffer *rpc_buffer(void)
 {
@@ -117,6 +117,16 @@ static long h_two(void *ctx, uint64_t badge, const char *first, const char *seco
 	return 0;
 }
 
+static long h_named(void *ctx, uint64_t badge, uint64_t x, int *h, char *name, size_t size)
+{
+	(void)ctx;
+	(void)badge;
+	handler_calls++;
+	*h = 600;
+	snprintf(name, size, "n%llu", (unsigned long long)x);
+	return 0;
+}
+
 static const struct rt_ops ops = {
 	.add = h_add,
 	.echo = h_echo,
@@ -124,6 +134,7 @@ static const struct rt_ops ops = {
 	.fail = h_fail,
 	.four = h_four,
 	.two = h_two,
+	.named = h_named,
 };
 
 /* ---- the kernel's part ---- */
@@ -155,6 +166,8 @@ long rt_loopback_call(int h, struct m_msg *m, uint64_t timeout)
 		client_buf.caps[i] = server_buf.caps[i] + CLIENT_HANDLE_BASE;
 		reply_rights[i] = server_buf.cap_rights[i];
 	}
+	if (reply_unterminated && len)
+		client_buf.data[len - 1] = 'x'; /* a hostile server: the last string has no NUL */
 	if (reply_extra_cap) {
 		client_buf.caps[n] = 999;
 		s.info = M_INFO(M_INFO_LABEL(s.info), len, n + 1);
@@ -169,6 +182,7 @@ static void reset(void)
 	nclosed = 0;
 	handler_calls = 0;
 	reply_extra_cap = false;
+	reply_unterminated = false;
 	memset(&client_buf, 0, sizeof(client_buf));
 }
 
@@ -286,4 +300,20 @@ UNIT_TEST(a_reply_with_a_stray_handle_is_a_protocol_error)
 	reply_extra_cap = true;
 	CHECK_EQ(rt_add(T_EP, 0, 1, 2, &sum), -EPROTO);
 	CHECK(was_closed(999));
+}
+
+UNIT_TEST(a_reply_with_a_bad_string_closes_the_handles_it_brought)
+{
+	char name[16];
+	int h = -1;
+
+	reset();
+	CHECK_EQ(rt_named(T_EP, 0, 7, &h, name, sizeof(name)), 0);
+	CHECK_EQ(h, 600 + CLIENT_HANDLE_BASE);
+	CHECK(strcmp(name, "n7") == 0);
+	CHECK_EQ(nclosed, 0);
+	reset();
+	reply_unterminated = true;
+	CHECK_EQ(rt_named(T_EP, 0, 7, &h, name, sizeof(name)), -EPROTO);
+	CHECK(was_closed(600 + CLIENT_HANDLE_BASE));
 }
