@@ -270,7 +270,7 @@ static void abort_locked(struct ipc_thread *me)
  * sleep. Interrupts are off and no lock is held; the caller's state is
  * THREAD_BLOCKED.
  */
-static void block_handing_off(struct ipc_thread *partner)
+static inline __attribute__((always_inline)) void block_handing_off(struct ipc_thread *partner)
 {
 	if (!partner) {
 		schedule();
